@@ -1,0 +1,43 @@
+import type { BlockDef } from '../types.js';
+
+/** Izhikevich's two-variable neuron, stepped as in Jaxley's channel (seeds/003). */
+export const izhikevich: BlockDef = {
+  type: 'izhikevich',
+  category: 'neuron',
+  title: 'Izhikevich',
+  doc:
+    'Izhikevich (2003) neuron. Per step: u relaxes towards b·v with time constant 1/a ' +
+    '(exponential Euler), then v advances by forward Euler with the new u; v ≥ v_peak ' +
+    'emits a spike, sets v to c and adds d to u.',
+  references: ['Izhikevich (2003), IEEE Trans. Neural Netw. 14:1569', 'Jaxley jaxley.channels.Izhikevich'],
+  template: 'elementwise',
+  sized: true,
+  params: {
+    a: { kind: 'quantity', unit: '1/ms', default: 0.02, min: 0, exclusiveMin: true, doc: 'Rate of the recovery variable u.' },
+    b: { kind: 'quantity', unit: '1/ms', default: 0.2, doc: 'Sensitivity of u to v.' },
+    c: { kind: 'quantity', unit: 'mV', default: -65, doc: 'Reset value of v after a spike.' },
+    d: { kind: 'quantity', unit: 'mV/ms', default: 8, doc: 'Increment of u after a spike.' },
+    C: { kind: 'quantity', unit: 'nF', default: 1, min: 0, exclusiveMin: true, doc: 'Capacitance scaling the input current.' },
+    v_peak: { kind: 'quantity', unit: 'mV', default: 30, doc: 'Spike cut-off.' },
+    v0: { kind: 'quantity', unit: 'mV', default: -65, doc: 'Initial membrane potential.' },
+  },
+  states: {
+    v: { unit: 'mV', init: 'v0', doc: 'Membrane potential.' },
+    u: { unit: 'mV/ms', init: 'b * v', doc: 'Recovery variable (starts at b·v).' },
+  },
+  inputs: {
+    I: { type: 'current', unit: 'nA', doc: 'Input current: the sum of all connected synapses and current sources.' },
+  },
+  outputs: {
+    spikes: { type: 'spikes', doc: 'Spikes emitted in the step.' },
+    v: { type: 'voltage', unit: 'mV', doc: 'Membrane potential.' },
+  },
+  voltage: 'v',
+  update: [
+    'u = exp_euler(u, b * v, 1 / a)',
+    'v = v + dt * (0.04 * v * v + 5 * v + 140 - u + I / C)',
+    'spike = v >= v_peak',
+    'v = spike ? c : v',
+    'u = spike ? u + d : u',
+  ],
+};

@@ -1,0 +1,59 @@
+import type { BlockDef } from '../types.js';
+
+const NEURONS_DOC = 'Which neurons to record: "all" or a list of indices.';
+
+/** Records a state of the connected block at a fixed interval (Brian2 `StateMonitor`). */
+export const stateProbe: BlockDef = {
+  type: 'state-probe',
+  category: 'probe',
+  title: 'State probe',
+  doc:
+    'Records one state of the connected block for the chosen neurons every `interval` ' +
+    '(whole steps). Sample k holds the value at t = k·interval; sample 0 is the initial state.',
+  references: ['Brian2 StateMonitor', 'MODELS.md, "What is recorded"'],
+  template: 'probe',
+  sized: false,
+  params: {
+    state: { kind: 'state-name', doc: 'Name of the state to record, e.g. "V".' },
+    neurons: { kind: 'index-set', doc: NEURONS_DOC },
+    interval: { kind: 'quantity', unit: 'ms', default: 0, min: 0, doc: 'Sampling interval; 0 records every step.' },
+  },
+  states: {},
+  inputs: { target: { type: 'any', doc: 'Any output of the block whose state is recorded.', required: true } },
+  outputs: {},
+  update: [],
+};
+
+/** Records spike times and indices (Brian2 `SpikeMonitor`). */
+export const spikeProbe: BlockDef = {
+  type: 'spike-probe',
+  category: 'probe',
+  title: 'Spike probe',
+  doc: 'Records every spike of the chosen neurons as (t, neuron), t being the start of the step that emitted it.',
+  references: ['Brian2 SpikeMonitor', 'MODELS.md, "What is recorded"'],
+  template: 'probe',
+  sized: false,
+  params: { neurons: { kind: 'index-set', doc: NEURONS_DOC } },
+  states: {},
+  inputs: { spikes: { type: 'spikes', doc: 'The spikes to record.', required: true } },
+  outputs: {},
+  update: [],
+};
+
+/** Population rate in bins (Brian2 `PopulationRateMonitor`, binned). */
+export const rateProbe: BlockDef = {
+  type: 'rate-probe',
+  category: 'probe',
+  title: 'Population rate',
+  doc: 'Mean firing rate of the population per bin, in Hz, stamped with the bin\'s start time.',
+  references: ['Brian2 PopulationRateMonitor'],
+  template: 'probe',
+  sized: false,
+  params: {
+    bin: { kind: 'quantity', unit: 'ms', default: 1, min: 0, exclusiveMin: true, doc: 'Bin width (whole steps).' },
+  },
+  states: {},
+  inputs: { spikes: { type: 'spikes', doc: 'The spikes to count.', required: true } },
+  outputs: {},
+  update: [],
+};

@@ -1,0 +1,158 @@
+/**
+ * The shape of a block definition: the one declarative description of a block from which
+ * both engines print code, the editor builds its node and inspector, and the docs
+ * generator writes the reference page. Definitions are plain data; nothing here runs.
+ */
+
+/** What flows along an edge. `any` is accepted only by probes. */
+export type SocketType = 'spikes' | 'current' | 'voltage' | 'any';
+
+/** The part of the palette a block sits in; also decides how the compiler schedules it. */
+export type BlockCategory = 'source' | 'current' | 'neuron' | 'synapse' | 'probe';
+
+/** A scalar parameter with a physical unit (internal units of MODELS.md). */
+export interface QuantityParam {
+  kind: 'quantity';
+  /** Internal unit, e.g. 'ms', 'mV', '1/ms', '' for dimensionless. */
+  unit: string;
+  default: number;
+  /** Inclusive lower bound unless `exclusiveMin`. */
+  min?: number;
+  exclusiveMin?: boolean;
+  max?: number;
+  doc: string;
+}
+
+/** An integer parameter without unit (sizes, counts). */
+export interface IntegerParam {
+  kind: 'integer';
+  default: number;
+  min?: number;
+  max?: number;
+  doc: string;
+}
+
+/** One choice out of a fixed set; changes the code the block prints. */
+export interface EnumParam {
+  kind: 'enum';
+  values: readonly string[];
+  default: string;
+  doc: string;
+}
+
+/** A list of (neuron index, time) pairs: the spike-times source. */
+export interface SpikeListParam {
+  kind: 'spike-list';
+  doc: string;
+}
+
+/** A list of quantities of one unit (times of a pulse train, amplitudes). */
+export interface QuantityListParam {
+  kind: 'quantity-list';
+  unit: string;
+  doc: string;
+}
+
+/** A set of neuron indices (probes); 'all' or a list. */
+export interface IndexSetParam {
+  kind: 'index-set';
+  doc: string;
+}
+
+/** The name of a state of the block a probe is attached to. */
+export interface StateNameParam {
+  kind: 'state-name';
+  doc: string;
+}
+
+export type ParamDef =
+  | QuantityParam
+  | IntegerParam
+  | EnumParam
+  | SpikeListParam
+  | QuantityListParam
+  | IndexSetParam
+  | StateNameParam;
+
+/** A state variable, one value per element (neuron, or synapse owner). */
+export interface StateDef {
+  unit: string;
+  /** Initial value: an expression of parameters and of states declared before this one. */
+  init: string;
+  doc: string;
+}
+
+export interface PortDef {
+  type: SocketType;
+  /** Unit of what flows, for display. */
+  unit?: string;
+  doc: string;
+  /** An input that must be connected for the block to compile. */
+  required?: boolean;
+}
+
+/**
+ * A helper function usable in `init` and `update` code; calls are inlined by substituting
+ * the arguments, so the engines never see it.
+ */
+export interface FunctionDef {
+  args: readonly string[];
+  body: string;
+}
+
+/**
+ * How a synapse reaches its postsynaptic population (MODELS.md, "Synapses").
+ * - `post`: linear synapses; state per postsynaptic neuron, a presynaptic spike adds the
+ *   connection's weight to `jump`; the current per postsynaptic neuron is `current`.
+ * - `pre`: kinetic synapses; state per presynaptic neuron; the current per postsynaptic
+ *   neuron is `current`, where `wsum` = Σ_i w_ij·`gather`_i over incoming connections.
+ */
+export interface SynapseSpec {
+  stateOn: 'post' | 'pre';
+  /** The state that jumps by w on a presynaptic spike (stateOn 'post'). */
+  jump?: string;
+  /** The state summed through the weights (stateOn 'pre'). */
+  gather?: string;
+  /**
+   * Current into postsynaptic neuron j, in nA. May use the block's states (post) or `wsum`
+   * (pre), parameters and `V_post`. Keyed by the value of the enum parameter named by
+   * `variantParam` when the block has variants.
+   */
+  current: string | Record<string, string>;
+  variantParam?: string;
+  /** Unit of the connection weight, per variant when `current` is keyed. */
+  weightUnit: string | Record<string, string>;
+  /** Default weight in weightUnit. */
+  weightDefault: number;
+  weightDoc: string;
+}
+
+/** Which code template a block uses. Most blocks are element-wise update code. */
+export type BlockTemplate = 'elementwise' | 'spike-times' | 'piecewise' | 'probe';
+
+export interface BlockDef {
+  /** Identifier used in project documents, e.g. 'lif'. */
+  type: string;
+  category: BlockCategory;
+  title: string;
+  /** Markdown paragraph: what the block models and how it steps. */
+  doc: string;
+  references: readonly string[];
+  template: BlockTemplate;
+  /** Whether the block has a population size of its own (sources, neurons). */
+  sized: boolean;
+  params: Readonly<Record<string, ParamDef>>;
+  states: Readonly<Record<string, StateDef>>;
+  inputs: Readonly<Record<string, PortDef>>;
+  outputs: Readonly<Record<string, PortDef>>;
+  functions?: Readonly<Record<string, FunctionDef>>;
+  /**
+   * Update code, one statement per line: `name = expression`. Assigning to a state
+   * updates it for the statements that follow; any other name is a local. Spiking blocks
+   * assign the boolean `spike`; current sources assign `I_out`.
+   */
+  update: readonly string[];
+  /** The state that is the membrane potential (neurons): what `V_post`/voltage ports read. */
+  voltage?: string;
+  synapse?: SynapseSpec;
+}

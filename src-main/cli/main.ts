@@ -1,0 +1,59 @@
+/**
+ * The `spikeflow` command line. Every failure ends in one line on stderr naming what is
+ * wrong (file, block, field) and a non-zero exit code — never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { compile } from '../compiler/compile.js';
+import { loadProjectFile } from './load-project.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command();
+program
+  .name('spikeflow')
+  .description('Spikeflow: build, run and record spiking neural networks')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('run')
+  .description('run a project and write one CSV per probe')
+  .argument('<project.json>', 'project document')
+  .option('--duration <time>', 'simulated time, e.g. "500 ms" (default: the project\'s)')
+  .option('--dt <time>', 'time step, e.g. "0.1 ms" (default: the project\'s)')
+  .option('--seed <n>', 'random seed (default: the project\'s)')
+  .option('--engine <name>', 'cpu, webgpu or auto', 'auto')
+  .option('--explain', 'print the compiled plan')
+  .option('--out-dir <dir>', 'folder for the CSV files')
+  .option('--db <file>', 'lab database to keep the project version and the run in')
+  .option('--project <name>', 'project name in the lab database (default: the document\'s name)')
+  .option('--sweep <block.param=v1,v2,…>', 'run one copy per value (WebGPU batch)')
+  .option('--seeds <n>', 'run n copies with seeds seed, seed+1, … (WebGPU batch)')
+  .action(runCommand);
+
+program
+  .command('validate')
+  .description('check a project document without running it')
+  .argument('<project.json>', 'project document')
+  .action((file: string) => {
+    const plan = compile(loadProjectFile(file));
+    console.log(`${file}: valid — ${plan.blocks.length} blocks, ${plan.projections.length} synapse blocks, ${plan.probes.length} probes, ${plan.steps} steps`);
+  });
+
+async function registerOptional(): Promise<void> {
+  // The lab-store commands live in their own module (projects, runs, export, delete-run).
+  const specifier = './store-commands.js';
+  const store = (await import(specifier).catch(() => undefined)) as { registerStoreCommands?: (p: Command) => void } | undefined;
+  store?.registerStoreCommands?.(program);
+}
+
+try {
+  await registerOptional();
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else {
+    console.error(`spikeflow: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * `spikeflow run`: compile a project, run it on an engine with a progress bar, write one
+ * CSV per probe, print a summary. With --db the project version and the run are also kept
+ * in the lab store.
+ */
+import cliProgress from 'cli-progress';
+import { compile, type RunOverrides } from '../compiler/compile.js';
+import { explainPlan } from '../compiler/explain.js';
+import type { Plan } from '../compiler/plan.js';
+import { selectEngine, type EngineChoice } from '../engines/select.js';
+import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
+import { CsvFolderSink } from '../recordings/csv-writer.js';
+import { loadProjectFile } from './load-project.js';
+
+export interface RunCommandOptions {
+  duration?: string;
+  dt?: string;
+  seed?: string;
+  engine: string;
+  explain?: boolean;
+  outDir?: string;
+  db?: string;
+  project?: string;
+  sweep?: string;
+  seeds?: string;
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 32 - 1) throw new Error(`--seed: "${text}" is not an integer from 0 to 4294967295`);
+  return n;
+}
+
+function parseEngine(text: string): EngineChoice {
+  if (text === 'cpu' || text === 'webgpu' || text === 'auto') return text;
+  throw new Error(`--engine: "${text}" is not one of cpu, webgpu, auto`);
+}
+
+/** A terminal progress bar on a TTY; nothing when output is piped. */
+function progressReporter(plan: Plan): { update(p: Progress): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar({
+    stream: process.stderr,
+    format: ' {bar} {percentage}% | {sim} / {total_ms} ms simulated | {speed}× real time',
+    hideCursor: true,
+  }, cliProgress.Presets.shades_classic);
+  bar.start(plan.steps, 0, { sim: 0, total_ms: plan.duration, speed: '–' });
+  return {
+    update: (p) => bar.update(p.step, { sim: p.simulatedMs.toFixed(0), speed: p.wallMs > 0 ? (p.simulatedMs / p.wallMs).toFixed(2) : '–' }),
+    stop: () => bar.stop(),
+  };
+}
+
+/** The summary printed after a run. */
+export function formatSummary(result: RunResult, plan: Plan): string {
+  const lines = [
+    `${result.status === 'finished' ? 'finished' : 'cancelled'}: ${(result.stepsDone * plan.dt).toFixed(1)} ms simulated in ${(result.wallMs / 1000).toFixed(3)} s wall time on the ${result.engine} engine`,
+  ];
+  for (const p of result.populations) {
+    lines.push(`  ${p.block.padEnd(16)} ${String(p.size).padStart(8)} neurons ${String(p.spikes).padStart(10)} spikes ${p.rateHz.toFixed(2).padStart(9)} Hz mean rate`);
+  }
+  return lines.join('\n');
+}
+
+/** Fans recordings out to several sinks (CSV files and the lab store). */
+function teeSink(sinks: RecordingSink[]): RecordingSink {
+  return { async write(c: RecordingChunk) { for (const s of sinks) await s.write(c); } };
+}
+
+export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
+  const doc = loadProjectFile(file);
+  const overrides: RunOverrides = {};
+  if (opts.duration !== undefined) overrides.duration = opts.duration;
+  if (opts.dt !== undefined) overrides.dt = opts.dt;
+  const seed = parseSeed(opts.seed);
+  if (seed !== undefined) overrides.seed = seed;
+  const choice = parseEngine(opts.engine);
+
+  if (opts.sweep || opts.seeds) {
+    if (!opts.outDir) throw new Error('--out-dir is required');
+    const batch = await import('./batch-run.js');
+    const { docs, labels } = batch.expandSweep(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
+    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides)), labels, outDir: opts.outDir });
+    return;
+  }
+
+  const plan = compile(doc, overrides);
+  if (opts.explain) {
+    console.log(explainPlan(plan));
+    if (!opts.outDir) return;
+  }
+  if (!opts.outDir) throw new Error('--out-dir is required (or use --explain alone)');
+
+  const selected = await selectEngine(choice);
+  if (selected.note) console.error(selected.note);
+  const csv = new CsvFolderSink(plan, opts.outDir);
+  const sinks: RecordingSink[] = [csv];
+  let recorder: Awaited<ReturnType<typeof openRecorder>> | undefined;
+  if (opts.db || opts.project) {
+    recorder = await openRecorder(opts, doc, plan, selected.engine.name, overrides);
+    sinks.push(recorder.sink);
+  }
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const progress = progressReporter(plan);
+  try {
+    const result = await selected.engine.run(plan, {
+      sink: sinks.length === 1 ? csv : teeSink(sinks),
+      onProgress: (p) => progress.update(p),
+      signal: controller.signal,
+    });
+    progress.stop();
+    if (result.status === 'cancelled') recorder?.cancel(result); else recorder?.finish(result);
+    console.log(formatSummary(result, plan));
+    console.log(`wrote ${csv.paths.length} CSV file(s) to ${opts.outDir}${recorder ? `; run ${recorder.runId} saved in the lab store` : ''}`);
+    if (result.status === 'cancelled') process.exitCode = 130;
+  } catch (e) {
+    progress.stop();
+    recorder?.fail(e as Error);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    csv.close();
+    selected.dispose();
+  }
+}
+
+async function openRecorder(opts: RunCommandOptions, doc: import('../../src-shared/document/schema.js').ProjectDocument, plan: Plan, engine: string, overrides: RunOverrides) {
+  const store = await import('./store-commands.js');
+  return store.openRunRecorder({
+    ...(opts.db ? { db: opts.db } : {}),
+    project: opts.project ?? doc.name,
+    document: doc,
+    plan,
+    engine,
+    settings: { dt: plan.dt, duration: plan.duration, seed: plan.seed, ...overrides },
+  });
+}

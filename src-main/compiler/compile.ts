@@ -1,0 +1,382 @@
+/**
+ * document → plan. Validates what the schema cannot (block types, parameters and units,
+ * ports and socket types, sizes), orders the step (graph-order.ts), draws connectivity,
+ * weights and initial values with the run seed, and lists the passes of one step.
+ */
+import { blockDef } from '../../kernels/index.js';
+import type { BlockDef } from '../../kernels/types.js';
+import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
+import { evaluate } from '../../src-shared/expr/evaluate.js';
+import { roundHalfAway } from '../../src-shared/expr/numeric.js';
+import { toUnit } from '../../src-shared/units.js';
+import { blockExpression, checkedCurrent, checkedUpdate } from './block-code.js';
+import { connect, toCsr } from './connectivity.js';
+import { DiagnosticSink } from './diagnostics.js';
+import { orderBlocks } from './graph-order.js';
+import { HostRandom, streamOf } from './host-random.js';
+import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
+import { resolveParams, type ResolvedParams } from './resolve-params.js';
+
+/** Run settings that override the document's (from the CLI or the app's run bar). */
+export interface RunOverrides {
+  dt?: number | string;
+  duration?: number | string;
+  seed?: number;
+}
+
+interface Port {
+  block: string;
+  port: string;
+}
+
+interface ResolvedEdge {
+  from: Port;
+  to: Port;
+}
+
+interface BlockInfo {
+  doc: BlockDoc;
+  def: BlockDef;
+  index: number;
+  params: ResolvedParams;
+  size: number;
+}
+
+function parsePort(text: string): Port {
+  const [block, port] = text.split('.') as [string, string];
+  return { block, port };
+}
+
+/** Elements a block's state arrays have: neurons, or the owning side of a synapse. */
+function elementCount(info: BlockInfo, nPre: number, nPost: number): number {
+  if (info.def.category === 'synapse') return info.def.synapse!.stateOn === 'pre' ? nPre : nPost;
+  if (info.def.category === 'current') return 1;
+  return info.size;
+}
+
+function weightUnitOf(def: BlockDef, variant: string | undefined): string {
+  const u = def.synapse!.weightUnit;
+  return typeof u === 'string' ? u : u[variant ?? '']!;
+}
+
+/** Draws `count` values of a constant or a distribution, in `unit`. */
+function drawValues(spec: ValueOrDistributionDoc, unit: string, count: number, rng: HostRandom): Float64Array {
+  const out = new Float64Array(count);
+  if (typeof spec === 'number' || typeof spec === 'string') {
+    out.fill(toUnit(spec, unit));
+    return out;
+  }
+  if (spec.dist === 'normal') {
+    const mean = toUnit(spec.mean, unit);
+    const sd = toUnit(spec.sd, unit);
+    if (sd < 0) throw new Error('sd must not be negative');
+    for (let i = 0; i < count; i++) out[i] = mean + sd * rng.normal();
+  } else {
+    const low = toUnit(spec.low, unit);
+    const high = toUnit(spec.high, unit);
+    if (high < low) throw new Error('high must not be below low');
+    for (let i = 0; i < count; i++) out[i] = low + (high - low) * rng.uniform();
+  }
+  return out;
+}
+
+/** Compiles a validated document into an engine-neutral plan, or throws CompileError. */
+export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Plan {
+  const sink = new DiagnosticSink();
+
+  const dt = sink.check({ field: 'run.dt' }, () => toUnit(overrides.dt ?? doc.run.dt, 'ms'));
+  const duration = sink.check({ field: 'run.duration' }, () => toUnit(overrides.duration ?? doc.run.duration, 'ms'));
+  if (dt !== undefined && !(dt > 0)) sink.add({ field: 'run.dt', message: 'must be greater than 0 ms' });
+  if (duration !== undefined && !(duration >= 0)) sink.add({ field: 'run.duration', message: 'must not be negative' });
+  const seed = overrides.seed ?? doc.run.seed;
+
+  // Blocks: definitions, parameters, sizes.
+  const infos = new Map<string, BlockInfo>();
+  doc.blocks.forEach((b, index) => {
+    if (infos.has(b.id)) {
+      sink.add({ block: b.id, message: 'another block has the same id' });
+      return;
+    }
+    const def = blockDef(b.type);
+    if (!def) {
+      sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}"` });
+      return;
+    }
+    if (!def.sized && b.size !== undefined) {
+      sink.add({ block: b.id, field: 'size', message: `${def.title} takes its size from its connections; remove "size"` });
+    }
+    const params = resolveParams(b, def, sink);
+    infos.set(b.id, { doc: b, def, index, params, size: b.size ?? 1 });
+  });
+
+  // Edges: ports exist, socket types match.
+  const edges: ResolvedEdge[] = [];
+  doc.edges.forEach((e, k) => {
+    const from = parsePort(e.from);
+    const to = parsePort(e.to);
+    const a = infos.get(from.block);
+    const b = infos.get(to.block);
+    const where = `edge ${e.from} → ${e.to}`;
+    if (!a) { if (!doc.blocks.some((x) => x.id === from.block)) sink.add({ field: where, message: `no block "${from.block}"` }); return; }
+    if (!b) { if (!doc.blocks.some((x) => x.id === to.block)) sink.add({ field: where, message: `no block "${to.block}"` }); return; }
+    const out = a.def.outputs[from.port];
+    const inp = b.def.inputs[to.port];
+    if (!out) { sink.add({ block: from.block, field: where, message: `${a.def.title} has no output "${from.port}" (outputs: ${Object.keys(a.def.outputs).join(', ') || 'none'})` }); return; }
+    if (!inp) { sink.add({ block: to.block, field: where, message: `${b.def.title} has no input "${to.port}" (inputs: ${Object.keys(b.def.inputs).join(', ') || 'none'})` }); return; }
+    if (inp.type !== 'any' && inp.type !== out.type) {
+      sink.add({ block: to.block, field: where, message: `input "${to.port}" takes ${inp.type}, but "${e.from}" gives ${out.type}` });
+      return;
+    }
+    if (out.type === 'current' && b.def.category !== 'neuron' && b.def.category !== 'probe') {
+      sink.add({ block: to.block, field: where, message: 'a current can only flow into a neuron block' });
+      return;
+    }
+    void k;
+    edges.push({ from, to });
+  });
+
+  const incoming = (id: string, port: string) => edges.filter((e) => e.to.block === id && e.to.port === port);
+  const outgoing = (id: string, port: string) => edges.filter((e) => e.from.block === id && e.from.port === port);
+
+  // Port cardinality: required inputs connected; one edge into non-current inputs.
+  for (const [id, info] of infos) {
+    for (const [port, p] of Object.entries(info.def.inputs)) {
+      const n = incoming(id, port).length;
+      if (p.required && n === 0) sink.add({ block: id, field: `input "${port}"`, message: 'is required but not connected' });
+      if (p.type !== 'current' && n > 1) sink.add({ block: id, field: `input "${port}"`, message: `takes one connection, has ${n}` });
+    }
+    if (info.def.category === 'synapse') {
+      const n = outgoing(id, 'post').filter((e) => infos.get(e.to.block)!.def.category === 'neuron').length;
+      if (n > 1) sink.add({ block: id, field: 'output "post"', message: `must connect to one neuron block, connects to ${n}` });
+    }
+  }
+  sink.throwIfAny();
+
+  // Step order over non-probe blocks.
+  const ordered = [...infos.values()].filter((i) => i.def.category !== 'probe');
+  const { components, algebraicLoops } = orderBlocks(
+    ordered.map((i) => ({ id: i.doc.id, isSynapse: i.def.category === 'synapse' })),
+    edges.filter((e) => infos.get(e.to.block)!.def.category !== 'probe').map((e) => [e.from.block, e.to.block] as const),
+  );
+  for (const loop of algebraicLoops) {
+    sink.add({ block: loop[0], message: `algebraic loop (a cycle through no synapse): ${loop.join(' → ')}` });
+  }
+  sink.throwIfAny();
+  const position = new Map(components.flat().map((id, k) => [id, k]));
+
+  const synPre = (id: string) => incoming(id, 'pre')[0]!.from;
+  const synPost = (id: string) => outgoing(id, 'post').find((e) => infos.get(e.to.block)!.def.category === 'neuron')?.to.block;
+
+  // Projections (connectivity, weights, lags).
+  const projections: PlanProjection[] = [];
+  const variants = new Map<string, string | undefined>();
+  for (const info of ordered) {
+    const { def, doc: b } = info;
+    const variant = def.synapse?.variantParam ? info.params.enums[def.synapse.variantParam] : undefined;
+    variants.set(b.id, variant);
+    if (def.category !== 'synapse') continue;
+    const pre = synPre(b.id);
+    const post = synPost(b.id);
+    if (!post) continue; // a synapse with no target is caught above as a missing required port
+    const nPre = infos.get(pre.block)!.size;
+    const nPost = infos.get(post)!.size;
+    const conn = b.connection ?? { rule: 'all-to-all' as const, selfConnections: true, delay: 0 };
+    const weightUnit = weightUnitOf(def, variant);
+    const projection = sink.check({ block: b.id, field: 'connection' }, () => {
+      const rng = new HostRandom(seed, streamOf(`connect:${b.id}`));
+      const pairs = connect(conn, nPre, nPost, pre.block === post, rng);
+      const weights = Float32Array.from(
+        drawValues(conn.weight ?? def.synapse!.weightDefault, weightUnit, pairs.pre.length, new HostRandom(seed, streamOf(`weight:${b.id}`))),
+      );
+      const delay = toUnit(conn.delay, 'ms');
+      if (delay < 0) throw new Error('delay must not be negative');
+      const delaySteps = roundHalfAway(delay / (dt ?? 1));
+      if (def.inputs.pre?.type === 'voltage' && delaySteps > 0) throw new Error('a synapse driven by voltage cannot have a delay');
+      const recurrent = position.get(pre.block)! > position.get(b.id)! ? 1 : 0;
+      const spec = def.synapse!;
+      const p: PlanProjection = {
+        synapse: b.id, pre: pre.block, post, nPre, nPost,
+        lag: delaySteps + recurrent,
+        stateOn: spec.stateOn,
+        current: checkedCurrent(def, variant),
+        byPre: toCsr(pairs.pre, pairs.post, weights, nPre),
+        weightUnit,
+        delay,
+      };
+      if (spec.jump) p.jump = spec.jump;
+      if (spec.gather) {
+        p.gather = spec.gather;
+        p.byPost = toCsr(pairs.post, pairs.pre, weights, nPost);
+      }
+      return p;
+    });
+    if (projection) projections.push(projection);
+  }
+  sink.throwIfAny();
+  const projectionOf = new Map(projections.map((p) => [p.synapse, p]));
+
+  // Blocks of the plan: states with initial values, checked code.
+  const blocks: PlanBlock[] = [];
+  for (const info of ordered) {
+    const { def, doc: b } = info;
+    const proj = projectionOf.get(b.id);
+    const size = elementCount(info, proj?.nPre ?? 0, proj?.nPost ?? 0);
+    const variant = variants.get(b.id);
+    const wUnit = def.synapse ? weightUnitOf(def, variant) : '';
+    const states = sink.check({ block: b.id }, () => initialStates(info, size, wUnit, seed, dt ?? 0.1));
+    const code = sink.check({ block: b.id, field: 'update code' }, () => checkedUpdate(def));
+    if (!states || !code) continue;
+    const pb: PlanBlock = {
+      id: b.id, type: def.type,
+      category: def.category as PlanBlock['category'],
+      template: def.template as PlanBlock['template'],
+      index: info.index, size, params: info.params.quantities, states, code,
+      spiking: Object.values(def.outputs).some((o) => o.type === 'spikes'),
+      receivesCurrent: incoming(b.id, 'I').length > 0,
+    };
+    if (variant !== undefined) pb.variant = variant;
+    if (def.voltage) pb.voltage = def.voltage;
+    if (def.category === 'synapse' && def.synapse!.stateOn === 'pre' && proj) {
+      const from = synPre(b.id);
+      pb.input = def.inputs.pre!.type === 'voltage'
+        ? { kind: 'voltage', from: from.block, state: infos.get(from.block)!.def.voltage! }
+        : { kind: 'spikes', from: from.block, lag: proj.lag };
+    }
+    if (def.template === 'spike-times') {
+      sink.check({ block: b.id, field: 'parameter "spikes"' }, () => { pb.schedule = schedule(info, dt ?? 0.1); });
+    }
+    if (def.template === 'piecewise') {
+      sink.check({ block: b.id, field: 'parameter "times"' }, () => { pb.piecewise = piecewise(info, dt ?? 0.1); });
+    }
+    blocks.push(pb);
+  }
+
+  // Passes of one step, in component order.
+  const passes: PlanPass[] = [];
+  for (const id of components.flat()) {
+    const info = infos.get(id)!;
+    passes.push({ kind: 'update', block: id });
+    if (info.def.category === 'synapse' && projectionOf.has(id)) {
+      if (info.def.synapse!.stateOn === 'post') passes.push({ kind: 'propagate', synapse: id });
+      passes.push({ kind: 'synapse-current', synapse: id });
+    }
+    if (info.def.category === 'current') {
+      for (const e of outgoing(id, 'I')) passes.push({ kind: 'inject', source: id, target: e.to.block });
+    }
+  }
+
+  const probes = buildProbes(infos, incoming, projectionOf, sink, dt ?? 0.1);
+  sink.throwIfAny();
+
+  const spikeHistory: Record<string, number> = {};
+  for (const b of blocks) if (b.spiking) spikeHistory[b.id] = 1;
+  for (const p of projections) {
+    if (p.stateOn === 'post' || blocks.find((b) => b.id === p.synapse)?.input?.kind === 'spikes') {
+      spikeHistory[p.pre] = Math.max(spikeHistory[p.pre] ?? 1, p.lag + 1);
+    }
+  }
+
+  return {
+    name: doc.name,
+    dt: dt!, duration: duration!, steps: roundHalfAway(duration! / dt!), seed,
+    blocks, projections, passes, probes, order: components, spikeHistory,
+  };
+}
+
+/** Initial values of every state of a block, in declaration order. */
+function initialStates(info: BlockInfo, size: number, weightUnit: string, seed: number, dt: number): PlanState[] {
+  const { def, doc: b } = info;
+  for (const name of Object.keys(b.init)) {
+    if (!def.states[name]) throw new Error(`init: ${def.title} has no state "${name}" (states: ${Object.keys(def.states).join(', ') || 'none'})`);
+  }
+  const states: PlanState[] = [];
+  const env = new Map<string, number | boolean>([...Object.entries(info.params.quantities), ['dt', dt]]);
+  for (const [name, s] of Object.entries(def.states)) {
+    const unit = s.unit.replace('{w}', weightUnit);
+    const given = b.init[name];
+    let init: Float64Array;
+    if (given !== undefined) {
+      try {
+        init = drawValues(given, unit.replace('·', '*'), size, new HostRandom(seed, streamOf(`init:${b.id}:${name}`)));
+      } catch (e) {
+        throw new Error(`init "${name}": ${(e as Error).message}`);
+      }
+    } else {
+      const expr = blockExpression(def, s.init);
+      init = new Float64Array(size);
+      const earlier = states.map((x) => x);
+      for (let i = 0; i < size; i++) {
+        for (const st of earlier) env.set(st.name, st.init[i]!);
+        init[i] = evaluate(expr, env) as number;
+      }
+    }
+    states.push({ name, unit, init });
+  }
+  return states;
+}
+
+function schedule(info: BlockInfo, dt: number): { steps: Int32Array; neurons: Int32Array } {
+  const list = (info.params.spikeList ?? []).map(([i, t]) => {
+    if (i >= info.size) throw new Error(`neuron ${i} is out of range (size ${info.size})`);
+    return [roundHalfAway(t / dt), i] as const;
+  });
+  list.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { steps: Int32Array.from(list.map((x) => x[0])), neurons: Int32Array.from(list.map((x) => x[1])) };
+}
+
+function piecewise(info: BlockInfo, dt: number): { steps: Int32Array; values: Float64Array } {
+  const times = info.params.quantityLists.times ?? [];
+  const amps = info.params.quantityLists.amplitudes ?? [];
+  if (times.length !== amps.length) throw new Error(`${times.length} times but ${amps.length} amplitudes`);
+  for (let k = 1; k < times.length; k++) if (times[k]! < times[k - 1]!) throw new Error('times must increase');
+  return { steps: Int32Array.from(times.map((t) => roundHalfAway(t / dt))), values: Float64Array.from(amps) };
+}
+
+function buildProbes(
+  infos: Map<string, BlockInfo>,
+  incoming: (id: string, port: string) => ResolvedEdge[],
+  projectionOf: Map<string, PlanProjection>,
+  sink: DiagnosticSink,
+  dt: number,
+): PlanProbe[] {
+  const probes: PlanProbe[] = [];
+  for (const [id, info] of infos) {
+    if (info.def.category !== 'probe') continue;
+    const port = Object.keys(info.def.inputs)[0]!;
+    const source = incoming(id, port)[0]?.from.block;
+    if (!source) continue;
+    const target = infos.get(source)!;
+    const proj = projectionOf.get(source);
+    const size = target.def.category === 'synapse'
+      ? (target.def.synapse!.stateOn === 'pre' ? proj?.nPre ?? 0 : proj?.nPost ?? 0)
+      : target.def.category === 'current' ? 1 : target.size;
+    const neurons = info.params.indexSets.neurons;
+    if (neurons) {
+      const bad = neurons.find((n) => n >= size);
+      if (bad !== undefined) {
+        sink.add({ block: id, field: 'parameter "neurons"', message: `neuron ${bad} is out of range: "${source}" has ${size}` });
+        continue;
+      }
+    }
+    const all = () => Int32Array.from({ length: size }, (_, k) => k);
+    if (info.def.type === 'state-probe') {
+      const states = Object.keys(target.def.states);
+      const state = info.params.stateNames.state ?? target.def.voltage ?? states[0];
+      if (!state || !target.def.states[state]) {
+        sink.add({ block: id, field: 'parameter "state"', message: `"${source}" has no state "${state ?? ''}" (states: ${states.join(', ') || 'none'})` });
+        continue;
+      }
+      const interval = info.params.quantities.interval ?? 0;
+      const every = Math.max(1, roundHalfAway(interval / dt));
+      const wUnit = target.def.synapse ? weightUnitOf(target.def, target.def.synapse.variantParam ? target.params.enums[target.def.synapse.variantParam] : undefined) : '';
+      const unit = target.def.states[state]!.unit.replace('{w}', wUnit);
+      probes.push({ id, kind: 'state', block: source, state, unit, neurons: neurons ? Int32Array.from(neurons) : all(), every });
+    } else if (info.def.type === 'spike-probe') {
+      probes.push({ id, kind: 'spikes', block: source, neurons: neurons ? Int32Array.from(neurons) : null });
+    } else {
+      const binSteps = Math.max(1, roundHalfAway((info.params.quantities.bin ?? 1) / dt));
+      probes.push({ id, kind: 'rate', block: source, size, binSteps });
+    }
+  }
+  return probes;
+}

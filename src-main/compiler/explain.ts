@@ -1,0 +1,40 @@
+/**
+ * A readable account of a plan (`spikeflow run --explain`): populations, connectivity,
+ * the order inside a step with the delay of each spike edge, and the probes.
+ */
+import type { Plan } from './plan.js';
+
+export function explainPlan(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`plan "${plan.name}": dt ${plan.dt} ms, ${plan.steps} steps (${plan.duration} ms), seed ${plan.seed}`);
+  out.push('', 'blocks:');
+  for (const b of plan.blocks) {
+    const params = Object.entries(b.params).map(([k, v]) => `${k}=${v}`).join(' ');
+    out.push(`  ${b.id} (${b.type}${b.variant ? `, ${b.variant}` : ''}): ${b.size} element(s); states ${b.states.map((s) => s.name).join(', ') || '—'}${params ? `; ${params}` : ''}`);
+  }
+  if (plan.projections.length > 0) {
+    out.push('', 'connections:');
+    for (const p of plan.projections) {
+      const n = p.byPre.idx.length;
+      out.push(`  ${p.pre} → ${p.synapse} → ${p.post}: ${n} synapses (${(n / Math.max(1, p.nPost)).toFixed(1)} per target), ` +
+        `state per ${p.stateOn}synaptic neuron, delay ${p.delay} ms, reads spikes ${p.lag} step(s) late`);
+    }
+  }
+  out.push('', 'order inside a step (strongly connected components):');
+  plan.order.forEach((c, k) => out.push(`  ${k + 1}. ${c.join(', ')}${c.length > 1 ? '  (cycle: synapses first, recurrent edges one step late)' : ''}`));
+  out.push('', 'passes:');
+  plan.passes.forEach((p, k) => {
+    const what = p.kind === 'update' ? `update ${p.block}` : p.kind === 'propagate' ? `propagate spikes into ${p.synapse}` :
+      p.kind === 'synapse-current' ? `current of ${p.synapse}` : `inject ${p.source} → ${p.target}`;
+    out.push(`  ${k + 1}. ${what}`);
+  });
+  if (plan.probes.length > 0) {
+    out.push('', 'probes:');
+    for (const p of plan.probes) {
+      const what = p.kind === 'state' ? `${p.block}.${p.state} of ${p.neurons.length} neuron(s) every ${p.every} step(s)` :
+        p.kind === 'spikes' ? `spikes of ${p.block}` : `rate of ${p.block} in bins of ${p.binSteps} step(s)`;
+      out.push(`  ${p.id}: ${what}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,116 @@
+/**
+ * The plan: what the compiler hands to an engine. Engine-neutral and serialisable
+ * (typed arrays and plain data), so it can be printed by `--explain`, tested on its own and
+ * sent to a worker thread. Everything random (connectivity, weights, initial values) has
+ * already been drawn; engines only step.
+ */
+import type { Expr, Statement } from '../../src-shared/expr/ast.js';
+import type { BlockCategory, BlockTemplate } from '../../kernels/types.js';
+
+export interface PlanState {
+  name: string;
+  /** Display unit, resolved for the block's variant. */
+  unit: string;
+  init: Float64Array;
+}
+
+/** Where an element-wise block reads its spike or voltage input. */
+export type PlanInput =
+  | { kind: 'spikes'; from: string; lag: number }
+  | { kind: 'voltage'; from: string; state: string };
+
+export interface PlanBlock {
+  id: string;
+  type: string;
+  category: Exclude<BlockCategory, 'probe'>;
+  template: Exclude<BlockTemplate, 'probe'>;
+  /** Index of the block in the document: keys its random stream. */
+  index: number;
+  /** Elements of the update loop: neurons; state owners of a synapse; 1 for a current source. */
+  size: number;
+  /** Quantity parameters in internal units. */
+  params: Record<string, number>;
+  variant?: string;
+  states: PlanState[];
+  /** Checked update code, helper functions inlined; parameters are still names. */
+  code: Statement[];
+  /** Whether the block emits spikes (assigns `spike`). */
+  spiking: boolean;
+  /** Neurons: whether any current flows in (otherwise I is 0). */
+  receivesCurrent: boolean;
+  /** Neurons: the state read as membrane potential. */
+  voltage?: string;
+  /** Synapses reading presynaptic spikes or voltage (state per presynaptic neuron). */
+  input?: PlanInput;
+  /** spike-times: (step, neuron) pairs sorted by step. */
+  schedule?: { steps: Int32Array; neurons: Int32Array };
+  /** step-current: amplitude `values[k]` from step `steps[k]` on. */
+  piecewise?: { steps: Int32Array; values: Float64Array };
+}
+
+/** Connections of one synapse block in compressed sparse rows. */
+export interface Csr {
+  /** Row start offsets, length rows + 1. */
+  ptr: Int32Array;
+  /** Column index of each connection. */
+  idx: Int32Array;
+  /** Weight of each connection, in the synapse's weight unit. */
+  w: Float32Array;
+}
+
+export interface PlanProjection {
+  synapse: string;
+  pre: string;
+  post: string;
+  nPre: number;
+  nPost: number;
+  /** Steps between a presynaptic spike and its effect: delay plus one on a recurrent edge. */
+  lag: number;
+  stateOn: 'pre' | 'post';
+  /** post: the state that jumps by w. */
+  jump?: string;
+  /** pre: the state summed through the weights. */
+  gather?: string;
+  /** Current into postsynaptic neuron j (uses V_post, and wsum or the block's states). */
+  current: Expr;
+  /** Rows are presynaptic neurons (propagation). */
+  byPre: Csr;
+  /** Rows are postsynaptic neurons (gather); only for state on 'pre'. */
+  byPost?: Csr;
+  weightUnit: string;
+  delay: number;
+}
+
+export type PlanPass =
+  /** Element-wise update (or schedule) of a block's states and spikes. */
+  | { kind: 'update'; block: string }
+  /** Linear synapse: add weights of arriving spikes to the jump state. */
+  | { kind: 'propagate'; synapse: string }
+  /** Synapse current into its postsynaptic block's input. */
+  | { kind: 'synapse-current'; synapse: string }
+  /** Current source into a neuron block's input (the same value for every neuron). */
+  | { kind: 'inject'; source: string; target: string };
+
+export type PlanProbe =
+  | {
+      id: string; kind: 'state'; block: string; state: string; unit: string;
+      neurons: Int32Array; every: number;
+    }
+  | { id: string; kind: 'spikes'; block: string; neurons: Int32Array | null }
+  | { id: string; kind: 'rate'; block: string; size: number; binSteps: number };
+
+export interface Plan {
+  name: string;
+  dt: number;
+  duration: number;
+  steps: number;
+  seed: number;
+  blocks: PlanBlock[];
+  projections: PlanProjection[];
+  passes: PlanPass[];
+  probes: PlanProbe[];
+  /** Strongly connected components in execution order (block ids), for --explain. */
+  order: string[][];
+  /** Ring depth of each spiking block's spike history. */
+  spikeHistory: Record<string, number>;
+}

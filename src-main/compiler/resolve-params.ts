@@ -1,0 +1,112 @@
+/**
+ * Parameter values of one block: text with units converted to internal units, bounds
+ * checked, lists and enums validated. Every problem is reported with the block and the
+ * parameter's name.
+ */
+import type { BlockDef, ParamDef, QuantityParam } from '../../kernels/types.js';
+import type { BlockDoc } from '../../src-shared/document/schema.js';
+import { toUnit } from '../../src-shared/units.js';
+import type { DiagnosticSink } from './diagnostics.js';
+
+export interface ResolvedParams {
+  quantities: Record<string, number>;
+  enums: Record<string, string>;
+  spikeList?: Array<[number, number]>;
+  quantityLists: Record<string, number[]>;
+  /** index-set parameters: null means "all". */
+  indexSets: Record<string, number[] | null>;
+  stateNames: Record<string, string | undefined>;
+}
+
+/** Checks the bounds of a quantity parameter; returns a message or undefined. */
+export function boundsProblem(p: QuantityParam, v: number): string | undefined {
+  if (!Number.isFinite(v)) return 'must be a finite number';
+  if (p.min !== undefined) {
+    if (p.exclusiveMin && v <= p.min) return `must be greater than ${p.min} ${p.unit}`.trimEnd();
+    if (!p.exclusiveMin && v < p.min) return `must be at least ${p.min} ${p.unit}`.trimEnd();
+  }
+  if (p.max !== undefined && v > p.max) return `must be at most ${p.max} ${p.unit}`.trimEnd();
+  return undefined;
+}
+
+function resolveQuantity(p: QuantityParam, raw: unknown): number {
+  if (typeof raw !== 'number' && typeof raw !== 'string') throw new Error(`expected a quantity like "${p.default} ${p.unit}"`);
+  const v = toUnit(raw, p.unit);
+  const problem = boundsProblem(p, v);
+  if (problem) throw new Error(`${JSON.stringify(raw)} ${problem}`);
+  return v;
+}
+
+function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams): void {
+  switch (p.kind) {
+    case 'quantity':
+      out.quantities[name] = raw === undefined ? p.default : resolveQuantity(p, raw);
+      return;
+    case 'integer': {
+      const v = raw === undefined ? p.default : raw;
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error('expected an integer');
+      if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) throw new Error(`${v} is out of range`);
+      out.quantities[name] = v;
+      return;
+    }
+    case 'enum': {
+      const v = raw === undefined ? p.default : raw;
+      if (typeof v !== 'string' || !p.values.includes(v)) throw new Error(`expected one of ${p.values.map((x) => `"${x}"`).join(', ')}`);
+      out.enums[name] = v;
+      return;
+    }
+    case 'spike-list': {
+      const v = raw ?? [];
+      if (!Array.isArray(v)) throw new Error('expected a list of [neuron, time] pairs');
+      out.spikeList = v.map((pair, k) => {
+        if (!Array.isArray(pair) || pair.length !== 2 || !Number.isInteger(pair[0]) || pair[0] < 0) {
+          throw new Error(`entry ${k + 1} must be [neuron index, time]`);
+        }
+        const t = toUnit(pair[1], 'ms');
+        if (t < 0) throw new Error(`entry ${k + 1}: time must not be negative`);
+        return [pair[0] as number, t];
+      });
+      return;
+    }
+    case 'quantity-list': {
+      const v = raw ?? [];
+      if (!Array.isArray(v)) throw new Error(`expected a list of quantities in ${p.unit}`);
+      out.quantityLists[name] = v.map((x, k) => {
+        try {
+          return toUnit(x as number | string, p.unit);
+        } catch (e) {
+          throw new Error(`entry ${k + 1}: ${(e as Error).message}`);
+        }
+      });
+      return;
+    }
+    case 'index-set': {
+      const v = raw ?? 'all';
+      if (v === 'all') { out.indexSets[name] = null; return; }
+      if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x) && x >= 0)) {
+        throw new Error('expected "all" or a list of neuron indices');
+      }
+      out.indexSets[name] = v as number[];
+      return;
+    }
+    case 'state-name':
+      if (raw !== undefined && typeof raw !== 'string') throw new Error('expected the name of a state');
+      out.stateNames[name] = raw as string | undefined;
+      return;
+  }
+}
+
+/** Resolves all parameters of a block, recording problems in `sink`. */
+export function resolveParams(block: BlockDoc, def: BlockDef, sink: DiagnosticSink): ResolvedParams {
+  const out: ResolvedParams = { quantities: {}, enums: {}, quantityLists: {}, indexSets: {}, stateNames: {} };
+  for (const name of Object.keys(block.params)) {
+    if (!def.params[name]) {
+      const known = Object.keys(def.params).join(', ') || 'none';
+      sink.add({ block: block.id, field: `parameter "${name}"`, message: `${def.type} has no such parameter (it has: ${known})` });
+    }
+  }
+  for (const [name, p] of Object.entries(def.params)) {
+    sink.check({ block: block.id, field: `parameter "${name}"` }, () => resolveOne(name, p, block.params[name], out));
+  }
+  return out;
+}

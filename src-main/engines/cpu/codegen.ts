@@ -1,0 +1,246 @@
+/**
+ * Generates the CPU engine's step function from a plan: one straight-line JavaScript
+ * function with a loop per pass, parameters folded to literals and every block's update
+ * code printed inline, so the hot loop never branches on block type. Arrays are named
+ * `b<k>_<what>` (block k of plan.blocks) and `p<k>_<what>` (projection k).
+ */
+import { randomStream } from '../../../kernels/random.js';
+import type { Statement } from '../../../src-shared/expr/ast.js';
+import { foldConstants } from '../../../src-shared/expr/evaluate.js';
+import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
+import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
+
+/** Names of the arrays the generated code expects in its `A` argument. */
+export const arrayName = {
+  state: (b: number, s: string) => `b${b}_s_${s}`,
+  input: (b: number) => `b${b}_I`,
+  currentOut: (b: number) => `b${b}_out`,
+  spikeFlags: (b: number) => `b${b}_sf`,
+  spikeList: (b: number) => `b${b}_sl`,
+  spikeCount: (b: number) => `b${b}_sc`,
+  scheduleSteps: (b: number) => `b${b}_ss`,
+  scheduleNeurons: (b: number) => `b${b}_sn`,
+  cursor: (b: number) => `b${b}_cur`,
+  waveSteps: (b: number) => `b${b}_ws`,
+  waveValues: (b: number) => `b${b}_wv`,
+  csr: (p: number, side: 'pre' | 'post', part: 'ptr' | 'idx' | 'w') => `p${p}_${side}_${part}`,
+};
+
+interface Ctx {
+  plan: Plan;
+  blockIndex: Map<string, number>;
+  used: Set<string>;
+}
+
+function use(ctx: Ctx, name: string): string {
+  ctx.used.add(name);
+  return name;
+}
+
+function stateNames(b: PlanBlock): Set<string> {
+  return new Set(b.states.map((s) => s.name));
+}
+
+function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {}): Map<string, number> {
+  return new Map<string, number>([...Object.entries(b.params), ['dt', plan.dt], ...Object.entries(extra)]);
+}
+
+/** Prints a block's update statements for element `k` of step `i`. */
+function printStatements(ctx: Ctx, b: PlanBlock, bi: number, code: Statement[], inputNames: Record<string, string>): string[] {
+  const states = stateNames(b);
+  const constants = constantsOf(ctx.plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
+  const pc: JsPrintContext = {
+    dt: ctx.plan.dt,
+    name: (n) => {
+      if (states.has(n)) return `s_${n}`;
+      if (inputNames[n]) return inputNames[n]!;
+      if (n === 't') return 't';
+      if (n === 'step') return 'i';
+      return `l_${n}`;
+    },
+    random24: (call) => `random24(SEED, ${randomStream(b.index, call)}, k, i)`,
+  };
+  const counter = { calls: 0 };
+  const lines: string[] = [];
+  const locals = new Set<string>();
+  for (const s of code) {
+    const rhs = printJs(foldConstants(s.expr, constants), pc, counter);
+    if (states.has(s.target)) lines.push(`s_${s.target} = ${rhs};`);
+    else if (locals.has(s.target)) lines.push(`l_${s.target} = ${rhs};`);
+    else {
+      locals.add(s.target);
+      lines.push(`let l_${s.target} = ${rhs};`);
+    }
+  }
+  void bi;
+  return lines;
+}
+
+function ringSlot(ctx: Ctx, producer: string, lag: number): string {
+  const depth = ctx.plan.spikeHistory[producer]!;
+  return lag === 0 ? `(i % ${depth})` : `((i - ${lag}) % ${depth} + ${depth}) % ${depth}`;
+}
+
+function updatePass(ctx: Ctx, b: PlanBlock): string {
+  const bi = ctx.blockIndex.get(b.id)!;
+  if (b.template === 'spike-times') return spikeTimesPass(ctx, b, bi);
+  if (b.template === 'piecewise') return piecewisePass(ctx, b, bi);
+  const out: string[] = [];
+  const inputNames: Record<string, string> = {};
+  const pre: string[] = [];
+  if (b.category === 'neuron' && b.receivesCurrent) {
+    const I = use(ctx, arrayName.input(bi));
+    inputNames.I = 'in_I';
+    pre.push(`const in_I = ${I}[k]; ${I}[k] = 0;`);
+  }
+  if (b.input?.kind === 'spikes') {
+    const src = ctx.blockIndex.get(b.input.from)!;
+    const n = ctx.plan.blocks[src]!.size;
+    out.push(`const inBase = ${ringSlot(ctx, b.input.from, b.input.lag)} * ${n};`);
+    inputNames.spike_in = 'in_spike';
+    pre.push(`const in_spike = ${use(ctx, arrayName.spikeFlags(src))}[inBase + k] === 1;`);
+  }
+  if (b.input?.kind === 'voltage') {
+    const src = ctx.blockIndex.get(b.input.from)!;
+    inputNames.V_pre = 'in_Vpre';
+    pre.push(`const in_Vpre = ${use(ctx, arrayName.state(src, b.input.state))}[k];`);
+  }
+  const body = printStatements(ctx, b, bi, b.code, inputNames);
+  const assigned = new Set(b.code.map((s) => s.target));
+  const load = b.states.map((s) => `let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`);
+  const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
+  if (b.spiking) {
+    const f = use(ctx, arrayName.spikeFlags(bi));
+    const l = use(ctx, arrayName.spikeList(bi));
+    use(ctx, arrayName.spikeCount(bi));
+    out.push(`const outBase = (i % ${ctx.plan.spikeHistory[b.id]}) * ${b.size}; let cnt = 0;`);
+    store.push(`${f}[outBase + k] = l_spike ? 1 : 0; if (l_spike) ${l}[outBase + cnt++] = k;`);
+  }
+  if (b.category === 'current') store.push(`${use(ctx, arrayName.currentOut(bi))}[k] = l_I_out;`);
+  out.push(`for (let k = 0; k < ${b.size}; k++) {`, ...[...pre, ...load, ...body, ...store].map((l) => `  ${l}`), '}');
+  if (b.spiking) out.push(`${arrayName.spikeCount(bi)}[i % ${ctx.plan.spikeHistory[b.id]}] = cnt;`);
+  return block(`update ${b.id} (${b.type})`, out);
+}
+
+function spikeTimesPass(ctx: Ctx, b: PlanBlock, bi: number): string {
+  const depth = ctx.plan.spikeHistory[b.id]!;
+  const f = use(ctx, arrayName.spikeFlags(bi));
+  const l = use(ctx, arrayName.spikeList(bi));
+  const c = use(ctx, arrayName.spikeCount(bi));
+  const ss = use(ctx, arrayName.scheduleSteps(bi));
+  const sn = use(ctx, arrayName.scheduleNeurons(bi));
+  const cur = use(ctx, arrayName.cursor(bi));
+  return block(`update ${b.id} (spike times)`, [
+    `const base = (i % ${depth}) * ${b.size}; let cnt = 0;`,
+    `${f}.fill(0, base, base + ${b.size});`,
+    `let q = ${cur}[0];`,
+    `while (q < ${ss}.length && ${ss}[q] < i) q++;`,
+    `while (q < ${ss}.length && ${ss}[q] === i) { const k = ${sn}[q++]; if (${f}[base + k] === 0) { ${f}[base + k] = 1; ${l}[base + cnt++] = k; } }`,
+    `${cur}[0] = q; ${c}[i % ${depth}] = cnt;`,
+  ]);
+}
+
+function piecewisePass(ctx: Ctx, b: PlanBlock, bi: number): string {
+  const ws = use(ctx, arrayName.waveSteps(bi));
+  const wv = use(ctx, arrayName.waveValues(bi));
+  const cur = use(ctx, arrayName.cursor(bi));
+  return block(`update ${b.id} (piecewise current)`, [
+    `let q = ${cur}[0];`,
+    `while (q < ${ws}.length && ${ws}[q] <= i) q++;`,
+    `${cur}[0] = q;`,
+    `${use(ctx, arrayName.currentOut(bi))}[0] = q > 0 ? ${wv}[q - 1] : 0;`,
+  ]);
+}
+
+function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
+  const syn = ctx.blockIndex.get(p.synapse)!;
+  const pre = ctx.blockIndex.get(p.pre)!;
+  const nPre = ctx.plan.blocks[pre]!.size;
+  const ptr = use(ctx, arrayName.csr(pk, 'pre', 'ptr'));
+  const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
+  const w = use(ctx, arrayName.csr(pk, 'pre', 'w'));
+  const target = use(ctx, arrayName.state(syn, p.jump!));
+  return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lag ${p.lag})`, [
+    ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
+    `  const slot = ${ringSlot(ctx, p.pre, p.lag)};`,
+    `  const n = ${use(ctx, arrayName.spikeCount(pre))}[slot], base = slot * ${nPre};`,
+    `  for (let q = 0; q < n; q++) {`,
+    `    const src = ${use(ctx, arrayName.spikeList(pre))}[base + q];`,
+    `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w}[c];`,
+    '  }',
+    '}',
+  ]);
+}
+
+function synapseCurrentPass(ctx: Ctx, p: PlanProjection, pk: number): string {
+  const syn = ctx.blockIndex.get(p.synapse)!;
+  const b = ctx.plan.blocks[syn]!;
+  const post = ctx.blockIndex.get(p.post)!;
+  const postBlock = ctx.plan.blocks[post]!;
+  const vPost = use(ctx, arrayName.state(post, postBlock.voltage!));
+  const I = use(ctx, arrayName.input(post));
+  const states = stateNames(b);
+  const pc: JsPrintContext = {
+    dt: ctx.plan.dt,
+    name: (n) => (n === 'V_post' ? 'vp' : n === 'wsum' ? 'wsum' : states.has(n) ? `${use(ctx, arrayName.state(syn, n))}[j]` : n),
+    random24: () => { throw new Error('random numbers are not allowed in a synapse current'); },
+  };
+  const current = printJs(foldConstants(p.current, constantsOf(ctx.plan, b)), pc);
+  const lines = [`for (let j = 0; j < ${p.nPost}; j++) {`, `  const vp = ${vPost}[j];`];
+  if (p.stateOn === 'pre') {
+    const ptr = use(ctx, arrayName.csr(pk, 'post', 'ptr'));
+    const idx = use(ctx, arrayName.csr(pk, 'post', 'idx'));
+    const w = use(ctx, arrayName.csr(pk, 'post', 'w'));
+    const g = use(ctx, arrayName.state(syn, p.gather!));
+    lines.push(`  let wsum = 0;`, `  for (let c = ${ptr}[j], e = ${ptr}[j + 1]; c < e; c++) wsum += ${w}[c] * ${g}[${idx}[c]];`);
+  }
+  lines.push(`  ${I}[j] += ${current};`, '}');
+  return block(`current ${p.synapse} → ${p.post}`, lines);
+}
+
+function injectPass(ctx: Ctx, source: string, target: string): string {
+  const s = ctx.blockIndex.get(source)!;
+  const t = ctx.blockIndex.get(target)!;
+  const I = use(ctx, arrayName.input(t));
+  return block(`inject ${source} → ${target}`, [
+    `const v = ${use(ctx, arrayName.currentOut(s))}[0];`,
+    `if (v !== 0) for (let j = 0; j < ${ctx.plan.blocks[t]!.size}; j++) ${I}[j] += v;`,
+  ]);
+}
+
+function block(title: string, lines: string[]): string {
+  return [`  // ${title}`, '  {', ...lines.map((l) => `    ${l}`), '  }'].join('\n');
+}
+
+export interface GeneratedStep {
+  /** Source of a function (A, H) → (i) => void. */
+  source: string;
+  /** Array names the source reads. */
+  arrays: string[];
+}
+
+/** Generates the step function of a plan. */
+export function generateStep(plan: Plan): GeneratedStep {
+  const ctx: Ctx = { plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set() };
+  const projIndex = new Map(plan.projections.map((p, k) => [p.synapse, k]));
+  const passes = plan.passes.map((pass) => {
+    switch (pass.kind) {
+      case 'update': return updatePass(ctx, plan.blocks[ctx.blockIndex.get(pass.block)!]!);
+      case 'propagate': return propagatePass(ctx, plan.projections[projIndex.get(pass.synapse)!]!, projIndex.get(pass.synapse)!);
+      case 'synapse-current': return synapseCurrentPass(ctx, plan.projections[projIndex.get(pass.synapse)!]!, projIndex.get(pass.synapse)!);
+      case 'inject': return injectPass(ctx, pass.source, pass.target);
+    }
+  });
+  const arrays = [...ctx.used].sort();
+  const source = [
+    "'use strict';",
+    'const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24 } = H;',
+    `const SEED = ${plan.seed >>> 0}, DT = ${jsNumber(plan.dt)};`,
+    ...arrays.map((a) => `const ${a} = A.${a};`),
+    'return function step(i) {',
+    '  const t = i * DT;',
+    ...passes,
+    '};',
+  ].join('\n');
+  return { source, arrays };
+}

@@ -1,0 +1,63 @@
+/**
+ * Prints update-language trees as JavaScript for the CPU engine. Names are mapped by the
+ * caller (states and locals become JS variables, parameters are folded to literals before
+ * printing); built-ins call the double-precision helpers of src-shared/expr/numeric.ts.
+ */
+import type { Expr } from '../../../src-shared/expr/ast.js';
+import { decayFactor } from '../../../src-shared/expr/numeric.js';
+
+export interface JsPrintContext {
+  /** JS text for a name of the update language. */
+  name(n: string): string;
+  /** JS text for the k-th random call of the block: a 24-bit integer. */
+  random24(callIndex: number): string;
+  dt: number;
+}
+
+/** A number literal that round-trips exactly. */
+export function jsNumber(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '(-Infinity)';
+  const s = String(v);
+  return v < 0 || Object.is(v, -0) ? `(${s === '0' ? '-0' : s})` : s;
+}
+
+/** Prints an expression; random calls are numbered in print order through `counter`. */
+export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): string {
+  const p = (x: Expr) => printJs(x, ctx, counter);
+  switch (e.k) {
+    case 'num': return jsNumber(e.v);
+    case 'bool': return e.v ? 'true' : 'false';
+    case 'var': return ctx.name(e.name);
+    case 'neg': return `(-${p(e.a)})`;
+    case 'not': return `(!${p(e.a)})`;
+    case 'bin': {
+      const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
+      return `(${p(e.a)} ${op} ${p(e.b)})`;
+    }
+    case 'cond': return `(${p(e.c)} ? ${p(e.a)} : ${p(e.b)})`;
+    case 'call': {
+      const args = e.args.map(p);
+      switch (e.fn) {
+        case 'exp': case 'log': case 'sqrt': case 'abs': case 'min': case 'max': case 'pow': case 'floor':
+          return `Math.${e.fn}(${args.join(', ')})`;
+        case 'round': return `roundHalfAway(${args[0]})`;
+        case 'sigmoid': return `sigmoid(${args[0]})`;
+        case 'vtrap': return `vtrap(${args[0]}, ${args[1]})`;
+        case 'exp_euler': {
+          const tau = e.args[2]!;
+          const factor = tau.k === 'num' ? jsNumber(decayFactor(ctx.dt, tau.v)) : `decayFactor(DT, ${args[2]})`;
+          return `expEulerStep(${args[0]}, ${args[1]}, ${factor})`;
+        }
+        case 'rand': return `(${ctx.random24(counter.calls++)} * 5.9604644775390625e-8)`;
+        case 'bernoulli': {
+          const pr = e.args[0]!;
+          const threshold = pr.k === 'num' ? jsNumber(Math.fround(pr.v) * 16777216) : `(Math.fround(${args[0]}) * 16777216)`;
+          return `(${ctx.random24(counter.calls++)} < ${threshold})`;
+        }
+      }
+      throw new Error(`no JavaScript for function ${e.fn}`);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The CPU engine's core: allocates the typed arrays a plan needs, compiles the generated
+ * step function, steps in chunks and records probes. It is synchronous and knows nothing
+ * of threads; `cpu-engine.ts` runs it in a worker, tests may run it directly.
+ */
+import { random24 } from '../../../kernels/random.js';
+import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
+import type { Plan, PlanProbe } from '../../compiler/plan.js';
+import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
+import { arrayName, generateStep } from './codegen.js';
+
+type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+const HELPERS = {
+  roundHalfAway, sigmoid, vtrap, decayFactor, random24,
+  expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
+};
+
+/** Per-probe recording state between flushes. */
+type ProbeBuffer =
+  | { probe: Extract<PlanProbe, { kind: 'state' }>; source: Float64Array; values: number[]; firstSample: number; nextSample: number }
+  | { probe: Extract<PlanProbe, { kind: 'spikes' }>; block: number; mask: Uint8Array | null; steps: number[]; neurons: number[] }
+  | { probe: Extract<PlanProbe, { kind: 'rate' }>; block: number; count: number; firstBin: number; bins: number[] };
+
+export class Simulation {
+  readonly arrays: Record<string, NumArray> = {};
+  readonly source: string;
+  private readonly stepFn: (i: number) => void;
+  private readonly buffers: ProbeBuffer[];
+  private readonly spikeTotals: number[];
+  /** Steps done so far. */
+  step = 0;
+
+  constructor(readonly plan: Plan) {
+    const gen = generateStep(plan);
+    this.source = gen.source;
+    this.allocate();
+    const missing = gen.arrays.filter((a) => !(a in this.arrays));
+    if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    this.stepFn = new Function('A', 'H', gen.source)(this.arrays, HELPERS) as (i: number) => void;
+    this.spikeTotals = plan.blocks.map(() => 0);
+    this.buffers = plan.probes.map((p) => this.probeBuffer(p));
+  }
+
+  private allocate(): void {
+    const { plan, arrays } = this;
+    plan.blocks.forEach((b, k) => {
+      for (const s of b.states) arrays[arrayName.state(k, s.name)] = Float64Array.from(s.init);
+      if (b.category === 'neuron') arrays[arrayName.input(k)] = new Float64Array(b.size);
+      if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(1);
+      if (b.spiking) {
+        const depth = plan.spikeHistory[b.id]!;
+        arrays[arrayName.spikeFlags(k)] = new Uint8Array(depth * b.size);
+        arrays[arrayName.spikeList(k)] = new Int32Array(depth * b.size);
+        arrays[arrayName.spikeCount(k)] = new Int32Array(depth);
+      }
+      if (b.schedule) {
+        arrays[arrayName.scheduleSteps(k)] = b.schedule.steps;
+        arrays[arrayName.scheduleNeurons(k)] = b.schedule.neurons;
+      }
+      if (b.piecewise) {
+        arrays[arrayName.waveSteps(k)] = b.piecewise.steps;
+        arrays[arrayName.waveValues(k)] = b.piecewise.values;
+      }
+      if (b.schedule || b.piecewise) arrays[arrayName.cursor(k)] = new Int32Array(1);
+    });
+    plan.projections.forEach((p, k) => {
+      arrays[arrayName.csr(k, 'pre', 'ptr')] = p.byPre.ptr;
+      arrays[arrayName.csr(k, 'pre', 'idx')] = p.byPre.idx;
+      arrays[arrayName.csr(k, 'pre', 'w')] = p.byPre.w;
+      if (p.byPost) {
+        arrays[arrayName.csr(k, 'post', 'ptr')] = p.byPost.ptr;
+        arrays[arrayName.csr(k, 'post', 'idx')] = p.byPost.idx;
+        arrays[arrayName.csr(k, 'post', 'w')] = p.byPost.w;
+      }
+    });
+  }
+
+  private blockIndex(id: string): number {
+    return this.plan.blocks.findIndex((b) => b.id === id);
+  }
+
+  private probeBuffer(p: PlanProbe): ProbeBuffer {
+    const block = this.blockIndex(p.block);
+    if (p.kind === 'state') {
+      const source = this.arrays[arrayName.state(block, p.state)] as Float64Array;
+      const buf: ProbeBuffer = { probe: p, source, values: [], firstSample: 0, nextSample: 0 };
+      this.sampleState(buf); // sample 0: the initial state
+      return buf;
+    }
+    if (p.kind === 'spikes') {
+      let mask: Uint8Array | null = null;
+      if (p.neurons) {
+        mask = new Uint8Array(this.plan.blocks[block]!.size);
+        for (const n of p.neurons) mask[n] = 1;
+      }
+      return { probe: p, block, mask, steps: [], neurons: [] };
+    }
+    return { probe: p, block, count: 0, firstBin: 0, bins: [] };
+  }
+
+  private sampleState(buf: Extract<ProbeBuffer, { values: number[] }>): void {
+    for (const n of buf.probe.neurons) buf.values.push(buf.source[n]!);
+    buf.nextSample++;
+  }
+
+  /** Records what probes see after step i. */
+  private record(i: number): void {
+    for (const buf of this.buffers) {
+      if ('source' in buf) {
+        if ((i + 1) % buf.probe.every === 0) this.sampleState(buf);
+        continue;
+      }
+      const b = this.plan.blocks[buf.block]!;
+      const depth = this.plan.spikeHistory[b.id]!;
+      const slot = i % depth;
+      const n = (this.arrays[arrayName.spikeCount(buf.block)] as Int32Array)[slot]!;
+      if ('steps' in buf) {
+        const list = this.arrays[arrayName.spikeList(buf.block)] as Int32Array;
+        for (let q = 0; q < n; q++) {
+          const k = list[slot * b.size + q]!;
+          if (!buf.mask || buf.mask[k]) { buf.steps.push(i); buf.neurons.push(k); }
+        }
+      } else {
+        buf.count += n;
+        if ((i + 1) % buf.probe.binSteps === 0 || i + 1 === this.plan.steps) {
+          const binLength = (i + 1) % buf.probe.binSteps || buf.probe.binSteps;
+          buf.bins.push((buf.count / buf.probe.size) / (binLength * this.plan.dt / 1000));
+          buf.count = 0;
+        }
+      }
+    }
+  }
+
+  private countSpikes(i: number): void {
+    this.plan.blocks.forEach((b, k) => {
+      if (!b.spiking) return;
+      this.spikeTotals[k]! += (this.arrays[arrayName.spikeCount(k)] as Int32Array)[i % this.plan.spikeHistory[b.id]!]!;
+    });
+  }
+
+  /** Advances up to `n` steps (fewer at the end of the run); returns how many were done. */
+  advance(n: number): number {
+    const end = Math.min(this.plan.steps, this.step + n);
+    const from = this.step;
+    for (let i = from; i < end; i++) {
+      this.stepFn(i);
+      this.record(i);
+      this.countSpikes(i);
+    }
+    this.step = end;
+    this.checkFinite(from, end);
+    return end - from;
+  }
+
+  /** Throws NonFiniteStateError naming the first state that is NaN or infinite. */
+  private checkFinite(from: number, to: number): void {
+    this.plan.blocks.forEach((b, k) => {
+      for (const s of b.states) {
+        const a = this.arrays[arrayName.state(k, s.name)] as Float64Array;
+        for (let j = 0; j < a.length; j++) {
+          if (!Number.isFinite(a[j]!)) {
+            throw new NonFiniteStateError(b.id, s.name, j, from * this.plan.dt, to * this.plan.dt);
+          }
+        }
+      }
+    });
+  }
+
+  /** Takes the recordings gathered since the last call. */
+  drain(): RecordingChunk[] {
+    const chunks: RecordingChunk[] = [];
+    for (const buf of this.buffers) {
+      const id = buf.probe.id;
+      if ('source' in buf) {
+        if (buf.values.length === 0) continue;
+        chunks.push({ probe: id, kind: 'state', firstSample: buf.firstSample, channels: buf.probe.neurons.length, values: Float32Array.from(buf.values) });
+        buf.firstSample = buf.nextSample;
+        buf.values = [];
+      } else if ('steps' in buf) {
+        if (buf.steps.length === 0) continue;
+        chunks.push({ probe: id, kind: 'spikes', steps: Int32Array.from(buf.steps), neurons: Int32Array.from(buf.neurons) });
+        buf.steps = [];
+        buf.neurons = [];
+      } else {
+        if (buf.bins.length === 0) continue;
+        chunks.push({ probe: id, kind: 'rate', firstBin: buf.firstBin, values: Float32Array.from(buf.bins) });
+        buf.firstBin += buf.bins.length;
+        buf.bins = [];
+      }
+    }
+    return chunks;
+  }
+
+  /** Spikes and mean rate of every spiking block so far. */
+  summary(): PopulationSummary[] {
+    const seconds = (this.step * this.plan.dt) / 1000;
+    return this.plan.blocks.flatMap((b, k) =>
+      b.spiking && b.category !== 'synapse'
+        ? [{ block: b.id, size: b.size, spikes: this.spikeTotals[k]!, rateHz: seconds > 0 ? this.spikeTotals[k]! / b.size / seconds : 0 }]
+        : [],
+    );
+  }
+}
+
+/** Rounds a step count for chunking: about `targetMs` of work per chunk, at least one step. */
+export function nextChunkSteps(lastSteps: number, lastMs: number, targetMs = 50): number {
+  if (lastMs <= 0) return Math.min(lastSteps * 4, 100000);
+  return Math.max(1, Math.min(100000, roundHalfAway((lastSteps * targetMs) / lastMs)));
+}

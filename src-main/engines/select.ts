@@ -1,0 +1,40 @@
+/**
+ * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU when an adapter exists,
+ * else the CPU engine with a one-line reason).
+ */
+import { cpuEngine } from './cpu/cpu-engine.js';
+import type { Engine } from './types.js';
+
+export type EngineChoice = 'cpu' | 'webgpu' | 'auto';
+
+export interface SelectedEngine {
+  engine: Engine;
+  /** Why the engine is not the one asked for (auto → cpu). */
+  note?: string;
+  /** Releases the GPU device, if any. */
+  dispose(): void;
+}
+
+async function tryWebGpu(): Promise<{ engine: Engine; dispose(): void } | { unavailable: string }> {
+  let mod: { createWebGpuEngine?: () => Promise<{ engine: Engine } | { unavailable: string }> };
+  try {
+    // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
+    const specifier = './webgpu/index.js';
+    mod = (await import(specifier)) as typeof mod;
+  } catch (e) {
+    return { unavailable: `the WebGPU engine could not be loaded (${(e as Error).message})` };
+  }
+  if (!mod.createWebGpuEngine) return { unavailable: 'the WebGPU engine is not built into this version' };
+  const r = await mod.createWebGpuEngine();
+  if ('unavailable' in r) return r;
+  const engine = r.engine as Engine & { dispose?: () => void };
+  return { engine, dispose: () => engine.dispose?.() };
+}
+
+export async function selectEngine(choice: EngineChoice): Promise<SelectedEngine> {
+  if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
+  const gpu = await tryWebGpu();
+  if ('engine' in gpu) return gpu;
+  if (choice === 'webgpu') throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
+  return { engine: cpuEngine, note: `using the CPU engine: ${gpu.unavailable}`, dispose: () => {} };
+}

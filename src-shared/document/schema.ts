@@ -1,0 +1,79 @@
+/**
+ * The project document: a versioned JSON description of a network (blocks with
+ * parameters and units, edges between named ports, run settings). This file is the current
+ * version's schema; older versions are brought forward by `migrate.ts`.
+ */
+import { z } from 'zod';
+
+export const DOCUMENT_FORMAT = 'spikeflow-project';
+export const DOCUMENT_VERSION = 2;
+
+/** A number (in the parameter's own unit) or text with a unit, e.g. "10 ms". */
+export const Quantity = z.union([z.number(), z.string()]);
+
+/** A value drawn per neuron or per connection with the run seed. */
+export const Distribution = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('normal'), mean: Quantity, sd: Quantity }),
+  z.strictObject({ dist: z.literal('uniform'), low: Quantity, high: Quantity }),
+]);
+
+export const ValueOrDistribution = z.union([Quantity, Distribution]);
+
+export const CONNECTION_RULES = ['all-to-all', 'one-to-one', 'fixed-probability', 'fixed-indegree', 'pairs'] as const;
+
+export const Connection = z.strictObject({
+  rule: z.enum(CONNECTION_RULES).default('all-to-all'),
+  /** fixed-probability: probability of each pair. */
+  p: z.number().min(0).max(1).optional(),
+  /** fixed-indegree: number of presynaptic partners of every postsynaptic neuron. */
+  indegree: z.number().int().min(0).optional(),
+  /** explicit list of [pre, post] index pairs. */
+  pairs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).optional(),
+  /** Whether i → i is allowed when pre and post are the same block (probabilistic rules). */
+  selfConnections: z.boolean().default(true),
+  weight: ValueOrDistribution.optional(),
+  delay: Quantity.default(0),
+});
+
+const BLOCK_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const Block = z.strictObject({
+  id: z.string().regex(BLOCK_ID, 'must start with a letter or _ and contain only letters, digits and _'),
+  type: z.string().min(1),
+  label: z.string().optional(),
+  size: z.number().int().min(1).optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+  init: z.record(z.string(), ValueOrDistribution).default({}),
+  connection: Connection.optional(),
+  position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
+});
+
+const PORT_REF = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const Edge = z.strictObject({
+  from: z.string().regex(PORT_REF, 'must be "block.port"'),
+  to: z.string().regex(PORT_REF, 'must be "block.port"'),
+});
+
+export const RunSettings = z.strictObject({
+  dt: Quantity.default('0.1 ms'),
+  duration: Quantity.default('100 ms'),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+});
+
+export const ProjectDocument = z.strictObject({
+  format: z.literal(DOCUMENT_FORMAT),
+  version: z.literal(DOCUMENT_VERSION),
+  name: z.string().default('Untitled'),
+  description: z.string().default(''),
+  run: RunSettings.default({ dt: '0.1 ms', duration: '100 ms', seed: 1 }),
+  blocks: z.array(Block),
+  edges: z.array(Edge).default([]),
+});
+
+export type ProjectDocument = z.infer<typeof ProjectDocument>;
+export type BlockDoc = z.infer<typeof Block>;
+export type EdgeDoc = z.infer<typeof Edge>;
+export type ConnectionDoc = z.infer<typeof Connection>;
+export type DistributionDoc = z.infer<typeof Distribution>;
+export type ValueOrDistributionDoc = z.infer<typeof ValueOrDistribution>;

@@ -1,0 +1,39 @@
+/**
+ * Built-in functions of the update language, with their exact meaning. Each engine's
+ * printer maps these names; a name not listed here is an error at parse time.
+ */
+
+export interface BuiltinDef {
+  arity: number;
+  /** Result type; arguments are numbers unless noted. */
+  returns: 'num' | 'bool';
+  /** Whether the result depends on the step/neuron random stream (never constant-folded). */
+  random?: boolean;
+  doc: string;
+}
+
+export const BUILTINS: Readonly<Record<string, BuiltinDef>> = {
+  exp: { arity: 1, returns: 'num', doc: 'e^x' },
+  log: { arity: 1, returns: 'num', doc: 'natural logarithm' },
+  sqrt: { arity: 1, returns: 'num', doc: 'square root' },
+  abs: { arity: 1, returns: 'num', doc: 'absolute value' },
+  min: { arity: 2, returns: 'num', doc: 'smaller of two numbers' },
+  max: { arity: 2, returns: 'num', doc: 'larger of two numbers' },
+  pow: { arity: 2, returns: 'num', doc: 'x^y' },
+  floor: { arity: 1, returns: 'num', doc: 'largest integer ≤ x' },
+  round: { arity: 1, returns: 'num', doc: 'nearest integer, halves away from zero' },
+  sigmoid: { arity: 1, returns: 'num', doc: '1/(1+e^−x)' },
+  vtrap: {
+    arity: 2, returns: 'num',
+    doc: 'x/(exp(x/y)−1), continued by its limit y at x = 0 (removable singularity of HH rates)',
+  },
+  exp_euler: {
+    arity: 3, returns: 'num',
+    doc: 'exp_euler(x, x_inf, tau): x_inf + (x − x_inf)·exp(−dt/tau); x_inf when tau is 0 or not finite',
+  },
+  rand: { arity: 0, returns: 'num', random: true, doc: 'uniform in [0, 1) from the counter-based generator (24 bits)' },
+  bernoulli: {
+    arity: 1, returns: 'bool', random: true,
+    doc: 'true with probability p: 24-bit uniform integer < f32(p)·2^24, identical on every engine',
+  },
+};

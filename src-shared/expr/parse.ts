@@ -1,0 +1,99 @@
+/**
+ * Front end of the update language: text → syntax tree, using jsep (a small, maintained
+ * JavaScript-expression parser) and mapping its nodes onto our own closed tree so that
+ * anything outside the language (member access, strings, arrays…) is rejected here.
+ */
+import jsep from 'jsep';
+import assignment from '@jsep-plugin/assignment';
+import type { BinaryOp, Expr, Statement } from './ast.js';
+import { BUILTINS } from './builtins.js';
+
+jsep.plugins.register(assignment);
+
+/** The node the assignment plugin adds (its types are not exported by jsep). */
+interface AssignmentNode extends jsep.Expression {
+  type: 'AssignmentExpression';
+  operator: string;
+  left: jsep.Expression;
+  right: jsep.Expression;
+}
+
+const BINARY_OPS: ReadonlySet<string> = new Set([
+  '+', '-', '*', '/', '<', '<=', '>', '>=', '==', '!=', '&&', '||',
+]);
+
+/** A mistake in update code; `where` names the block and line for the message. */
+export class ExprError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExprError';
+  }
+}
+
+function convert(node: jsep.Expression, src: string): Expr {
+  switch (node.type) {
+    case 'Literal': {
+      const v = (node as jsep.Literal).value;
+      if (typeof v === 'number') return { k: 'num', v };
+      if (typeof v === 'boolean') return { k: 'bool', v };
+      throw new ExprError(`only numbers and true/false are allowed as literals in "${src}"`);
+    }
+    case 'Identifier': {
+      const name = (node as jsep.Identifier).name;
+      if (name === 'true' || name === 'false') return { k: 'bool', v: name === 'true' };
+      return { k: 'var', name };
+    }
+    case 'UnaryExpression': {
+      const u = node as jsep.UnaryExpression;
+      const a = convert(u.argument, src);
+      if (u.operator === '-') return { k: 'neg', a };
+      if (u.operator === '+') return a;
+      if (u.operator === '!') return { k: 'not', a };
+      throw new ExprError(`unknown operator "${u.operator}" in "${src}"`);
+    }
+    case 'BinaryExpression': {
+      const b = node as jsep.BinaryExpression;
+      if (!BINARY_OPS.has(b.operator)) throw new ExprError(`unknown operator "${b.operator}" in "${src}"`);
+      return { k: 'bin', op: b.operator as BinaryOp, a: convert(b.left, src), b: convert(b.right, src) };
+    }
+    case 'ConditionalExpression': {
+      const c = node as jsep.ConditionalExpression;
+      return { k: 'cond', c: convert(c.test, src), a: convert(c.consequent, src), b: convert(c.alternate, src) };
+    }
+    case 'CallExpression': {
+      const c = node as jsep.CallExpression;
+      if (c.callee.type !== 'Identifier') throw new ExprError(`only named functions can be called in "${src}"`);
+      return { k: 'call', fn: (c.callee as jsep.Identifier).name, args: c.arguments.map((a) => convert(a, src)) };
+    }
+    default:
+      throw new ExprError(`"${src}" uses ${node.type}, which the update language does not have`);
+  }
+}
+
+function jsepParse(src: string): jsep.Expression {
+  try {
+    return jsep(src);
+  } catch (cause) {
+    throw new ExprError(`cannot parse "${src}": ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Parses one expression. */
+export function parseExpression(src: string): Expr {
+  const node = jsepParse(src);
+  if (node.type === 'AssignmentExpression') throw new ExprError(`"${src}" is an assignment where an expression was expected`);
+  return convert(node, src);
+}
+
+/** Parses one statement `name = expression`. */
+export function parseStatement(src: string): Statement {
+  const node = jsepParse(src);
+  if (node.type !== 'AssignmentExpression' || (node as AssignmentNode).operator !== '=') {
+    throw new ExprError(`"${src}" is not an assignment "name = expression"`);
+  }
+  const a = node as AssignmentNode;
+  if (a.left.type !== 'Identifier') throw new ExprError(`the left side of "${src}" must be a name`);
+  const target = (a.left as jsep.Identifier).name;
+  if (BUILTINS[target]) throw new ExprError(`"${target}" is a built-in function and cannot be assigned in "${src}"`);
+  return { target, expr: convert(a.right, src) };
+}
