@@ -1,0 +1,211 @@
+/**
+ * The typed API between the renderer and the main process (Electron IPC) or the web host
+ * (WebSocket). One contract, two transports: every method's parameters have a zod schema
+ * so the receiving side validates each payload before acting on it, and results are
+ * plain JSON. Server-pushed events are listed in `ApiEvents`.
+ *
+ * Transport framing (both transports):
+ *   request  {id: number, method: keyof SpikeflowApi, params: unknown[]}
+ *   response {id, result} | {id, error: {message: string, diagnostics?: Diagnostic[]}}
+ *   event    {event: keyof ApiEvents, payload}
+ */
+import { z } from 'zod';
+import type { ProjectDocument } from './document/schema.js';
+
+/** A compile problem, shown on the offending node (block) and field. */
+export interface ApiDiagnostic {
+  block?: string;
+  field?: string;
+  message: string;
+}
+
+export interface ProjectSummary {
+  id: number;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Number of saved versions. */
+  versions: number;
+  latestVersionId: number;
+  runs: number;
+}
+
+export interface ProjectVersionInfo {
+  id: number;
+  projectId: number;
+  createdAt: string;
+  message: string | null;
+}
+
+export interface OpenProject {
+  project: ProjectSummary;
+  versionId: number;
+  document: ProjectDocument;
+}
+
+export type EngineName = 'cpu' | 'webgpu' | 'auto';
+
+export interface RunRequest {
+  /** Project whose document is run; the document is saved as a new version if it changed. */
+  projectId: number;
+  document: unknown;
+  /** Overrides of the document's run settings, text with units ("500 ms"). */
+  dt?: string;
+  duration?: string;
+  seed?: number;
+  engine: EngineName;
+}
+
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface PopulationStats {
+  block: string;
+  size: number;
+  spikes: number;
+  rateHz: number;
+}
+
+export interface ProbeInfo {
+  id: string;
+  kind: 'state' | 'spikes' | 'rate';
+  /** The recorded block. */
+  block: string;
+  state?: string;
+  unit?: string;
+  /** Recorded neuron indices (state probes), or the population size (spike/rate probes). */
+  neurons?: number[];
+  size?: number;
+  /** Sampling interval (state) or bin width (rate), in ms. */
+  intervalMs?: number;
+}
+
+export interface RunInfo {
+  id: number;
+  projectId: number;
+  versionId: number;
+  startedAt: string;
+  endedAt: string | null;
+  wallMs: number | null;
+  engine: string;
+  seed: number;
+  dt: number;
+  durationMs: number;
+  status: RunStatus;
+  message: string | null;
+  populations: PopulationStats[];
+  probes: ProbeInfo[];
+}
+
+/** A time window of a state or rate probe, min/max-decimated to at most `maxPoints` columns. */
+export interface TraceData {
+  probe: string;
+  /** Time of each point (ms). */
+  t: number[];
+  /** One entry per requested neuron (one for a rate probe). */
+  series: Array<{ neuron: number; min: number[]; max: number[] }>;
+  /** Whether min/max differ (decimated) or equal the samples. */
+  decimated: boolean;
+}
+
+export interface SpikeData {
+  probe: string;
+  t: number[];
+  neuron: number[];
+  /** True when more spikes fall in the window than were returned. */
+  truncated: boolean;
+}
+
+export interface ExampleInfo {
+  file: string;
+  name: string;
+  description: string;
+}
+
+/** The service both transports expose. All methods are async. */
+export interface SpikeflowApi {
+  /** Compiles a document without running it; diagnostics name block and field. */
+  validate(document: unknown): Promise<{ ok: true } | { ok: false; diagnostics: ApiDiagnostic[] }>;
+  listExamples(): Promise<ExampleInfo[]>;
+  loadExample(file: string): Promise<ProjectDocument>;
+
+  listProjects(): Promise<ProjectSummary[]>;
+  createProject(name: string, document: unknown): Promise<OpenProject>;
+  openProject(projectId: number, versionId?: number): Promise<OpenProject>;
+  saveProject(projectId: number, document: unknown, message?: string): Promise<ProjectVersionInfo>;
+  renameProject(projectId: number, name: string): Promise<void>;
+  duplicateProject(projectId: number, name: string): Promise<ProjectSummary>;
+  deleteProject(projectId: number): Promise<void>;
+  listVersions(projectId: number): Promise<ProjectVersionInfo[]>;
+  importProject(json: string, name?: string): Promise<OpenProject>;
+  exportProject(projectId: number, versionId?: number): Promise<string>;
+  /** Autosave of unsaved edits (one draft per project; projectId null = not yet saved). */
+  saveDraft(projectId: number | null, document: unknown): Promise<void>;
+  loadDraft(projectId: number | null): Promise<ProjectDocument | null>;
+  /** Recently opened projects, newest first. */
+  recentProjects(): Promise<ProjectSummary[]>;
+
+  startRun(request: RunRequest): Promise<RunInfo>;
+  stopRun(runId: number): Promise<void>;
+  listRuns(projectId: number): Promise<RunInfo[]>;
+  getRun(runId: number): Promise<RunInfo>;
+  readTrace(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxPoints?: number }): Promise<TraceData>;
+  readSpikes(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxSpikes?: number }): Promise<SpikeData>;
+  deleteRun(runId: number): Promise<void>;
+  /** Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL (web host). */
+  exportRunCsv(runId: number, probe?: string, long?: boolean): Promise<{ path?: string; url?: string }>;
+}
+
+/** Events pushed from main to the renderer. */
+export interface ApiEvents {
+  'run-progress': { runId: number; step: number; steps: number; simulatedMs: number; wallMs: number };
+  /** New recorded data is in the store for these probes (re-read the visible window). */
+  'run-data': { runId: number; probes: string[]; simulatedMs: number };
+  'run-ended': RunInfo;
+}
+
+const id = z.number().int().positive();
+const window = z.strictObject({
+  t0: z.number().optional(),
+  t1: z.number().optional(),
+  neurons: z.array(z.number().int().min(0)).max(1000).optional(),
+  maxPoints: z.number().int().min(1).max(100000).optional(),
+  maxSpikes: z.number().int().min(1).max(5_000_000).optional(),
+});
+
+/** Parameter schemas, by method: main validates every request against these. */
+export const API_PARAMS = {
+  validate: z.tuple([z.unknown()]),
+  listExamples: z.tuple([]),
+  loadExample: z.tuple([z.string().regex(/^[A-Za-z0-9_.-]+\.json$/)]),
+  listProjects: z.tuple([]),
+  createProject: z.tuple([z.string().min(1).max(200), z.unknown()]),
+  openProject: z.tuple([id, id.optional()]),
+  saveProject: z.tuple([id, z.unknown(), z.string().max(2000).optional()]),
+  renameProject: z.tuple([id, z.string().min(1).max(200)]),
+  duplicateProject: z.tuple([id, z.string().min(1).max(200)]),
+  deleteProject: z.tuple([id]),
+  listVersions: z.tuple([id]),
+  importProject: z.tuple([z.string().max(50_000_000), z.string().min(1).max(200).optional()]),
+  exportProject: z.tuple([id, id.optional()]),
+  saveDraft: z.tuple([id.nullable(), z.unknown()]),
+  loadDraft: z.tuple([id.nullable()]),
+  recentProjects: z.tuple([]),
+  startRun: z.tuple([z.strictObject({
+    projectId: id,
+    document: z.unknown(),
+    dt: z.string().max(50).optional(),
+    duration: z.string().max(50).optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    engine: z.enum(['cpu', 'webgpu', 'auto']),
+  })]),
+  stopRun: z.tuple([id]),
+  listRuns: z.tuple([id]),
+  getRun: z.tuple([id]),
+  readTrace: z.tuple([id, z.string().min(1).max(200), window]),
+  readSpikes: z.tuple([id, z.string().min(1).max(200), window]),
+  deleteRun: z.tuple([id]),
+  exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional()]),
+} satisfies Record<keyof SpikeflowApi, z.ZodType>;
+
+export type ApiMethod = keyof SpikeflowApi;
+export const API_METHODS = Object.keys(API_PARAMS) as ApiMethod[];

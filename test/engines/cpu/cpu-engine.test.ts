@@ -1,0 +1,68 @@
+/**
+ * The CPU engine as callers use it: in a worker thread, streaming chunks, reporting
+ * progress, stopping on request, and naming the block and state when a run diverges.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src-main/compiler/compile.js';
+import { runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
+import { NonFiniteStateError, type Progress, type RecordingChunk } from '../../../src-main/engines/types.js';
+import { parseDocumentText } from '../../../src-shared/document/load.js';
+import { collect, makeDoc, runDoc } from '../../helpers/doc.js';
+
+const example = (name: string) =>
+  parseDocumentText(readFileSync(new URL(`../../../assets/examples/${name}`, import.meta.url), 'utf8'));
+
+describe('CPU engine in a worker', () => {
+  it('produces exactly the recordings of an in-thread run, streamed in chunks', async () => {
+    const doc = example('coba.json');
+    const overrides = { duration: '200 ms' };
+    const reference = runDoc(doc, overrides);
+    const chunks: RecordingChunk[] = [];
+    const progress: Progress[] = [];
+    const plan = compile(doc, overrides);
+    const result = await runCpu(plan, { sink: { write: (c) => { chunks.push(c); } }, onProgress: (p) => progress.push(p) });
+    expect(result.status).toBe('finished');
+    expect(result.stepsDone).toBe(2000);
+    const streamed = collect(plan, reference.sim, chunks);
+    expect(streamed.spikes).toEqual(reference.spikes);
+    expect(streamed.rates).toEqual(reference.rates);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)!.step).toBe(2000);
+    expect(progress.every((p, k) => k === 0 || p.step >= progress[k - 1]!.step)).toBe(true);
+    expect(result.populations.map((p) => p.block)).toEqual(['E', 'I']);
+    const spikesE = reference.spikes.get('spikes_E')!.length;
+    expect(result.populations[0]!.spikes).toBe(spikesE);
+  });
+
+  it('stops between chunks when asked and reports a cancelled run', async () => {
+    const plan = compile(example('coba.json'), { duration: '100 s' });
+    const controller = new AbortController();
+    const result = await runCpu(plan, {
+      onProgress: (p) => { if (p.step > 500) controller.abort(); },
+      signal: controller.signal,
+    });
+    expect(result.status).toBe('cancelled');
+    expect(result.stepsDone).toBeGreaterThan(500);
+    expect(result.stepsDone).toBeLessThan(plan.steps);
+  });
+
+  it('stops a diverging run and names the block and the state', async () => {
+    // R·I overflows to infinity, and exponential Euler towards an infinite V_inf gives NaN.
+    const doc = makeDoc(
+      [
+        { id: 'drive', type: 'constant-current', params: { amplitude: '1e10 nA', start: '20 ms' } },
+        { id: 'cell', type: 'lif', size: 1, params: { R: '1e300 Mohm' } },
+      ],
+      ['drive.I -> cell.I'],
+      { duration: '50 ms' },
+    );
+    const error = await runCpu(compile(doc)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteStateError);
+    expect((error as NonFiniteStateError).block).toBe('cell');
+    expect((error as NonFiniteStateError).state).toBe('V');
+    expect((error as NonFiniteStateError).fromMs).toBeLessThanOrEqual(20);
+    expect((error as NonFiniteStateError).toMs).toBeGreaterThan(20);
+    expect((error as Error).message).toMatch(/block "cell": state "V" of neuron 0 became NaN or infinite between t = /);
+  });
+});
