@@ -81,6 +81,8 @@ function parseUnitToken(token: string): UnitValue {
 
 /** Parses a unit expression such as "mV", "/ms", "1/ms/mM", "mV/ms", "uS*mV". */
 export function parseUnit(text: string): UnitValue {
+  // Spaces around operators are fine ("1 / ms"); a space between two units is a mistake.
+  if (/[^\s*/·]\s+[^\s*/·]/.test(text.trim())) throw new UnitError(`"${text}" is not a unit (two units need * or / between them)`);
   let s = text.replace(/\s+/g, '').replace(/·/g, '*');
   let acc: UnitValue = { scale: 1, dim: [0, 0, 0, 0] };
   if (s === '' || s === '1') return acc;
@@ -121,6 +123,7 @@ export function toUnit(value: number | string, targetUnit: string): number {
   const m = QUANTITY.exec(value);
   if (!m) throw new UnitError(`"${value}" is not a number with a unit`);
   const num = Number(m[1]);
+  if (!Number.isFinite(num)) throw new UnitError(`"${value}" is too large to be a number`);
   const unitText = m[2] ?? '';
   const target = parseUnit(targetUnit);
   if (unitText === '') {
@@ -136,9 +139,12 @@ export function toUnit(value: number | string, targetUnit: string): number {
   if (!sameDim(given.dim, target.dim)) {
     const found = DIM_NAMES.find(([d]) => sameDim(d, given.dim));
     const what = found ? found[1] : `in ${unitText}`;
-    throw new UnitError(`"${value}" is ${what}, expected ${dimensionName(targetUnit)} (${targetUnit})`);
+    const expected = targetUnit === '' ? 'a plain number' : `${dimensionName(targetUnit)} (${targetUnit})`;
+    throw new UnitError(`"${value}" is ${what}, expected ${expected}`);
   }
-  return (num * given.scale) / target.scale;
+  const converted = (num * given.scale) / target.scale;
+  if (!Number.isFinite(converted)) throw new UnitError(`"${value}" is too large in ${targetUnit || 'plain numbers'}`);
+  return converted;
 }
 
 /** Formats an internal value with its unit for messages and docs ("-65 mV"). */

@@ -21,7 +21,7 @@ export const lif: BlockDef = {
     tau_ref: { kind: 'quantity', unit: 'ms', default: 2, min: 0, doc: 'Absolute refractory period.' },
   },
   states: {
-    V: { unit: 'mV', init: 'V_rest', doc: 'Membrane potential; starts at V_rest unless the block sets an initial value (V0).' },
+    V: { unit: 'mV', init: 'V_rest', doc: 'Membrane potential; starts at V_rest unless init.V sets another value (V0).' },
     t_last: { unit: 'ms', init: '-1e7', doc: 'Time of the last spike.' },
   },
   inputs: {

@@ -15,6 +15,7 @@ export function loadProjectFile(path: string): ProjectDocument {
   try {
     return parseDocumentText(text, path);
   } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message}`, { cause: e });
+    const message = (e as Error).message;
+    throw new Error(message.startsWith(path) ? message : `${path}: ${message}`, { cause: e });
   }
 }

@@ -36,7 +36,8 @@ program
   .argument('<project.json>', 'project document')
   .action((file: string) => {
     const plan = compile(loadProjectFile(file));
-    console.log(`${file}: valid — ${plan.blocks.length} blocks, ${plan.projections.length} synapse blocks, ${plan.probes.length} probes, ${plan.steps} steps`);
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    console.log(`${file}: valid — ${count(plan.blocks.length, 'block')}, ${count(plan.projections.length, 'synapse block')}, ${count(plan.probes.length, 'probe')}, ${count(plan.steps, 'step')}`);
   });
 
 async function registerOptional(): Promise<void> {

@@ -3,7 +3,7 @@
  * ports and socket types, sizes), orders the step (graph-order.ts), draws connectivity,
  * weights and initial values with the run seed, and lists the passes of one step.
  */
-import { blockDef } from '../../kernels/index.js';
+import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
 import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
@@ -99,7 +99,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     }
     const def = blockDef(b.type);
     if (!def) {
-      sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}"` });
+      sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}" (known: ${BLOCKS.map((d) => d.type).join(', ')})` });
       return;
     }
     if (!def.sized && b.size !== undefined) {
@@ -138,16 +138,22 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
   const incoming = (id: string, port: string) => edges.filter((e) => e.to.block === id && e.to.port === port);
   const outgoing = (id: string, port: string) => edges.filter((e) => e.from.block === id && e.from.port === port);
 
-  // Port cardinality: required inputs connected; one edge into non-current inputs.
+  // Port cardinality: required inputs connected; one edge into non-current inputs. An edge
+  // that was already refused above still counts as "connected", so one mistake gives one message.
+  const drawnTo = (id: string, port: string) => doc.edges.some((e) => e.to === `${id}.${port}`);
+  const drawnFrom = (id: string, port: string) => doc.edges.some((e) => e.from === `${id}.${port}`);
   for (const [id, info] of infos) {
     for (const [port, p] of Object.entries(info.def.inputs)) {
       const n = incoming(id, port).length;
-      if (p.required && n === 0) sink.add({ block: id, field: `input "${port}"`, message: 'is required but not connected' });
+      if (p.required && n === 0 && !drawnTo(id, port)) {
+        sink.add({ block: id, field: `input "${port}"`, message: `required but not connected (connect a ${p.type} output to it)` });
+      }
       if (p.type !== 'current' && n > 1) sink.add({ block: id, field: `input "${port}"`, message: `takes one connection, has ${n}` });
     }
     if (info.def.category === 'synapse') {
       const n = outgoing(id, 'post').filter((e) => infos.get(e.to.block)!.def.category === 'neuron').length;
       if (n > 1) sink.add({ block: id, field: 'output "post"', message: `must connect to one neuron block, connects to ${n}` });
+      if (n === 0 && !drawnFrom(id, 'post')) sink.add({ block: id, field: 'output "post"', message: 'required but not connected (connect it to the input "I" of a neuron block)' });
     }
   }
   sink.throwIfAny();
@@ -177,12 +183,15 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     if (def.category !== 'synapse') continue;
     const pre = synPre(b.id);
     const post = synPost(b.id);
-    if (!post) continue; // a synapse with no target is caught above as a missing required port
+    if (!post) continue; // unreachable: a synapse without a target was reported above
     const nPre = infos.get(pre.block)!.size;
     const nPost = infos.get(post)!.size;
     const conn = b.connection ?? { rule: 'all-to-all' as const, selfConnections: true, delay: 0 };
     const weightUnit = weightUnitOf(def, variant);
     const projection = sink.check({ block: b.id, field: 'connection' }, () => {
+      if (conn.rule === 'one-to-one' && nPre !== nPost) {
+        throw new Error(`rule "one-to-one" needs equal sizes: "${pre.block}" has ${nPre} neurons, "${post}" has ${nPost}`);
+      }
       const rng = new HostRandom(seed, streamOf(`connect:${b.id}`));
       const pairs = connect(conn, nPre, nPost, pre.block === post, rng);
       const weights = Float32Array.from(

@@ -51,7 +51,9 @@ function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams
     }
     case 'enum': {
       const v = raw === undefined ? p.default : raw;
-      if (typeof v !== 'string' || !p.values.includes(v)) throw new Error(`expected one of ${p.values.map((x) => `"${x}"`).join(', ')}`);
+      if (typeof v !== 'string' || !p.values.includes(v)) {
+        throw new Error(`${JSON.stringify(v)} is not one of ${p.values.map((x) => `"${x}"`).join(', ')}`);
+      }
       out.enums[name] = v;
       return;
     }

@@ -82,9 +82,15 @@ export class NonFiniteStateError extends Error {
     readonly neuron: number,
     readonly fromMs: number,
     readonly toMs: number,
+    /** The offending value, when known. */
+    readonly value?: number,
   ) {
+    const ms = (x: number) => String(Number(x.toPrecision(12)));
+    const what = value === undefined ? 'NaN or infinite'
+      : Number.isNaN(value) ? 'NaN'
+      : Number.isFinite(value) ? `${value}, beyond the range that can be recorded (±3.4e38)` : String(value);
     super(
-      `block "${block}": state "${state}" of neuron ${neuron} became ${'NaN or infinite'} between t = ${fromMs} ms and t = ${toMs} ms; ` +
+      `block "${block}": state "${state}" of neuron ${neuron} became ${what} by t = ${ms(toMs)} ms (after t = ${ms(fromMs)} ms); ` +
         'check its parameters and inputs (a time constant near 0, a huge weight or current)',
     );
     this.name = 'NonFiniteStateError';

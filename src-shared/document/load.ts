@@ -32,13 +32,23 @@ export function parseDocument(raw: unknown): ProjectDocument {
   throw new DocumentError(messages.join('\n'));
 }
 
+/** Rewrites "… at position N" of a JSON.parse error as a line and column. */
+function jsonErrorWhere(text: string, message: string): string {
+  const m = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[2]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}: ${m[1]}`;
+}
+
 /** Parses document text; `source` (a file name) is named in the message of a JSON error. */
 export function parseDocumentText(text: string, source = 'document'): ProjectDocument {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw new DocumentError(`${source} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new DocumentError(`${source} is not valid JSON: ${jsonErrorWhere(text, (cause as Error).message)}`, { cause });
   }
   return parseDocument(raw);
 }

@@ -24,7 +24,7 @@ const MIGRATIONS: Readonly<Record<number, (doc: Json) => Json>> = {
       },
       edges: (edges ?? []).map((e) => {
         const edge = e as { from?: { block?: string; port?: string }; to?: { block?: string; port?: string } };
-        return { from: `${edge.from?.block}.${edge.from?.port}`, to: `${edge.to?.block}.${edge.to?.port}` };
+        return { from: `${edge.from?.block ?? ''}.${edge.from?.port ?? ''}`, to: `${edge.to?.block ?? ''}.${edge.to?.port ?? ''}` };
       }),
     };
   },

@@ -24,10 +24,10 @@ type WorkerMessage =
   | { type: 'chunks'; chunks: RecordingChunk[] }
   | { type: 'progress'; progress: import('../types.js').Progress }
   | { type: 'done'; result: RunResult }
-  | { type: 'error'; name: string; message: string; detail?: { block: string; state: string; neuron: number; fromMs: number; toMs: number } };
+  | { type: 'error'; name: string; message: string; detail?: { block: string; state: string; neuron: number; fromMs: number; toMs: number; value?: number } };
 
 function rebuildError(m: Extract<WorkerMessage, { type: 'error' }>): Error {
-  if (m.detail) return new NonFiniteStateError(m.detail.block, m.detail.state, m.detail.neuron, m.detail.fromMs, m.detail.toMs);
+  if (m.detail) return new NonFiniteStateError(m.detail.block, m.detail.state, m.detail.neuron, m.detail.fromMs, m.detail.toMs, m.detail.value);
   const e = new Error(m.message);
   e.name = m.name;
   return e;

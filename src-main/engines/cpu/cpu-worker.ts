@@ -24,7 +24,7 @@ try {
 } catch (e) {
   const err = e as Error;
   const detail = err instanceof NonFiniteStateError
-    ? { block: err.block, state: err.state, neuron: err.neuron, fromMs: err.fromMs, toMs: err.toMs }
+    ? { block: err.block, state: err.state, neuron: err.neuron, fromMs: err.fromMs, toMs: err.toMs, value: err.value }
     : undefined;
   port.postMessage({ type: 'error', name: err.name, message: err.message, detail });
 }

@@ -11,6 +11,9 @@ import { arrayName, generateStep } from './codegen.js';
 
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
+/** The largest finite float32: recordings are f32. */
+const F32_MAX = 3.4028234663852886e38;
+
 const HELPERS = {
   roundHalfAway, sigmoid, vtrap, decayFactor, random24,
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
@@ -160,8 +163,9 @@ export class Simulation {
       for (const s of b.states) {
         const a = this.arrays[arrayName.state(k, s.name)] as Float64Array;
         for (let j = 0; j < a.length; j++) {
-          if (!Number.isFinite(a[j]!)) {
-            throw new NonFiniteStateError(b.id, s.name, j, from * this.plan.dt, to * this.plan.dt);
+          // Beyond f32's range a value would be recorded as infinite, so it counts too.
+          if (!(Math.abs(a[j]!) <= F32_MAX)) {
+            throw new NonFiniteStateError(b.id, s.name, j, from * this.plan.dt, to * this.plan.dt, a[j]!);
           }
         }
       }
