@@ -16,6 +16,8 @@ export interface QuantityParam {
   /** Internal unit, e.g. 'ms', 'mV', '1/ms', '' for dimensionless. */
   unit: string;
   default: number;
+  /** When not set, take the value of this other parameter of the block instead of `default`. */
+  defaultFrom?: string;
   /** Inclusive lower bound unless `exclusiveMin`. */
   min?: number;
   exclusiveMin?: boolean;

@@ -61,7 +61,7 @@ function boundsText(p: ParamDef): string {
 /** [unit column, default column] of a parameter. */
 function paramColumns(p: ParamDef): [string, string] {
   switch (p.kind) {
-    case 'quantity': return [unitText(p.unit), num(p.default)];
+    case 'quantity': return [unitText(p.unit), p.defaultFrom ? `= ${p.defaultFrom}` : num(p.default)];
     case 'integer': return ['integer', num(p.default)];
     case 'enum': return [`one of ${p.values.map((v) => `"${v}"`).join(', ')}`, `"${p.default}"`];
     case 'spike-list': return ['list of [neuron, time (ms)]', 'none'];

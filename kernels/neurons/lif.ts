@@ -19,9 +19,10 @@ export const lif: BlockDef = {
     R: { kind: 'quantity', unit: 'MΩ', default: 1, min: 0, exclusiveMin: true, doc: 'Membrane resistance.' },
     tau: { kind: 'quantity', unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: 'Membrane time constant.' },
     tau_ref: { kind: 'quantity', unit: 'ms', default: 2, min: 0, doc: 'Absolute refractory period.' },
+    V0: { kind: 'quantity', unit: 'mV', default: -65, defaultFrom: 'V_rest', doc: 'Initial membrane potential; V_rest unless set.' },
   },
   states: {
-    V: { unit: 'mV', init: 'V_rest', doc: 'Membrane potential; starts at V_rest unless init.V sets another value (V0).' },
+    V: { unit: 'mV', init: 'V0', doc: 'Membrane potential; starts at V0 (or a per-neuron value from init.V).' },
     t_last: { unit: 'ms', init: '-1e7', doc: 'Time of the last spike.' },
   },
   inputs: {

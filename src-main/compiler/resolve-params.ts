@@ -40,7 +40,9 @@ function resolveQuantity(p: QuantityParam, raw: unknown): number {
 function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams): void {
   switch (p.kind) {
     case 'quantity':
-      out.quantities[name] = raw === undefined ? p.default : resolveQuantity(p, raw);
+      // A `defaultFrom` default is filled in by resolveParams once the other parameter is known.
+      if (raw !== undefined) out.quantities[name] = resolveQuantity(p, raw);
+      else if (!p.defaultFrom) out.quantities[name] = p.default;
       return;
     case 'integer': {
       const v = raw === undefined ? p.default : raw;
@@ -109,6 +111,11 @@ export function resolveParams(block: BlockDoc, def: BlockDef, sink: DiagnosticSi
   }
   for (const [name, p] of Object.entries(def.params)) {
     sink.check({ block: block.id, field: `parameter "${name}"` }, () => resolveOne(name, p, block.params[name], out));
+  }
+  for (const [name, p] of Object.entries(def.params)) {
+    if (p.kind === 'quantity' && p.defaultFrom && out.quantities[name] === undefined) {
+      out.quantities[name] = out.quantities[p.defaultFrom] ?? p.default;
+    }
   }
   return out;
 }
