@@ -155,12 +155,37 @@ export interface SpikeflowApi {
   exportRunCsv(runId: number, probe?: string, long?: boolean): Promise<{ path?: string; url?: string }>;
 }
 
+/** What a desktop menu item asks the renderer to do (sent as the 'menu-command' event). */
+export type MenuCommand =
+  | { command: 'new' }
+  | { command: 'open' }
+  | { command: 'open-project'; projectId: number }
+  | { command: 'open-example'; file: string }
+  | { command: 'save' }
+  | { command: 'save-as' }
+  | { command: 'rename' }
+  | { command: 'revert' }
+  | { command: 'import-project' }
+  | { command: 'export-project' }
+  | { command: 'export-run-csv' }
+  | { command: 'undo' }
+  | { command: 'redo' }
+  | { command: 'delete' }
+  | { command: 'zoom-to-fit' }
+  | { command: 'auto-arrange' }
+  | { command: 'toggle-minimap' }
+  | { command: 'run' }
+  | { command: 'stop' }
+  | { command: 'user-guide' };
+
 /** Events pushed from main to the renderer. */
 export interface ApiEvents {
   'run-progress': { runId: number; step: number; steps: number; simulatedMs: number; wallMs: number };
   /** New recorded data is in the store for these probes (re-read the visible window). */
   'run-data': { runId: number; probes: string[]; simulatedMs: number };
   'run-ended': RunInfo;
+  /** Desktop only: a native menu item was chosen. */
+  'menu-command': MenuCommand;
 }
 
 const id = z.number().int().positive();

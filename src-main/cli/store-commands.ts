@@ -1,0 +1,210 @@
+/**
+ * The CLI's lab commands (`projects`, `runs`, `export`, `delete-run`) and the recorder that
+ * `spikeflow run … --db lab.sqlite --project <name>` uses. Every failure is an Error with a
+ * one-line message naming the lab file, run or probe; the CLI prints it and exits 1.
+ */
+import type { Command } from 'commander';
+import type { Plan } from '../compiler/plan.js';
+import type { RunResult } from '../engines/types.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { exportRunCsv } from '../store/csv-export.js';
+import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
+import { openLab, type Lab } from '../store/lab.js';
+import { recordRun } from '../store/run-recorder.js';
+import type { RecordingSink } from '../engines/types.js';
+import type { RunInfo } from '../store/runs.js';
+
+/** Where the commands print (tests capture it). */
+export interface StoreCommandOutput {
+  out(line: string): void;
+}
+
+/** The lab file of a command: `--db`, else the default location (whose folder is created). */
+export function resolveLabFile(db?: string): string {
+  if (db !== undefined) return db;
+  const file = defaultLabPath();
+  ensureLabFolder(file);
+  return file;
+}
+
+function withLab<T>(db: string | undefined, fn: (lab: Lab) => T): T {
+  const lab = openLab(resolveLabFile(db));
+  try {
+    return fn(lab);
+  } finally {
+    lab.close();
+  }
+}
+
+async function withLabAsync<T>(db: string | undefined, fn: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = openLab(resolveLabFile(db));
+  try {
+    return await fn(lab);
+  } finally {
+    lab.close();
+  }
+}
+
+function parseRunId(text: string): number {
+  if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a run number (see "spikeflow runs" for the numbers)`);
+  return Number(text);
+}
+
+/** Left-aligned columns separated by two spaces. */
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+/** "2025-01-31 14:03:07" from a stored ISO timestamp (UTC). */
+function shortTime(iso: string | null): string {
+  return iso ? iso.slice(0, 19).replace('T', ' ') : '';
+}
+
+function duration(ms: number | null): string {
+  if (ms === null) return '';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "12.3 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} kB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function runRows(runs: RunInfo[]): string[][] {
+  return [
+    ['run', 'project', 'version', 'engine', 'seed', 'status', 'started (UTC)', 'wall', 'message'],
+    ...runs.map((r) => [
+      String(r.id), r.projectName, `v${r.versionNumber}`, r.engine, String(r.seed), r.status,
+      shortTime(r.startedAt), duration(r.wallMs), r.message ?? '',
+    ]),
+  ];
+}
+
+/** Adds `projects`, `runs`, `export` and `delete-run` to the CLI. */
+export function registerStoreCommands(program: Command, output: StoreCommandOutput = { out: (line) => console.log(line) }): void {
+  const { out } = output;
+  const dbHelp = 'lab database file (default: $XDG_DATA_HOME/spikeflow/lab.sqlite)';
+
+  program
+    .command('projects')
+    .description('list the projects in the lab')
+    .option('--db <file>', dbHelp)
+    .action((opts: { db?: string }) =>
+      withLab(opts.db, (lab) => {
+        const projects = lab.projects.list();
+        if (projects.length === 0) return out(`no projects in ${lab.file}`);
+        table([
+          ['project', 'versions', 'runs', 'updated (UTC)'],
+          ...projects.map((p) => [p.name, String(p.versions), String(p.runs), shortTime(p.updatedAt)]),
+        ]).forEach((line) => out(line));
+      }),
+    );
+
+  program
+    .command('runs')
+    .description('list the runs in the lab, or those of one project')
+    .argument('[project]', 'project name')
+    .option('--db <file>', dbHelp)
+    .action((project: string | undefined, opts: { db?: string }) =>
+      withLab(opts.db, (lab) => {
+        const runs = lab.runs.list({ project });
+        if (runs.length === 0) return out(project ? `no runs of project "${project}" in ${lab.file}` : `no runs in ${lab.file}`);
+        table(runRows(runs)).forEach((line) => out(line));
+      }),
+    );
+
+  program
+    .command('export')
+    .description("write a run's recordings as CSV, one file per probe")
+    .argument('<run>', 'run number (see "spikeflow runs")')
+    .requiredOption('--out-dir <dir>', 'folder for the CSV files')
+    .option('--probe <name>', 'only this probe (repeat for several)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--long', 'state probes in the long format: t (ms),neuron,value')
+    .option('--db <file>', dbHelp)
+    .action((run: string, opts: { outDir: string; probe: string[]; long?: boolean; db?: string }) => {
+      const runId = parseRunId(run);
+      return withLabAsync(opts.db, async (lab) => {
+        const files = await exportRunCsv(lab, runId, opts.outDir, {
+          probes: opts.probe.length > 0 ? opts.probe : undefined,
+          long: opts.long ?? false,
+        });
+        if (files.length === 0) out(`run ${runId} has no probes; nothing written`);
+        for (const f of files) out(`wrote ${f.file} (${formatBytes(f.bytes)}, ${f.rows} rows)`);
+      });
+    });
+
+  program
+    .command('delete-run')
+    .description('delete a run and its recordings, and reclaim the space')
+    .argument('<run>', 'run number (see "spikeflow runs")')
+    .option('--db <file>', dbHelp)
+    .action((run: string, opts: { db?: string }) => {
+      const runId = parseRunId(run);
+      withLab(opts.db, (lab) => {
+        const { freedBytes } = lab.runs.delete(runId);
+        out(`deleted run ${runId} from ${lab.file} (freed ${formatBytes(Math.max(0, freedBytes))})`);
+      });
+    });
+}
+
+/** What `spikeflow run --db … --project …` passes to `openRunRecorder`. */
+export interface RunRecorderOptions {
+  /** Lab file (default: the default location). */
+  db?: string;
+  project: string;
+  document: ProjectDocument;
+  plan: Plan;
+  engine: string;
+  /** Run settings as given on the command line, stored with the run. */
+  settings: object;
+}
+
+/** A run being recorded by the CLI; ending it (finish, cancel or fail) closes the lab. */
+export interface RunRecorder {
+  runId: number;
+  /** The lab file. */
+  file: string;
+  /** Project version the run records. */
+  versionNumber: number;
+  sink: RecordingSink;
+  finish(result: RunResult): void;
+  cancel(result: RunResult): void;
+  /** Marks the run failed with the error's message; never throws. */
+  fail(err: unknown): void;
+}
+
+/**
+ * Opens the lab, saves the document as a new project version if it changed, and creates a
+ * run in status 'running' whose `sink` streams the engine's recordings into the lab.
+ */
+export function openRunRecorder(options: RunRecorderOptions): RunRecorder {
+  const file = resolveLabFile(options.db);
+  const lab = openLab(file);
+  try {
+    const recording = recordRun(lab, { ...options, message: 'saved by spikeflow run' });
+    const closing = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+      try {
+        fn(...args);
+      } finally {
+        lab.close();
+      }
+    };
+    return {
+      runId: recording.runId,
+      file,
+      versionNumber: recording.versionNumber,
+      sink: recording.sink,
+      finish: closing(recording.finish),
+      cancel: closing(recording.cancel),
+      fail: closing(recording.fail),
+    };
+  } catch (err) {
+    lab.close();
+    throw err;
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * All lab-schema migrations in order. Append only: add a new numbered file and list it
+ * here; never edit or reorder a released one.
+ */
+import { initialSchema } from './0001-initial.js';
+import { runWriterAndSummary } from './0002-run-writer-and-summary.js';
+import { documentHash } from './0003-document-hash.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, versions 1…N in order. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runWriterAndSummary, documentHash];
+
+/** The schema version this Spikeflow writes. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+MIGRATIONS.forEach((m, i) => {
+  if (m.version !== i + 1) throw new Error(`lab migration "${m.name}" has version ${m.version}, expected ${i + 1}`);
+});

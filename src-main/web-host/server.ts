@@ -1,0 +1,293 @@
+/**
+ * The web host: the Spikeflow API over HTTP and WebSocket on 127.0.0.1, so the renderer
+ * runs in any browser (end-to-end tests drive it in Chromium; users without the Electron
+ * binary use it). One random per-session token guards everything that touches the lab:
+ * the WebSocket upgrade and CSV downloads refuse a request without it (401). Static files
+ * of the renderer need no token (they are the app's public code), and the page reads the
+ * token from its URL fragment, which browsers never send to a server or in a Referer.
+ *
+ *   GET  /…                        the built renderer (dist/renderer), index.html with a strict CSP
+ *   GET  /api/ws?token=…           WebSocket: frames of src-shared/api.ts (JSON text)
+ *   GET  /api/runs/<id>/csv?token=…&probe=…&long=1   one probe's CSV, or a ZIP of all probes
+ *
+ * DNS rebinding is refused by checking the Host header (only 127.0.0.1:<port> and
+ * localhost:<port>), cross-site WebSocket use by checking Origin.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ApiEvents } from '../../src-shared/api.js';
+import { contentSecurityPolicy } from '../api/content-security.js';
+import { dispatch } from '../api/dispatch.js';
+import { toErrorPayload } from '../api/errors.js';
+import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
+import { missingRendererPage, resolveStaticFile, sendFile } from './static-files.js';
+import { ZipWriter } from './zip.js';
+
+/** The repository (or installed package) root: two levels above this file's folder. */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface WebHostOptions {
+  /** The lab file. */
+  dbPath: string;
+  /** Built renderer (default: <root>/dist/renderer). */
+  rendererDir?: string;
+  /** Example projects (default: <root>/assets/examples). */
+  examplesDir?: string;
+  /** Where a plain `exportRunCsv` would write (default: a folder under the OS temp dir). */
+  exportDir?: string;
+  /** Port (default 0: a free one chosen by the OS). */
+  port?: number;
+  /** Session token (default: 32 random bytes, base64url). */
+  token?: string;
+  /** Least time between two progress events of a run, ms. */
+  eventIntervalMs?: number;
+}
+
+export interface WebHost {
+  /** The address to open, with the token in the fragment: http://127.0.0.1:PORT/#token=… */
+  url: string;
+  /** http://127.0.0.1:PORT (no token). */
+  origin: string;
+  port: number;
+  token: string;
+  /** The service behind the host (tests). */
+  service: SpikeflowService;
+  /** Closes every connection, stops runs, closes the lab. */
+  close(): Promise<void>;
+}
+
+/** Largest request frame accepted (an imported project is at most 50 MB of JSON). */
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Headers sent with every response. */
+function baseHeaders(csp: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+/** Compares two tokens in constant time. */
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+/** The token of a request: `?token=` or `Authorization: Bearer …`. */
+function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+  return url.searchParams.get('token');
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+  socket.destroy();
+}
+
+/** Starts the web host; resolves once it listens. */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const rendererDir = path.resolve(options.rendererDir ?? path.join(PACKAGE_ROOT, 'dist', 'renderer'));
+  const examplesDir = options.examplesDir ?? path.join(PACKAGE_ROOT, 'assets', 'examples');
+  const exportDir = options.exportDir ?? path.join(os.tmpdir(), `spikeflow-exports-${process.pid}`);
+  const token = options.token ?? crypto.randomBytes(32).toString('base64url');
+  const sockets = new Set<WebSocket>();
+
+  const broadcast = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => {
+    const text = JSON.stringify({ event, payload });
+    for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+  };
+  const service = createSpikeflowService({
+    dbPath: options.dbPath,
+    examplesDir,
+    exportDir,
+    emit: broadcast,
+    ...(options.eventIntervalMs !== undefined ? { eventIntervalMs: options.eventIntervalMs } : {}),
+  });
+
+  let port = 0;
+  let allowedHosts = new Set<string>();
+  let allowedOrigins = new Set<string>();
+  let headers: Record<string, string> = {};
+
+  // In a browser a CSV export is a download: the URL carries the token (the page's own).
+  const webService: SpikeflowService = Object.create(service) as SpikeflowService;
+  webService.exportRunCsv = async (runId, probe, long) => {
+    if (probe === undefined) service.lab.runs.get(runId);
+    else service.lab.runs.probe(runId, probe);
+    const query = new URLSearchParams({ token });
+    if (probe !== undefined) query.set('probe', probe);
+    if (long) query.set('long', '1');
+    return { url: `/api/runs/${runId}/csv?${query.toString()}` };
+  };
+
+  async function download(req: http.IncomingMessage, res: http.ServerResponse, runId: number, url: URL): Promise<void> {
+    const probe = url.searchParams.get('probe') ?? undefined;
+    const long = url.searchParams.get('long') === '1';
+    try {
+      // Checked before the headers go out, so a bad run or probe is a clean 404.
+      service.lab.runs.get(runId);
+      const probes = probe === undefined ? service.lab.runs.probes(runId).map((p) => p.id) : [service.lab.runs.probe(runId, probe).id];
+      const single = probe !== undefined;
+      const name = single ? service.csvFileName(runId, probe) : `run-${runId}-csv.zip`;
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': single ? 'text/csv; charset=utf-8' : 'application/zip',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'no-store',
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const send = (bytes: Uint8Array) =>
+        new Promise<void>((resolve, reject) => {
+          res.write(bytes, (err) => (err ? reject(err) : resolve()));
+        });
+      if (single) {
+        await service.writeRunCsv(runId, probe, long, send);
+      } else {
+        const zip = new ZipWriter(send);
+        for (const id of probes) await zip.add(`${id}.csv`, (write) => service.writeRunCsv(runId, id, long, write).then(() => undefined));
+        await zip.finish();
+      }
+      res.end();
+    } catch (err) {
+      if (!res.headersSent) {
+        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(`${toErrorPayload(err).message}\n`);
+      } else {
+        res.destroy(err as Error); // the browser shows a failed download, not a short file
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      res.writeHead(421, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('unknown host\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...headers, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (!sameToken(tokenOf(req, url), token)) {
+        res.writeHead(401, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('a valid session token is required\n');
+        return;
+      }
+      const m = /^\/api\/runs\/(\d{1,15})\/csv$/.exec(url.pathname);
+      if (m) {
+        void download(req, res, Number(m[1]), url);
+        return;
+      }
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    const file = resolveStaticFile(rendererDir, url.pathname);
+    if (file) {
+      sendFile(req, res, file, headers);
+      return;
+    }
+    // The app's own routes (no file extension) get the app; missing assets get 404.
+    const index = path.join(rendererDir, 'index.html');
+    if (path.extname(url.pathname) === '') {
+      if (fs.existsSync(index)) {
+        sendFile(req, res, index, headers);
+      } else {
+        const page = missingRendererPage(rendererDir);
+        res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+        res.end(req.method === 'HEAD' ? undefined : page);
+      }
+      return;
+    }
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!allowedHosts.has(req.headers.host ?? '')) return rejectUpgrade(socket, 421, 'Misdirected Request');
+    if (url.pathname !== '/api/ws') return rejectUpgrade(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (!sameToken(tokenOf(req, url), token)) return rejectUpgrade(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        let frame: unknown;
+        try {
+          frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString());
+        } catch {
+          ws.send(JSON.stringify({ id: 0, error: { message: 'malformed request: not JSON' } }));
+          return;
+        }
+        const response = await dispatch(webService, frame, { jsonNulls: true });
+        if (ws.readyState !== WebSocket.OPEN) return;
+        let text: string;
+        try {
+          text = JSON.stringify(response);
+        } catch (err) {
+          text = JSON.stringify({ id: response.id, error: toErrorPayload(err) });
+        }
+        ws.send(text);
+      })();
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await service.dispose();
+    throw err;
+  }
+  port = (server.address() as { port: number }).port;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  headers = baseHeaders(contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
+  const origin = `http://127.0.0.1:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    service,
+    close() {
+      closing ??= (async () => {
+        for (const ws of sockets) ws.terminate();
+        sockets.clear();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await service.dispose();
+      })();
+      return closing;
+    },
+  };
+}
