@@ -13,10 +13,10 @@
  *   RS  f32         state-probe samples of the chunk being run
  *   RA  atomic<u32> counters of the chunk: rate bins, totals, non-finite flag, spike-list length
  *   RE  u32         the chunk's spike list (all copies and probes, tagged)
- *   U   uniform     step / chunk bounds (dynamic offset, one slot per step or chunk)
+ *   U   uniform     chunk bounds
  */
 
-/** The bytes between two control slots of the uniform buffer (minUniformBufferOffsetAlignment). */
+/** Bytes of the control block (padded to the uniform alignment). */
 export const CONTROL_SLOT_BYTES = 256;
 
 /** Binding numbers, in the order above. */
@@ -95,21 +95,56 @@ export interface GroupBody {
   body: string;
 }
 
-/** Grid shape: one entry point per group; x = element, y = copy; the step comes from U. */
-export function gridEntryPoints(groups: readonly GroupBody[], workgroupSize: number): string {
-  return groups.map((g) => /* wgsl */ `
+/**
+ * Grid shape: one entry point for every group of a step, one dispatch per group and step,
+ * x = element, y = copy. The dispatch says itself which group it is and which step, with no
+ * per-dispatch binding: the host pads the workgroup count x so that x mod 2G = 2g + parity,
+ * and the step is read from counter 2g + parity (in IS at `counterBase`); one thread writes
+ * step + 1 into the group's other counter for its next dispatch. So a step costs the host
+ * one dispatch call per group, nothing else.
+ */
+export function gridEntryPoint(name: string, groups: readonly GroupBody[], workgroupSize: number, counterBase: number): string {
+  const codes = 2 * Math.max(1, groups.length);
+  const fns = groups.map((g) => `
+fn ${g.name}_body(k: u32) {
+${indent(g.body, 1)}
+}`).join('\n');
+  const cases = groups.map((g, k) => `
+    case ${k}u: {
+      if (gid.x < ${g.threads}u) { ${g.name}_body(gid.x); }
+    }`).join('');
+  return /* wgsl */ `
+${fns}
+@compute @workgroup_size(${workgroupSize})
+fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let code = nwg.x % ${codes}u;
+  let step = IS[${counterBase}u + code];
+  if (gid.x == 0u && gid.y == 0u) {
+    IS[${counterBase}u + (code ^ 1u)] = step + 1u;
+  }
+  begin_copy(gid.y);
+  begin_step(step);
+  switch (code / 2u) {${cases}
+    default: {}
+  }
+}
+`;
+}
+
+/** A helper entry point in grid shape (x = element, y = copy), e.g. the non-finite check. */
+export function gridHelperEntryPoint(g: GroupBody, workgroupSize: number): string {
+  return /* wgsl */ `
 fn ${g.name}_body(k: u32) {
 ${indent(g.body, 1)}
 }
 @compute @workgroup_size(${workgroupSize})
 fn ${g.name}(@builtin(global_invocation_id) gid: vec3<u32>) {
   begin_copy(gid.y);
-  begin_step(U.step);
   if (gid.x < ${g.threads}u) {
     ${g.name}_body(gid.x);
   }
 }
-`).join('');
+`;
 }
 
 /**
@@ -146,11 +181,6 @@ fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_inde
   }${tailLoop}
 }
 `;
-}
-
-/** A check entry point in grid shape (x = element, y = copy), run once per chunk. */
-export function gridCheckEntryPoint(body: GroupBody, workgroupSize: number): string {
-  return gridEntryPoints([body], workgroupSize);
 }
 
 export function indent(text: string, levels: number): string {

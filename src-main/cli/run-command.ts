@@ -88,6 +88,11 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const plan = compile(doc, overrides);
   if (opts.explain) {
     console.log(explainPlan(plan));
+    if (choice === 'webgpu') {
+      const specifier = '../engines/webgpu/index.js';
+      const gpu = (await import(specifier)) as { explainWebGpu(plan: Plan): string };
+      console.log(`\n${gpu.explainWebGpu(plan)}`);
+    }
     if (!opts.outDir) return;
   }
   if (!opts.outDir) throw new Error('--out-dir is required (or use --explain alone)');

@@ -212,6 +212,8 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
         weightUnit,
         delay,
       };
+      const w = conn.weight ?? def.synapse!.weightDefault;
+      if (typeof w === 'number' || typeof w === 'string') p.uniformWeight = Math.fround(toUnit(w, weightUnit));
       if (spec.jump) p.jump = spec.jump;
       if (spec.gather) {
         p.gather = spec.gather;

@@ -78,6 +78,8 @@ export interface PlanProjection {
   /** Rows are postsynaptic neurons (gather); only for state on 'pre'. */
   byPost?: Csr;
   weightUnit: string;
+  /** The weight of every connection when the document gives one value (f32-rounded, as in `w`). */
+  uniformWeight?: number;
   delay: number;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU when an adapter exists,
- * else the CPU engine with a one-line reason).
+ * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU on a hardware adapter,
+ * else the CPU engine with a one-line reason). A software adapter (SwiftShader) computes
+ * correctly but far slower than the CPU engine, so `auto` passes it over.
  */
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
@@ -15,8 +16,8 @@ export interface SelectedEngine {
   dispose(): void;
 }
 
-async function tryWebGpu(): Promise<{ engine: Engine; dispose(): void } | { unavailable: string }> {
-  let mod: { createWebGpuEngine?: () => Promise<{ engine: Engine } | { unavailable: string }> };
+async function tryWebGpu(): Promise<{ engine: Engine; software: boolean; dispose(): void } | { unavailable: string }> {
+  let mod: { createWebGpuEngine?: () => Promise<{ engine: Engine & { software?: boolean; dispose?: () => void } } | { unavailable: string }> };
   try {
     // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
     const specifier = './webgpu/index.js';
@@ -27,13 +28,17 @@ async function tryWebGpu(): Promise<{ engine: Engine; dispose(): void } | { unav
   if (!mod.createWebGpuEngine) return { unavailable: 'the WebGPU engine is not built into this version' };
   const r = await mod.createWebGpuEngine();
   if ('unavailable' in r) return r;
-  const engine = r.engine as Engine & { dispose?: () => void };
-  return { engine, dispose: () => engine.dispose?.() };
+  const engine = r.engine;
+  return { engine, software: engine.software === true, dispose: () => engine.dispose?.() };
 }
 
 export async function selectEngine(choice: EngineChoice): Promise<SelectedEngine> {
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
   const gpu = await tryWebGpu();
+  if ('engine' in gpu && choice === 'auto' && gpu.software) {
+    gpu.dispose();
+    return { engine: cpuEngine, note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine', dispose: () => {} };
+  }
   if ('engine' in gpu) return gpu;
   if (choice === 'webgpu') throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
   return { engine: cpuEngine, note: `using the CPU engine: ${gpu.unavailable}`, dispose: () => {} };

@@ -3,10 +3,19 @@
  * function with a loop per pass, parameters folded to literals and every block's update
  * code printed inline, so the hot loop never branches on block type. Arrays are named
  * `b<k>_<what>` (block k of plan.blocks) and `p<k>_<what>` (projection k).
+ *
+ * The input current of a neuron is summed inside the neuron's own loop, term by term in
+ * pass order (synapse currents, injected currents), instead of in separate passes over an
+ * accumulator: every such pass precedes the neuron in the step order, and nothing they read
+ * changes in between, so the result is the same number with one memory pass less.
+ * Spike flags (one byte per neuron per ring slot) are written only for blocks whose spikes
+ * an element-wise block reads by neuron (kinetic synapses); propagation and probes use the
+ * list of spiking neurons.
  */
 import { randomStream } from '../../../kernels/random.js';
 import type { Statement } from '../../../src-shared/expr/ast.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
+import { simplify } from '../../../src-shared/expr/simplify.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 
@@ -30,6 +39,23 @@ interface Ctx {
   plan: Plan;
   blockIndex: Map<string, number>;
   used: Set<string>;
+  /** Blocks whose per-neuron spike flags someone reads. */
+  flagsRead: Set<string>;
+}
+
+/** Blocks whose spike flags are read: sources of element-wise spike inputs, and spike-times (deduplication). */
+export function blocksWithSpikeFlags(plan: Plan): Set<string> {
+  const read = new Set<string>();
+  for (const b of plan.blocks) {
+    if (b.input?.kind === 'spikes') read.add(b.input.from);
+    if (b.template === 'spike-times') read.add(b.id);
+  }
+  return read;
+}
+
+/** Folds parameters into an expression and applies the exact simplifications. */
+function prepare(e: import('../../../src-shared/expr/ast.js').Expr, constants: Map<string, number>) {
+  return simplify(foldConstants(e, constants));
 }
 
 function use(ctx: Ctx, name: string): string {
@@ -64,7 +90,7 @@ function printStatements(ctx: Ctx, b: PlanBlock, bi: number, code: Statement[], 
   const lines: string[] = [];
   const locals = new Set<string>();
   for (const s of code) {
-    const rhs = printJs(foldConstants(s.expr, constants), pc, counter);
+    const rhs = printJs(prepare(s.expr, constants), pc, counter);
     if (states.has(s.target)) lines.push(`s_${s.target} = ${rhs};`);
     else if (locals.has(s.target)) lines.push(`l_${s.target} = ${rhs};`);
     else {
@@ -89,9 +115,8 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
   const inputNames: Record<string, string> = {};
   const pre: string[] = [];
   if (b.category === 'neuron' && b.receivesCurrent) {
-    const I = use(ctx, arrayName.input(bi));
     inputNames.I = 'in_I';
-    pre.push(`const in_I = ${I}[k]; ${I}[k] = 0;`);
+    pre.push(...inputCurrentLines(ctx, b, bi));
   }
   if (b.input?.kind === 'spikes') {
     const src = ctx.blockIndex.get(b.input.from)!;
@@ -110,11 +135,11 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
   const load = b.states.map((s) => `let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`);
   const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
   if (b.spiking) {
-    const f = use(ctx, arrayName.spikeFlags(bi));
     const l = use(ctx, arrayName.spikeList(bi));
     use(ctx, arrayName.spikeCount(bi));
     out.push(`const outBase = (i % ${ctx.plan.spikeHistory[b.id]}) * ${b.size}; let cnt = 0;`);
-    store.push(`${f}[outBase + k] = l_spike ? 1 : 0; if (l_spike) ${l}[outBase + cnt++] = k;`);
+    if (ctx.flagsRead.has(b.id)) store.push(`${use(ctx, arrayName.spikeFlags(bi))}[outBase + k] = l_spike ? 1 : 0;`);
+    store.push(`if (l_spike) ${l}[outBase + cnt++] = k;`);
   }
   if (b.category === 'current') store.push(`${use(ctx, arrayName.currentOut(bi))}[k] = l_I_out;`);
   out.push(`for (let k = 0; k < ${b.size}; k++) {`, ...[...pre, ...load, ...body, ...store].map((l) => `  ${l}`), '}');
@@ -158,7 +183,7 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const nPre = ctx.plan.blocks[pre]!.size;
   const ptr = use(ctx, arrayName.csr(pk, 'pre', 'ptr'));
   const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
-  const w = use(ctx, arrayName.csr(pk, 'pre', 'w'));
+  const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
   const target = use(ctx, arrayName.state(syn, p.jump!));
   return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lag ${p.lag})`, [
     ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
@@ -166,46 +191,52 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
     `  const n = ${use(ctx, arrayName.spikeCount(pre))}[slot], base = slot * ${nPre};`,
     `  for (let q = 0; q < n; q++) {`,
     `    const src = ${use(ctx, arrayName.spikeList(pre))}[base + q];`,
-    `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w}[c];`,
+    `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w};`,
     '  }',
     '}',
   ]);
 }
 
-function synapseCurrentPass(ctx: Ctx, p: PlanProjection, pk: number): string {
+/**
+ * Lines at the top of neuron k's loop that sum its input current `in_I` from every synapse
+ * and current source feeding it, in pass order. `vp` is the start-of-step V_post.
+ */
+function inputCurrentLines(ctx: Ctx, neuron: PlanBlock, ni: number): string[] {
+  const lines = [`const vp = ${use(ctx, arrayName.state(ni, neuron.voltage!))}[k];`, 'let in_I = 0;'];
+  ctx.plan.passes.forEach((pass) => {
+    if (pass.kind === 'inject' && pass.target === neuron.id) {
+      lines.push(`in_I += ${use(ctx, arrayName.currentOut(ctx.blockIndex.get(pass.source)!))}[0];`);
+    }
+    if (pass.kind === 'synapse-current') {
+      const pk = ctx.plan.projections.findIndex((p) => p.synapse === pass.synapse);
+      const p = ctx.plan.projections[pk]!;
+      if (p.post === neuron.id) lines.push(...synapseTermLines(ctx, p, pk));
+    }
+  });
+  return lines;
+}
+
+/** `in_I += …` for one synapse block, at postsynaptic neuron k. */
+function synapseTermLines(ctx: Ctx, p: PlanProjection, pk: number): string[] {
   const syn = ctx.blockIndex.get(p.synapse)!;
   const b = ctx.plan.blocks[syn]!;
-  const post = ctx.blockIndex.get(p.post)!;
-  const postBlock = ctx.plan.blocks[post]!;
-  const vPost = use(ctx, arrayName.state(post, postBlock.voltage!));
-  const I = use(ctx, arrayName.input(post));
   const states = stateNames(b);
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
-    name: (n) => (n === 'V_post' ? 'vp' : n === 'wsum' ? 'wsum' : states.has(n) ? `${use(ctx, arrayName.state(syn, n))}[j]` : n),
+    name: (n) => (n === 'V_post' ? 'vp' : n === 'wsum' ? `ws${pk}` : states.has(n) ? `${use(ctx, arrayName.state(syn, n))}[k]` : n),
     random24: () => { throw new Error('random numbers are not allowed in a synapse current'); },
   };
-  const current = printJs(foldConstants(p.current, constantsOf(ctx.plan, b)), pc);
-  const lines = [`for (let j = 0; j < ${p.nPost}; j++) {`, `  const vp = ${vPost}[j];`];
+  const current = printJs(prepare(p.current, constantsOf(ctx.plan, b)), pc);
+  const lines: string[] = [];
   if (p.stateOn === 'pre') {
     const ptr = use(ctx, arrayName.csr(pk, 'post', 'ptr'));
     const idx = use(ctx, arrayName.csr(pk, 'post', 'idx'));
-    const w = use(ctx, arrayName.csr(pk, 'post', 'w'));
     const g = use(ctx, arrayName.state(syn, p.gather!));
-    lines.push(`  let wsum = 0;`, `  for (let c = ${ptr}[j], e = ${ptr}[j + 1]; c < e; c++) wsum += ${w}[c] * ${g}[${idx}[c]];`);
+    const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'post', 'w'))}[c]`;
+    lines.push(`let ws${pk} = 0;`, `for (let c = ${ptr}[k], e = ${ptr}[k + 1]; c < e; c++) ws${pk} += ${w} * ${g}[${idx}[c]];`);
   }
-  lines.push(`  ${I}[j] += ${current};`, '}');
-  return block(`current ${p.synapse} → ${p.post}`, lines);
-}
-
-function injectPass(ctx: Ctx, source: string, target: string): string {
-  const s = ctx.blockIndex.get(source)!;
-  const t = ctx.blockIndex.get(target)!;
-  const I = use(ctx, arrayName.input(t));
-  return block(`inject ${source} → ${target}`, [
-    `const v = ${use(ctx, arrayName.currentOut(s))}[0];`,
-    `if (v !== 0) for (let j = 0; j < ${ctx.plan.blocks[t]!.size}; j++) ${I}[j] += v;`,
-  ]);
+  lines.push(`in_I += ${current};`);
+  return lines;
 }
 
 function block(title: string, lines: string[]): string {
@@ -221,14 +252,15 @@ export interface GeneratedStep {
 
 /** Generates the step function of a plan. */
 export function generateStep(plan: Plan): GeneratedStep {
-  const ctx: Ctx = { plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set() };
+  const ctx: Ctx = { plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set(), flagsRead: blocksWithSpikeFlags(plan) };
   const projIndex = new Map(plan.projections.map((p, k) => [p.synapse, k]));
   const passes = plan.passes.map((pass) => {
     switch (pass.kind) {
       case 'update': return updatePass(ctx, plan.blocks[ctx.blockIndex.get(pass.block)!]!);
       case 'propagate': return propagatePass(ctx, plan.projections[projIndex.get(pass.synapse)!]!, projIndex.get(pass.synapse)!);
-      case 'synapse-current': return synapseCurrentPass(ctx, plan.projections[projIndex.get(pass.synapse)!]!, projIndex.get(pass.synapse)!);
-      case 'inject': return injectPass(ctx, pass.source, pass.target);
+      // Summed inside the target neuron's loop (inputCurrentLines).
+      case 'synapse-current': return `  // current of ${pass.synapse}: summed in its neuron's loop`;
+      case 'inject': return `  // ${pass.source} → ${pass.target}: summed in the neuron's loop`;
     }
   });
   const arrays = [...ctx.used].sort();

@@ -11,6 +11,8 @@ import { arrayName, generateStep } from './codegen.js';
 
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
+let simulationCounter = 0;
+
 /** The largest finite float32: recordings are f32. */
 const F32_MAX = 3.4028234663852886e38;
 
@@ -41,7 +43,9 @@ export class Simulation {
     const missing = gen.arrays.filter((a) => !(a in this.arrays));
     if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    this.stepFn = new Function('A', 'H', gen.source)(this.arrays, HELPERS) as (i: number) => void;
+    // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
+    // degrades after a few runs) between simulations of the same plan in one process.
+    this.stepFn = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, HELPERS) as (i: number) => void;
     this.spikeTotals = plan.blocks.map(() => 0);
     this.buffers = plan.probes.map((p) => this.probeBuffer(p));
   }

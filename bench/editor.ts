@@ -1,0 +1,279 @@
+/**
+ * Responsiveness of the studio in headless Chromium, measured against the real web host:
+ *
+ *  1. Editor: a graph of 100 blocks; one block, then all 100 selected, dragged with the
+ *     mouse for about two seconds while the page records every animation frame
+ *     (requestAnimationFrame deltas). Reports the longest frame and the 95th percentile.
+ *  2. Plots: the COBA network run for 1 s (dt 0.1 ms) with a state probe recording V of
+ *     100 neurons at every step (10 001 samples × 100 neurons), shown in the plots; reports
+ *     the time until the plots are drawn, then zooms the linked time axes (drag-select,
+ *     Ctrl+wheel) and reports the time from each gesture to the redrawn plots and the
+ *     longest frame meanwhile.
+ *
+ *   npx tsx bench/editor.ts            (builds dist/renderer first when it is stale)
+ *
+ * Prints numbers; it asserts nothing (the goal in issue 5 is no frame over 100 ms).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { startWebHost } from '../src-main/web-host/server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const VIEWPORT = { width: 1440, height: 900 };
+
+function newest(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  const st = fs.statSync(dir);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const e of fs.readdirSync(dir)) t = Math.max(t, newest(path.join(dir, e)));
+  return t;
+}
+
+function ensureRendererBuilt(): void {
+  const index = path.join(ROOT, 'dist', 'renderer', 'index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const sources = Math.max(...['src-renderer', 'src-shared', 'kernels', 'vite.config.ts'].map((p) => newest(path.join(ROOT, p))));
+  if (built > sources) return;
+  console.log('building the renderer…');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** 25 chains poisson → exponential → LIF → spike probe: 100 blocks on a 10 × 10 grid. */
+function hundredBlocks(): unknown {
+  const blocks: unknown[] = [];
+  const edges: Array<{ from: string; to: string }> = [];
+  for (let c = 0; c < 25; c++) {
+    const row = Math.floor((c * 4) / 10);
+    const col0 = (c * 4) % 10;
+    const at = (k: number) => ({ x: ((col0 + k) % 10) * 250, y: (row + Math.floor((col0 + k) / 10)) * 200 });
+    blocks.push(
+      { id: `src${c}`, type: 'poisson', size: 20, params: { rate: '20 Hz' }, position: at(0) },
+      { id: `syn${c}`, type: 'exponential', params: { tau: '5 ms' }, connection: { rule: 'fixed-probability', p: 0.1, weight: '2 nS' }, position: at(1) },
+      { id: `n${c}`, type: 'lif', size: 20, position: at(2) },
+      { id: `sp${c}`, type: 'spike-probe', position: at(3) },
+    );
+    edges.push(
+      { from: `src${c}.spikes`, to: `syn${c}.pre` },
+      { from: `syn${c}.post`, to: `n${c}.I` },
+      { from: `n${c}.spikes`, to: `sp${c}.spikes` },
+    );
+  }
+  return { format: 'spikeflow-project', version: 2, name: 'Hundred blocks', run: { dt: '0.1 ms', duration: '100 ms', seed: 1 }, blocks, edges };
+}
+
+/** COBA for 1 s with V of neurons 0–99 of E recorded at every step. */
+function cobaRecorded(): unknown {
+  const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'assets', 'examples', 'coba.json'), 'utf8')) as {
+    name: string; run: { duration: string }; blocks: unknown[]; edges: Array<{ from: string; to: string }>;
+  };
+  doc.name = 'COBA, V of 100 neurons';
+  doc.run.duration = '1000 ms';
+  doc.blocks.push({ id: 'V_E', type: 'state-probe', params: { state: 'V', neurons: Array.from({ length: 100 }, (_, i) => i), interval: '0 ms' }, position: { x: 800, y: 600 } });
+  doc.edges.push({ from: 'E.V', to: 'V_E.target' });
+  return doc;
+}
+
+const FRAME_RECORDER = `
+  window.__frames = [];
+  window.__recording = true;
+  (() => {
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (window.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })();
+`;
+
+async function recordFrames<T>(page: Page, action: () => Promise<T>): Promise<{ result: T; frames: number[] }> {
+  await page.evaluate(FRAME_RECORDER);
+  await page.waitForTimeout(100);
+  const result = await action();
+  await page.waitForTimeout(100);
+  const frames = await page.evaluate<number[]>('window.__recording = false, window.__frames.slice(1)');
+  return { result, frames };
+}
+
+function stats(frames: number[]): string {
+  if (frames.length === 0) return 'no frames';
+  const sorted = [...frames].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)]!;
+  const max = sorted[sorted.length - 1]!;
+  const over = frames.filter((f) => f > 100).length;
+  return `${frames.length} frames, longest ${max.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, over 100 ms: ${over}`;
+}
+
+async function centerOf(page: Page, selector: string) {
+  const b = await page.locator(selector).first().boundingBox();
+  if (!b) throw new Error(`${selector} not visible`);
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+}
+
+/** Drags from `start` around a loop for about `ms` milliseconds. */
+async function dragAround(page: Page, start: { x: number; y: number }, ms: number): Promise<number> {
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  const t0 = Date.now();
+  let moves = 0;
+  while (Date.now() - t0 < ms) {
+    const a = (moves / 30) * Math.PI * 2;
+    await page.mouse.move(start.x + 120 * Math.sin(a), start.y + 60 * (1 - Math.cos(a)));
+    moves++;
+  }
+  await page.mouse.up();
+  return moves;
+}
+
+async function waitDrawnAfter(page: Page, selector: string, since: number, timeoutMs = 30_000): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const at = Number(await page.locator(selector).first().getAttribute('data-drawn-at').catch(() => null));
+    if (at > since) return at;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${selector} was not redrawn`);
+    await page.waitForTimeout(5);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set SPIKEFLOW_CHROMIUM)`);
+  ensureRendererBuilt();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-bench-'));
+  const host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite') });
+  const context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: VIEWPORT,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    console.log(`Chromium ${context.browser()?.version() ?? ''}, ${os.cpus().length} CPUs, viewport ${VIEWPORT.width}×${VIEWPORT.height}`);
+
+    // ---- 1. editor with 100 blocks ----
+    await host.service.importProject(JSON.stringify(hundredBlocks()), 'Hundred blocks');
+    let t = Date.now();
+    await page.goto(host.url);
+    await page.locator('.block-node').nth(99).waitFor({ timeout: 60_000 });
+    console.log(`\neditor, 100 blocks and 75 connections: opened in ${Date.now() - t} ms`);
+    await page.waitForTimeout(500);
+
+    const oneAt = await centerOf(page, '[data-block-id="n12"] .head');
+    const one = await recordFrames(page, () => dragAround(page, oneAt, 2000));
+    console.log(`  drag one block (${one.result} mouse moves): ${stats(one.frames)}`);
+
+    await page.mouse.click(VIEWPORT.width / 2, 60);
+    await page.keyboard.press('Control+A');
+    await page.waitForTimeout(300);
+    const allAt = await centerOf(page, '[data-block-id="n12"] .head');
+    const all = await recordFrames(page, () => dragAround(page, allAt, 2000));
+    console.log(`  drag all 100 selected blocks (${all.result} mouse moves): ${stats(all.frames)}`);
+
+    const canvas = page.locator('[data-testid="canvas"]');
+    const cb = (await canvas.boundingBox())!;
+    await page.keyboard.press('Escape');
+    const pan = await recordFrames(page, async () => {
+      const empty = { x: cb.x + 20, y: cb.y + cb.height - 20 };
+      return dragAround(page, empty, 1500);
+    });
+    console.log(`  pan the canvas (${pan.result} mouse moves): ${stats(pan.frames)}`);
+
+    // ---- 2. plots of a 1 s COBA run with 100 neurons recorded at every step ----
+    const opened = await host.service.importProject(JSON.stringify(cobaRecorded()), 'COBA V100');
+    await page.reload(); // reopens the most recent project: the one just imported
+    await page.locator('.block-node').nth(9).waitFor({ timeout: 60_000 });
+    t = Date.now();
+    await page.locator('[data-testid="run"]').click();
+    await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: 300_000 });
+    const runs = await host.service.listRuns(opened.project.id);
+    const run = runs[0];
+    if (!run) {
+      const title = await page.locator('[data-testid="project-title"]').textContent();
+      throw new Error(`the run is not in project ${opened.project.name} (the page shows ${title})`);
+    }
+    console.log(`\nplots, COBA 1 s, V of 100 neurons at every step (${run.engine} engine, ${(run.wallMs ?? 0).toFixed(0)} ms wall; ${Date.now() - t} ms until the run bar showed "finished")`);
+
+    // Reload: the project and its last run reopen; time until every plot is drawn from the store.
+    const chart = '.card[data-probe="V_E"] .chart';
+    t = Date.now();
+    await page.reload();
+    await waitDrawnAfter(page, chart, 0, 60_000);
+    await waitDrawnAfter(page, '.card[data-probe="spikes_E"] .chart', 0, 60_000);
+    console.log(`  reload → project, run and all plots drawn: ${Date.now() - t} ms`);
+    const points = Number(await page.locator(chart).getAttribute('data-points'));
+    console.log(`  V plot: 100 series, ${points} points per series (min/max of each pixel column)`);
+    await page.waitForTimeout(300);
+
+    // Give the plots more room (drag the splitter up), then scroll the V plot into view.
+    const split = await centerOf(page, '.splitter');
+    await page.mouse.move(split.x, split.y);
+    await page.mouse.down();
+    await page.mouse.move(split.x, 200, { steps: 5 });
+    await page.mouse.up();
+    const panel = (await page.locator('.plots').boundingBox())!;
+    for (let i = 0; i < 30; i++) {
+      const b = (await page.locator(`${chart} .u-over`).boundingBox())!;
+      if (b.y >= panel.y && b.y + b.height <= panel.y + panel.height) break;
+      await page.mouse.move(panel.x + 20, panel.y + panel.height / 2);
+      await page.mouse.wheel(0, 150);
+      await page.waitForTimeout(60);
+    }
+    await page.waitForTimeout(300);
+    const plot = (await page.locator(`${chart} .u-over`).boundingBox())!;
+    const zooms: Array<{ what: string; ms: number; frames: number[] }> = [];
+    for (const [what, a, b] of [
+      ['drag-select 20 %–60 %', 0.2, 0.6],
+      ['drag-select 40 %–60 % of that', 0.4, 0.6],
+      ['drag-select 10 %–20 % of that', 0.1, 0.2],
+    ] as const) {
+      const r = await recordFrames(page, async () => {
+        await page.mouse.move(plot.x + plot.width * a, plot.y + plot.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(plot.x + plot.width * b, plot.y + plot.height / 2, { steps: 5 });
+        const since = await page.evaluate<number>('performance.now()');
+        await page.mouse.up();
+        const drawn = await waitDrawnAfter(page, chart, since);
+        return drawn - since;
+      });
+      zooms.push({ what, ms: r.result, frames: r.frames });
+    }
+    for (let i = 0; i < 3; i++) {
+      const r = await recordFrames(page, async () => {
+        await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+        const since = await page.evaluate<number>('performance.now()');
+        await page.keyboard.down('Control');
+        await page.mouse.wheel(0, 200);
+        await page.keyboard.up('Control');
+        const drawn = await waitDrawnAfter(page, chart, since);
+        return drawn - since;
+      });
+      zooms.push({ what: `Ctrl+wheel zoom out #${i + 1}`, ms: r.result, frames: r.frames });
+    }
+    {
+      const r = await recordFrames(page, async () => {
+        const since = await page.evaluate<number>('performance.now()');
+        await page.mouse.dblclick(plot.x + plot.width / 2, plot.y + plot.height / 2);
+        const drawn = await waitDrawnAfter(page, chart, since);
+        return drawn - since;
+      });
+      zooms.push({ what: 'double-click: back to the whole second', ms: r.result, frames: r.frames });
+    }
+    for (const z of zooms) console.log(`  ${z.what}: redrawn after ${z.ms.toFixed(0)} ms; ${stats(z.frames)}`);
+  } finally {
+    await context.close();
+    await host.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+/**
+ * Prints update-language trees as WGSL (f32) for the WebGPU engine, the twin of the CPU
+ * engine's print-js.ts: names are mapped by the caller, parameters are folded to literals
+ * before printing, built-ins call the f32 helpers of kernels/wgsl/numeric.ts. Literals go
+ * through the context so a batch can move the ones that differ between copies into a table.
+ */
+import { NUMERIC_FN } from '../../../kernels/wgsl/numeric.js';
+import { COMPARISONS, LOGICAL, type Expr, type ValueType } from '../../../src-shared/expr/ast.js';
+import { BUILTINS } from '../../../src-shared/expr/builtins.js';
+import { decayFactor } from '../../../src-shared/expr/numeric.js';
+
+export interface WgslPrintContext {
+  /** WGSL text for a name of the update language. */
+  name(n: string): string;
+  /** WGSL text for an f32 number (a literal, or a lookup where copies differ). */
+  num(v: number): string;
+  /** WGSL text (u32) of the k-th random call of the block: a 24-bit integer. */
+  random24(callIndex: number): string;
+  dt: number;
+}
+
+const TWO_POW_24 = 16777216;
+
+/** The shortest decimal text that reads back as the f32 nearest to `v` (v finite as f32). */
+export function f32Literal(v: number): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) throw new Error(`internal: ${v} has no f32 literal`);
+  if (Object.is(f, -0)) return '-0.0f';
+  let s = '';
+  for (let digits = 1; digits <= 9; digits++) {
+    s = f.toPrecision(digits);
+    if (Math.fround(Number(s)) === f) break;
+  }
+  s = String(Number(s));
+  // WGSL needs a '.' or an exponent before the suffix only for hex; "3f" is a valid f32 literal,
+  // but "3.0f" reads better and survives any tool that strips suffixes.
+  if (!/[.e]/.test(s)) s += '.0';
+  return `${s}f`;
+}
+
+/** Type of an expression, given the types of names. */
+export function exprType(e: Expr, typeOfName: (n: string) => ValueType): ValueType {
+  switch (e.k) {
+    case 'num': return 'num';
+    case 'bool': return 'bool';
+    case 'var': return typeOfName(e.name);
+    case 'neg': return 'num';
+    case 'not': return 'bool';
+    case 'bin': return LOGICAL.has(e.op) || COMPARISONS.has(e.op) ? 'bool' : 'num';
+    case 'cond': return exprType(e.a, typeOfName);
+    case 'call': return BUILTINS[e.fn]?.returns ?? 'num';
+  }
+}
+
+/** Prints an expression; random calls are numbered in print order through `counter`. */
+export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }): string {
+  const p = (x: Expr) => printWgsl(x, ctx, counter);
+  switch (e.k) {
+    case 'num': return ctx.num(e.v);
+    case 'bool': return e.v ? 'true' : 'false';
+    case 'var': return ctx.name(e.name);
+    case 'neg': return `(-${p(e.a)})`;
+    case 'not': return `(!${p(e.a)})`;
+    case 'bin': return `(${p(e.a)} ${e.op} ${p(e.b)})`;
+    // select() evaluates both branches; harmless, the language has no side effects, and the
+    // random calls of both branches keep their numbers as in the JavaScript printer.
+    case 'cond': {
+      const c = p(e.c);
+      const a = p(e.a);
+      const b = p(e.b);
+      return `select(${b}, ${a}, ${c})`;
+    }
+    case 'call': {
+      switch (e.fn) {
+        case 'floor': {
+          const a = e.args[0]!;
+          if (a.k === 'bin' && a.op === '/') return `${NUMERIC_FN.floorDiv}(${p(a.a)}, ${p(a.b)})`;
+          return `floor(${p(a)})`;
+        }
+        case 'exp': case 'log': case 'sqrt': case 'abs': case 'min': case 'max':
+          return `${e.fn}(${e.args.map(p).join(', ')})`;
+        case 'pow': return `${NUMERIC_FN.pow}(${e.args.map(p).join(', ')})`;
+        case 'round': return `${NUMERIC_FN.round}(${p(e.args[0]!)})`;
+        case 'sigmoid': return `${NUMERIC_FN.sigmoid}(${p(e.args[0]!)})`;
+        case 'vtrap': return `${NUMERIC_FN.vtrap}(${p(e.args[0]!)}, ${p(e.args[1]!)})`;
+        case 'exp_euler': {
+          const x = p(e.args[0]!);
+          const xInf = p(e.args[1]!);
+          const tau = e.args[2]!;
+          const factor = tau.k === 'num' ? ctx.num(decayFactor(ctx.dt, tau.v)) : `${NUMERIC_FN.decay}(DT, ${p(tau)})`;
+          return `${NUMERIC_FN.expEuler}(${x}, ${xInf}, ${factor})`;
+        }
+        case 'rand': return `(f32(${ctx.random24(counter.calls++)}) * 5.9604644775390625e-8f)`;
+        case 'bernoulli': {
+          // Argument first, then the draw: the order in which print-js.ts numbers random calls.
+          const pr = e.args[0]!;
+          const threshold = pr.k === 'num' ? ctx.num(Math.fround(pr.v) * TWO_POW_24) : `(${p(pr)} * 16777216.0f)`;
+          const r = ctx.random24(counter.calls++);
+          return `(f32(${r}) < ${threshold})`;
+        }
+      }
+      throw new Error(`no WGSL for function ${e.fn}`);
+    }
+  }
+}
