@@ -48,7 +48,15 @@ export function runDoc(doc: ProjectDocument, overrides: RunOverrides = {}): RunO
   return collect(plan, sim, sim.drain());
 }
 
-export function collect(plan: Plan, sim: Simulation, chunks: RecordingChunk[]): RunOutput {
+/** Recordings of a run, regrouped by probe. */
+export interface Recordings {
+  traces: Map<string, number[][]>;
+  spikes: Map<string, Array<[number, number]>>;
+  rates: Map<string, number[]>;
+}
+
+/** Regroups streamed chunks by probe: traces per channel, spikes as [step, neuron], rate bins. */
+export function collectChunks(chunks: RecordingChunk[]): Recordings {
   const traces = new Map<string, number[][]>();
   const spikes = new Map<string, Array<[number, number]>>();
   const rates = new Map<string, number[]>();
@@ -65,5 +73,9 @@ export function collect(plan: Plan, sim: Simulation, chunks: RecordingChunk[]): 
       rates.set(c.probe, [...(rates.get(c.probe) ?? []), ...c.values]);
     }
   }
-  return { plan, sim, traces, spikes, rates };
+  return { traces, spikes, rates };
+}
+
+export function collect(plan: Plan, sim: Simulation, chunks: RecordingChunk[]): RunOutput {
+  return { plan, sim, ...collectChunks(chunks) };
 }

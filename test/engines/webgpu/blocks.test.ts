@@ -14,6 +14,7 @@ import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
 import { generateProgram } from '../../../src-main/engines/webgpu/codegen.js';
 import type { RecordingChunk } from '../../../src-main/engines/types.js';
 import { parseDocument } from '../../../src-shared/document/load.js';
+import { collectChunks } from '../../helpers/doc.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
 import { roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 
@@ -122,29 +123,10 @@ function networkFor(type: string): ProjectDocument[] {
   throw new Error(`no test network for block type ${type}`);
 }
 
-function collect(chunks: RecordingChunk[]) {
-  const traces = new Map<string, number[][]>();
-  const spikes = new Map<string, Array<[number, number]>>();
-  const rates = new Map<string, number[]>();
-  for (const c of chunks) {
-    if (c.kind === 'state') {
-      const t = traces.get(c.probe) ?? Array.from({ length: c.channels }, () => [] as number[]);
-      for (let s = 0; s < c.values.length / c.channels; s++) for (let ch = 0; ch < c.channels; ch++) t[ch]!.push(c.values[s * c.channels + ch]!);
-      traces.set(c.probe, t);
-    } else if (c.kind === 'spikes') {
-      const list = spikes.get(c.probe) ?? [];
-      for (let k = 0; k < c.steps.length; k++) list.push([c.steps[k]!, c.neurons[k]!]);
-      spikes.set(c.probe, list);
-    } else {
-      rates.set(c.probe, [...(rates.get(c.probe) ?? []), ...c.values]);
-    }
-  }
-  return { traces, spikes, rates };
-}
 
 function expectAgree(label: string, plan: Plan, cpuChunks: RecordingChunk[], gpuChunks: RecordingChunk[]): void {
-  const a = collect(cpuChunks);
-  const b = collect(gpuChunks);
+  const a = collectChunks(cpuChunks);
+  const b = collectChunks(gpuChunks);
   expect([...b.spikes.keys()].sort(), `${label}: spike probes`).toEqual([...a.spikes.keys()].sort());
   for (const [k, v] of a.spikes) expect(b.spikes.get(k), `${label}: spikes of ${k}`).toEqual(v);
   for (const [k, v] of a.rates) expect(b.rates.get(k), `${label}: rate ${k}`).toEqual(v);

@@ -19,6 +19,7 @@ import type { RecordingChunk } from '../../../src-main/engines/types.js';
 import { blockDef } from '../../../kernels/index.js';
 import { parseDocumentText } from '../../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
+import { collectChunks } from '../../helpers/doc.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
@@ -55,22 +56,7 @@ interface Recorded {
 }
 
 function collect(plan: Plan, chunks: RecordingChunk[]): Recorded {
-  const traces = new Map<string, number[][]>();
-  const spikes = new Map<string, Array<[number, number]>>();
-  const rates = new Map<string, number[]>();
-  for (const c of chunks) {
-    if (c.kind === 'state') {
-      const t = traces.get(c.probe) ?? Array.from({ length: c.channels }, () => [] as number[]);
-      for (let s = 0; s < c.values.length / c.channels; s++) for (let ch = 0; ch < c.channels; ch++) t[ch]!.push(c.values[s * c.channels + ch]!);
-      traces.set(c.probe, t);
-    } else if (c.kind === 'spikes') {
-      const list = spikes.get(c.probe) ?? [];
-      for (let k = 0; k < c.steps.length; k++) list.push([c.steps[k]!, c.neurons[k]!]);
-      spikes.set(c.probe, list);
-    } else {
-      rates.set(c.probe, [...(rates.get(c.probe) ?? []), ...c.values]);
-    }
-  }
+  const { traces, spikes, rates } = collectChunks(chunks);
   for (const p of plan.probes) if (p.kind === 'spikes' && !spikes.has(p.id)) spikes.set(p.id, []);
   return { traces: new Map([...traces].map(([k, v]) => [k, v.map((x) => Float32Array.from(x))])), spikes, rates };
 }
