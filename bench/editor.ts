@@ -167,14 +167,18 @@ async function main(): Promise<void> {
 
     const oneAt = await centerOf(page, '[data-block-id="n12"] .head');
     const one = await recordFrames(page, () => dragAround(page, oneAt, 2000));
-    console.log(`  drag one block (${one.result} mouse moves): ${stats(one.frames)}`);
+    const moved = await centerOf(page, '[data-block-id="n12"] .head');
+    console.log(`  drag one block (${one.result} mouse moves, moved by ${Math.round(moved.x - oneAt.x)}, ${Math.round(moved.y - oneAt.y)} px): ${stats(one.frames)}`);
 
     await page.mouse.click(VIEWPORT.width / 2, 60);
     await page.keyboard.press('Control+A');
     await page.waitForTimeout(300);
+    const selected = await page.locator('.block-node.selected').count();
     const allAt = await centerOf(page, '[data-block-id="n12"] .head');
+    const otherAt = await centerOf(page, '[data-block-id="n3"] .head');
     const all = await recordFrames(page, () => dragAround(page, allAt, 2000));
-    console.log(`  drag all 100 selected blocks (${all.result} mouse moves): ${stats(all.frames)}`);
+    const otherNow = await centerOf(page, '[data-block-id="n3"] .head');
+    console.log(`  drag all ${selected} selected blocks (${all.result} mouse moves, another block moved by ${Math.round(otherNow.x - otherAt.x)}, ${Math.round(otherNow.y - otherAt.y)} px): ${stats(all.frames)}`);
 
     const canvas = page.locator('[data-testid="canvas"]');
     const cb = (await canvas.boundingBox())!;
@@ -190,8 +194,10 @@ async function main(): Promise<void> {
     await page.reload(); // reopens the most recent project: the one just imported
     await page.locator('.block-node').nth(9).waitFor({ timeout: 60_000 });
     t = Date.now();
-    await page.locator('[data-testid="run"]').click();
-    await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: 300_000 });
+    const streaming = await recordFrames(page, async () => {
+      await page.locator('[data-testid="run"]').click();
+      await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: 300_000 });
+    });
     const runs = await host.service.listRuns(opened.project.id);
     const run = runs[0];
     if (!run) {
@@ -199,6 +205,7 @@ async function main(): Promise<void> {
       throw new Error(`the run is not in project ${opened.project.name} (the page shows ${title})`);
     }
     console.log(`\nplots, COBA 1 s, V of 100 neurons at every step (${run.engine} engine, ${(run.wallMs ?? 0).toFixed(0)} ms wall; ${Date.now() - t} ms until the run bar showed "finished")`);
+    console.log(`  while the run streamed into the plots: ${stats(streaming.frames)}`);
 
     // Reload: the project and its last run reopen; time until every plot is drawn from the store.
     const chart = '.card[data-probe="V_E"] .chart';

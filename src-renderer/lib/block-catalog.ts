@@ -1,0 +1,183 @@
+/**
+ * What the editor shows of the block library, derived from the definitions alone (no
+ * per-block UI code): palette groups, colours of categories and socket types, which
+ * parameters a node shows on its face, the weight unit of a synapse, the states a probe
+ * can record.
+ */
+import { BLOCKS, blockDef } from '../../kernels/index.js';
+import type { BlockCategory, BlockDef, ParamDef, SocketType } from '../../kernels/types.js';
+import type { BlockDoc } from '../../src-shared/document/schema.js';
+import { formatParamValue } from './param-entry.js';
+
+/** Palette groups in display order. */
+export const CATEGORY_ORDER: readonly BlockCategory[] = ['source', 'current', 'neuron', 'synapse', 'probe'];
+
+export const CATEGORY_TITLES: Readonly<Record<BlockCategory, string>> = {
+  source: 'Sources',
+  current: 'Currents',
+  neuron: 'Neurons',
+  synapse: 'Synapses',
+  probe: 'Probes',
+};
+
+/** Accent colour per category (node header stripe, palette marker). */
+export const CATEGORY_COLORS: Readonly<Record<BlockCategory, string>> = {
+  source: '#d9480f',
+  current: '#1971c2',
+  neuron: '#2b8a3e',
+  synapse: '#6741d9',
+  probe: '#495057',
+};
+
+/** Colour per socket type; the legend in the palette explains them. */
+export const SOCKET_COLORS: Readonly<Record<SocketType, string>> = {
+  spikes: '#e8590c',
+  current: '#1c7ed6',
+  voltage: '#2f9e44',
+  any: '#868e96',
+};
+
+export const SOCKET_TITLES: Readonly<Record<SocketType, string>> = {
+  spikes: 'spikes',
+  current: 'current',
+  voltage: 'voltage / state',
+  any: 'any output',
+};
+
+/** Blocks per category, in library order. */
+export function paletteGroups(filter = ''): Array<{ category: BlockCategory; title: string; blocks: BlockDef[] }> {
+  const q = filter.trim().toLowerCase();
+  const match = (b: BlockDef) =>
+    q === '' ||
+    b.title.toLowerCase().includes(q) ||
+    b.type.toLowerCase().includes(q) ||
+    b.category.includes(q) ||
+    b.doc.toLowerCase().includes(q);
+  return CATEGORY_ORDER.map((category) => ({
+    category,
+    title: CATEGORY_TITLES[category],
+    blocks: BLOCKS.filter((b) => b.category === category && match(b)),
+  })).filter((g) => g.blocks.length > 0);
+}
+
+/** Whether an output of type `out` may feed an input of type `into`. */
+export function socketsCompatible(out: SocketType, into: SocketType): boolean {
+  return into === 'any' || out === into;
+}
+
+/** Whether an input takes several connections (currents sum; everything else takes one). */
+export function inputTakesMany(type: SocketType): boolean {
+  return type === 'current';
+}
+
+/** The weight unit of a synapse block given its parameters (variant-dependent). */
+export function weightUnit(def: BlockDef, params: Record<string, unknown>): string {
+  const spec = def.synapse;
+  if (!spec) return '';
+  if (typeof spec.weightUnit === 'string') return spec.weightUnit;
+  const variantParam = spec.variantParam;
+  const p = variantParam ? def.params[variantParam] : undefined;
+  const variant = (variantParam && typeof params[variantParam] === 'string' ? params[variantParam] : undefined) ??
+    (p?.kind === 'enum' ? p.default : undefined);
+  return (variant && spec.weightUnit[variant]) ?? Object.values(spec.weightUnit)[0] ?? '';
+}
+
+/** The unit of a state, with a synapse's `{w}` placeholder resolved. */
+export function stateUnit(def: BlockDef, state: string, params: Record<string, unknown>): string {
+  const unit = def.states[state]?.unit ?? '';
+  return unit.replace('{w}', weightUnit(def, params));
+}
+
+/** The default block id stem for a type: "lif" → "lif", "spike-times" → "spike_times". */
+export function idStem(type: string): string {
+  const stem = type.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(stem) ? stem : `b_${stem}`;
+}
+
+/** A block id not in `taken`: stem, stem2, stem3… */
+export function uniqueBlockId(stem: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}${n}`)) return `${stem}${n}`;
+}
+
+/** A new block of `type` with the library's defaults (size 1 for sized blocks). */
+export function newBlock(type: string, id: string, position: { x: number; y: number }): BlockDoc {
+  const def = blockDef(type);
+  if (!def) throw new Error(`unknown block type "${type}"`);
+  const block: BlockDoc = { id, type, params: {}, init: {}, position };
+  if (def.sized) block.size = 1;
+  if (def.category === 'synapse') block.connection = { rule: 'all-to-all', selfConnections: true, delay: 0 };
+  return block;
+}
+
+/** One line on a node's face: a parameter's name and value. */
+export interface FaceLine {
+  name: string;
+  value: string;
+  /** The value differs from the library default. */
+  set: boolean;
+}
+
+function paramFace(name: string, p: ParamDef, value: unknown): FaceLine | null {
+  if (p.kind === 'spike-list') {
+    const n = Array.isArray(value) ? value.length : 0;
+    return { name: 'spikes', value: `${n} spike${n === 1 ? '' : 's'}`, set: n > 0 };
+  }
+  if (p.kind === 'quantity-list') {
+    const n = Array.isArray(value) ? value.length : 0;
+    return { name, value: n === 0 ? 'none' : formatParamValue(p, value), set: n > 0 };
+  }
+  if (p.kind === 'state-name' && value === undefined) return { name, value: 'default', set: false };
+  return { name, value: formatParamValue(p, value), set: value !== undefined };
+}
+
+/**
+ * The lines a node shows: parameters the user set first, then defaults, at most `max`;
+ * synapses add their connection rule and weight.
+ */
+export function faceLines(block: BlockDoc, def: BlockDef, max = 3): FaceLine[] {
+  const lines: FaceLine[] = [];
+  if (def.category === 'synapse') {
+    const c = block.connection;
+    const rule = c?.rule ?? 'all-to-all';
+    const extra = rule === 'fixed-probability' ? ` p=${c?.p ?? 0}` : rule === 'fixed-indegree' ? ` k=${c?.indegree ?? 0}` : '';
+    lines.push({ name: 'rule', value: `${rule}${extra}`, set: c !== undefined });
+    const w = c?.weight;
+    const wu = weightUnit(def, block.params);
+    lines.push({
+      name: 'weight',
+      value: w === undefined ? `${def.synapse?.weightDefault ?? 0} ${wu}` : formatDistribution(w, wu),
+      set: w !== undefined,
+    });
+  }
+  const entries = Object.entries(def.params).map(([name, p]) => paramFace(name, p, block.params[name]))
+    .filter((l): l is FaceLine => l !== null);
+  const set = entries.filter((l) => l.set);
+  const unset = entries.filter((l) => !l.set);
+  for (const l of [...set, ...unset]) {
+    if (lines.length >= max) break;
+    lines.push(l);
+  }
+  return lines;
+}
+
+/** Text of a value-or-distribution ("1 uS", "normal(-65 mV, 5 mV)"). */
+export function formatDistribution(value: unknown, unit: string): string {
+  if (typeof value === 'number') return unit ? `${value} ${unit}` : String(value);
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const d = value as { dist?: string; mean?: unknown; sd?: unknown; low?: unknown; high?: unknown };
+    const q = (x: unknown) => (typeof x === 'number' ? (unit ? `${x} ${unit}` : String(x)) : String(x));
+    if (d.dist === 'normal') return `normal(${q(d.mean)}, ${q(d.sd)})`;
+    if (d.dist === 'uniform') return `uniform(${q(d.low)}, ${q(d.high)})`;
+  }
+  return '';
+}
+
+/** The states a probe attached to `source` can record, with their units. */
+export function recordableStates(source: BlockDoc | undefined): Array<{ name: string; unit: string; doc: string }> {
+  if (!source) return [];
+  const def = blockDef(source.type);
+  if (!def) return [];
+  return Object.entries(def.states).map(([name, s]) => ({ name, unit: stateUnit(def, name, source.params), doc: s.doc }));
+}
