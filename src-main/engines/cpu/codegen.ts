@@ -15,7 +15,7 @@
 import { randomStream } from '../../../kernels/random.js';
 import type { Statement } from '../../../src-shared/expr/ast.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
-import { simplify } from '../../../src-shared/expr/simplify.js';
+import { simplify, simplifyF64Division } from '../../../src-shared/expr/simplify.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 
@@ -53,9 +53,9 @@ export function blocksWithSpikeFlags(plan: Plan): Set<string> {
   return read;
 }
 
-/** Folds parameters into an expression and applies the exact simplifications. */
+/** Folds parameters into an expression and applies the exact (double-precision) simplifications. */
 function prepare(e: import('../../../src-shared/expr/ast.js').Expr, constants: Map<string, number>) {
-  return simplify(foldConstants(e, constants));
+  return simplifyF64Division(simplify(foldConstants(e, constants)));
 }
 
 function use(ctx: Ctx, name: string): string {
