@@ -7,6 +7,7 @@ import type { BlockDef, ParamDef, QuantityParam } from '../../kernels/types.js';
 import type { BlockDoc } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
 import type { DiagnosticSink } from './diagnostics.js';
+import { boundsProblem } from '../../src-shared/param-bounds.js';
 
 export interface ResolvedParams {
   quantities: Record<string, number>;
@@ -16,17 +17,6 @@ export interface ResolvedParams {
   /** index-set parameters: null means "all". */
   indexSets: Record<string, number[] | null>;
   stateNames: Record<string, string | undefined>;
-}
-
-/** Checks the bounds of a quantity parameter; returns a message or undefined. */
-export function boundsProblem(p: QuantityParam, v: number): string | undefined {
-  if (!Number.isFinite(v)) return 'must be a finite number';
-  if (p.min !== undefined) {
-    if (p.exclusiveMin && v <= p.min) return `must be greater than ${p.min} ${p.unit}`.trimEnd();
-    if (!p.exclusiveMin && v < p.min) return `must be at least ${p.min} ${p.unit}`.trimEnd();
-  }
-  if (p.max !== undefined && v > p.max) return `must be at most ${p.max} ${p.unit}`.trimEnd();
-  return undefined;
 }
 
 function resolveQuantity(p: QuantityParam, raw: unknown): number {

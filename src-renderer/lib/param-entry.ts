@@ -6,6 +6,9 @@
  */
 import type { ParamDef, QuantityParam } from '../../kernels/types.js';
 import { toUnit } from '../../src-shared/units.js';
+import { boundsProblem } from '../../src-shared/param-bounds.js';
+
+export { boundsProblem };
 
 /** The outcome of parsing a field: a value for the document (undefined = default) or an error. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
@@ -34,17 +37,6 @@ export function boundsText(p: QuantityParam | { kind: 'integer'; min?: number; m
   const lo = p.min === undefined ? '' : p.kind === 'quantity' && p.exclusiveMin ? `> ${p.min}${u}` : `≥ ${p.min}${u}`;
   const hi = p.max === undefined ? '' : `≤ ${p.max}${u}`;
   return [lo, hi].filter(Boolean).join(', ');
-}
-
-/** The bound a value breaks, as the compiler words it, or undefined. */
-export function boundsProblem(p: QuantityParam, v: number): string | undefined {
-  if (!Number.isFinite(v)) return 'must be a finite number';
-  if (p.min !== undefined) {
-    if (p.exclusiveMin && v <= p.min) return `must be greater than ${p.min} ${p.unit}`.trimEnd();
-    if (!p.exclusiveMin && v < p.min) return `must be at least ${p.min} ${p.unit}`.trimEnd();
-  }
-  if (p.max !== undefined && v > p.max) return `must be at most ${p.max} ${p.unit}`.trimEnd();
-  return undefined;
 }
 
 /**

@@ -8,18 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
+import { maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const QUIET = { V_rest: '-65 mV', V_reset: '-65 mV', V_th: '1e6 mV', R: '1 Mohm', tau: '10 ms', tau_ref: '0 ms' };
-
-function maxRelError(actual: readonly number[], expected: readonly number[], floor = 1e-3): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) {
-    worst = Math.max(worst, Math.abs(actual[k]! - expected[k]!) / Math.max(Math.abs(expected[k]!), floor));
-  }
-  return worst;
-}
 
 function run(spikes: Array<[number, string]>, params: Record<string, string> = {}, connection: Record<string, unknown> = { weight: '1 uS' }, postSize = 1) {
   return runDoc(makeDoc(

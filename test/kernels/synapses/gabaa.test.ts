@@ -5,17 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
+import { maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
-
-function maxRelError(actual: readonly number[], expected: readonly number[], floor = 1e-3): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) {
-    worst = Math.max(worst, Math.abs(actual[k]! - expected[k]!) / Math.max(Math.abs(expected[k]!), floor));
-  }
-  return worst;
-}
 
 function run(vRest: number) {
   return runDoc(makeDoc(

@@ -6,19 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
+import { maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const [A1, B1, A2, B2, T, P] = [2, 0.01, 1, 0.5, 1, 5];
 const [CC, A_MG, B_MG] = [1.2, 0.062, 3.57];
-
-function maxRelError(actual: readonly number[], expected: readonly number[], floor = 1e-3): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let k = 0; k < expected.length; k++) {
-    worst = Math.max(worst, Math.abs(actual[k]! - expected[k]!) / Math.max(Math.abs(expected[k]!), floor));
-  }
-  return worst;
-}
 
 function run(vRest: number, spikes: Array<[number, string]> = [[0, '1 ms']], duration = '60 ms') {
   return runDoc(makeDoc(
