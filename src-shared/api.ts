@@ -56,6 +56,38 @@ export interface RunRequest {
   engine: EngineName;
 }
 
+/** What a sweep varies: one numeric parameter of one block, over listed values. */
+export interface SweepSpec {
+  block: string;
+  param: string;
+  /** Values as text with units ("5 ms"); a bare number is in the parameter's unit. */
+  values: string[];
+}
+
+/**
+ * A sweep: copies of one model, every value × every seed, run side by side on the WebGPU
+ * engine's batch path (one after another on the CPU engine without a GPU). `sweep: null`
+ * with `seeds` varies the seed only. Seeds run from the request's (or document's) seed up.
+ */
+export type SweepRequest = RunRequest & { sweep: SweepSpec | null; seeds?: number };
+
+/** How a run belongs to a sweep; every copy of one sweep has the same `id` and `label`. */
+export interface RunSweepInfo {
+  /** Shared by the sweep's runs. */
+  id: string;
+  /** The sweep in words: "syn.tau = 5 ms, 10 ms, 20 ms" (", 3 seeds" when several). */
+  label: string;
+  /** This copy in words: "syn.tau = 5 ms" (", seed 2" when several seeds). */
+  copyLabel: string;
+  /** Position of this copy in the sweep (0-based) and the number of copies. */
+  index: number;
+  count: number;
+  block: string | null;
+  param: string | null;
+  /** The swept value of this copy, as given. */
+  value: string | null;
+}
+
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface PopulationStats {
@@ -94,6 +126,8 @@ export interface RunInfo {
   message: string | null;
   populations: PopulationStats[];
   probes: ProbeInfo[];
+  /** Present when the run is one copy of a sweep. */
+  sweep?: RunSweepInfo;
 }
 
 /** A time window of a state or rate probe, min/max-decimated to at most `maxPoints` columns. */
@@ -145,6 +179,14 @@ export interface SpikeflowApi {
   recentProjects(): Promise<ProjectSummary[]>;
 
   startRun(request: RunRequest): Promise<RunInfo>;
+  /**
+   * Starts a sweep: one stored run per copy (of the same project version, each with its own
+   * recordings, all tagged with the sweep), in the order value × seed. Returns at once;
+   * every copy streams `run-progress`/`run-data` and ends with its own `run-ended`.
+   * `stopRun` of any copy stops them all.
+   */
+  startSweep(request: SweepRequest): Promise<RunInfo[]>;
+  /** Stops a run (every copy, for a run of a sweep). */
   stopRun(runId: number): Promise<void>;
   listRuns(projectId: number): Promise<RunInfo[]>;
   getRun(runId: number): Promise<RunInfo>;
@@ -197,6 +239,20 @@ const window = z.strictObject({
   maxSpikes: z.number().int().min(1).max(5_000_000).optional(),
 });
 
+const runRequestShape = {
+  projectId: id,
+  document: z.unknown(),
+  dt: z.string().max(50).optional(),
+  duration: z.string().max(50).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  engine: z.enum(['cpu', 'webgpu', 'auto']),
+};
+
+/** Most copies one sweep may have (values × seeds). */
+export const MAX_SWEEP_COPIES = 256;
+
+const sweepName = z.string().min(1).max(200).regex(/^[^.=,\s]+$/, 'a name without spaces, ".", "=" or ","');
+
 /** Parameter schemas, by method: main validates every request against these. */
 export const API_PARAMS = {
   validate: z.tuple([z.unknown()]),
@@ -215,13 +271,19 @@ export const API_PARAMS = {
   saveDraft: z.tuple([id.nullable(), z.unknown()]),
   loadDraft: z.tuple([id.nullable()]),
   recentProjects: z.tuple([]),
-  startRun: z.tuple([z.strictObject({
-    projectId: id,
-    document: z.unknown(),
-    dt: z.string().max(50).optional(),
-    duration: z.string().max(50).optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    engine: z.enum(['cpu', 'webgpu', 'auto']),
+  startRun: z.tuple([z.strictObject(runRequestShape)]),
+  startSweep: z.tuple([z.strictObject({
+    ...runRequestShape,
+    sweep: z.strictObject({
+      block: sweepName,
+      param: sweepName,
+      values: z.array(z.string().trim().min(1, 'an empty value').max(50).regex(/^[^,]+$/, 'one value per entry, without ","'))
+        .min(1, 'at least one value')
+        .max(MAX_SWEEP_COPIES),
+    }).nullable(),
+    seeds: z.number().int().min(1).max(MAX_SWEEP_COPIES).optional(),
+  }).refine((r) => (r.sweep?.values.length ?? 1) * (r.seeds ?? 1) <= MAX_SWEEP_COPIES, {
+    message: `at most ${MAX_SWEEP_COPIES} copies (values × seeds)`,
   })]),
   stopRun: z.tuple([id]),
   listRuns: z.tuple([id]),

@@ -38,6 +38,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   loadDraft: ['projectId'],
   recentProjects: [],
   startRun: ['request'],
+  startSweep: ['request'],
   stopRun: ['runId'],
   listRuns: ['projectId'],
   getRun: ['runId'],

@@ -9,12 +9,23 @@
  * engine in a worker, the WebGPU engine on the GPU), its recordings stream into the store,
  * and the service pushes `run-progress` and `run-data` (each at most ~10 per second) and
  * finally `run-ended`. `stopRun` aborts through the run's AbortSignal.
+ *
+ * Sweeps: `startSweep` expands the request into copies (every value × every seed, as the
+ * CLI's `--sweep`), stores one run per copy of the same project version (the copy's value
+ * and the sweep's id and label in its settings, read back as `RunInfo.sweep`) and runs them
+ * side by side on the WebGPU engine's batch path, or one after another (the CPU engine,
+ * with a note saying why, or copies that cannot share one GPU program). Each copy streams
+ * and ends like a run; `stopRun` of any copy stops the whole sweep.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  ApiDiagnostic, ApiEvents, ExampleInfo, OpenProject, ProbeInfo, ProjectSummary, ProjectVersionInfo,
-  RunInfo, RunRequest, SpikeData, SpikeflowApi, TraceData,
+import { blockDef } from '../../kernels/index.js';
+import {
+  MAX_SWEEP_COPIES,
+  type ApiDiagnostic, type ApiEvents, type EngineName, type ExampleInfo, type OpenProject, type ProbeInfo, type ProjectSummary,
+  type ProjectVersionInfo, type RunInfo, type RunRequest, type RunSweepInfo, type SpikeData, type SpikeflowApi, type SweepRequest,
+  type SweepSpec, type TraceData,
 } from '../../src-shared/api.js';
 import { DocumentError } from '../../src-shared/document/errors.js';
 import { parseDocument, parseDocumentText } from '../../src-shared/document/load.js';
@@ -22,8 +33,9 @@ import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { compile, type RunOverrides } from '../compiler/compile.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { Plan } from '../compiler/plan.js';
-import { selectEngine } from '../engines/select.js';
-import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
+import { expandSweep } from '../cli/batch-run.js';
+import { selectEngine, type SelectedEngine } from '../engines/select.js';
+import type { Engine, Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import type { ProbeLayout } from '../recordings/csv-format.js';
 import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
 import { openLab, type Lab } from '../store/lab.js';
@@ -68,6 +80,11 @@ interface ActiveRun {
   plan: Plan;
   /** Settles (never rejects) when the run has ended and `run-ended` was sent. */
   ended: Promise<RunInfo>;
+}
+
+/** An engine that runs copies of one network side by side (the WebGPU engine). */
+interface BatchEngine {
+  runBatch(plans: Plan[], options: { sinks?: RecordingSink[]; onProgress?: (p: Progress) => void; signal?: AbortSignal }): Promise<RunResult[]>;
 }
 
 const DEFAULT_EVENT_INTERVAL_MS = 100;
@@ -137,6 +154,13 @@ function throttle<A>(intervalMs: number | (() => number), fn: (a: A) => void): {
   };
 }
 
+/** Whether stored settings hold a run's sweep tag (written by startSweep). */
+function isSweepInfo(x: unknown): x is RunSweepInfo {
+  const s = x as Partial<RunSweepInfo> | null | undefined;
+  return typeof s === 'object' && s !== null && typeof s.id === 'string' && typeof s.label === 'string' &&
+    typeof s.copyLabel === 'string' && typeof s.index === 'number' && typeof s.count === 'number';
+}
+
 /** Opens the lab at `dbPath` and returns the service over it. */
 export function createSpikeflowService(opts: SpikeflowServiceOptions): SpikeflowService {
   const lab = openLab(opts.dbPath);
@@ -149,7 +173,10 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
   const db = lab.db;
   const latestVersionIdSql = db.prepare('SELECT id FROM project_versions WHERE project_id = ? ORDER BY number DESC LIMIT 1');
+  const updateSettingsSql = db.prepare('UPDATE runs SET settings = ? WHERE id = ?');
   const active = new Map<number, ActiveRun>();
+  /** Every copy of a sweep still going, by run id (copies that ended included): stopping one stops them all. */
+  const sweeps = new Map<number, { controller: AbortController; ended: Promise<RunInfo[]> }>();
   const interval = opts.eventIntervalMs ?? DEFAULT_EVENT_INTERVAL_MS;
   let disposed = false;
 
@@ -212,7 +239,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
 
   function runInfo(run: StoreRunInfo): RunInfo {
-    const settings = (run.settings ?? {}) as { engineNote?: string; durationMs?: number };
+    const settings = (run.settings ?? {}) as { engineNote?: string; durationMs?: number; sweep?: unknown };
     const interrupted = run.status === 'failed' && (run.message ?? '').startsWith(INTERRUPTED);
     const sizes = blockSizes(run);
     return {
@@ -230,6 +257,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       message: run.message ?? settings.engineNote ?? null,
       populations: (run.summary?.populations ?? []).map((p) => ({ block: p.block, size: p.size, spikes: p.spikes, rateHz: p.rateHz })),
       probes: lab.runs.probes(run.id).map((l) => probeInfo(l, run.dt, sizes)),
+      ...(isSweepInfo(settings.sweep) ? { sweep: settings.sweep } : {}),
     };
   }
 
@@ -237,7 +265,16 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
 
   // ---- runs ----------------------------------------------------------------------------
 
-  function execute(runId: number, recording: RunRecording, plan: Plan, engine: Awaited<ReturnType<typeof selectEngine>>, controller: AbortController): Promise<RunInfo> {
+  /** The events and the stored end of one run: progress and data throttled, the end written and announced. */
+  interface RunTracker {
+    /** Give this to the engine. */
+    sink: RecordingSink;
+    onProgress(p: Progress): void;
+    /** Ends the run in the store (result, or the error it failed with), sends the last progress and data; never emits run-ended. */
+    end(result: RunResult | null, error: unknown): RunInfo;
+  }
+
+  function track(runId: number, recording: RunRecording, plan: Plan): RunTracker {
     const writer = recording.sink;
     const dirty = new Set<string>();
     let simulatedMs = 0;
@@ -270,7 +307,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       data.call();
     };
 
-    const finish = (result: RunResult | null, error: unknown): RunInfo => {
+    const end = (result: RunResult | null, error: unknown): RunInfo => {
       if (result) {
         try {
           recording.finish(result);
@@ -289,20 +326,26 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       if (dirty.size > 0) emit('run-data', { runId, probes: [...dirty], simulatedMs });
       return info;
     };
+    return { sink, onProgress, end };
+  }
 
+  /** What is known of a run whose end could not be written (the lab itself failed). */
+  function lostRunInfo(runId: number, plan: Plan, engine: string, err: unknown): RunInfo {
+    const now = new Date().toISOString();
+    return {
+      id: runId, projectId: 0, versionId: 0, startedAt: now, endedAt: now, wallMs: null, engine,
+      seed: plan.seed, dt: plan.dt, durationMs: plan.duration, status: 'failed',
+      message: oneLine(err instanceof Error ? err.message : String(err)), populations: [], probes: [],
+    };
+  }
+
+  function execute(runId: number, recording: RunRecording, plan: Plan, engine: SelectedEngine, controller: AbortController): Promise<RunInfo> {
+    const tracker = track(runId, recording, plan);
     // Through a promise, so that even a synchronous throw (a worker that cannot start) ends the run as failed.
     const done = Promise.resolve()
-      .then(() => engine.engine.run(plan, { sink, onProgress, signal: controller.signal }))
-      .then((result) => finish(result, null), (err: unknown) => finish(null, err))
-      .catch((err: unknown): RunInfo => {
-        // The lab itself failed while ending the run: report what we know.
-        const now = new Date().toISOString();
-        return {
-          id: runId, projectId: 0, versionId: 0, startedAt: now, endedAt: now, wallMs: null, engine: engine.engine.name,
-          seed: plan.seed, dt: plan.dt, durationMs: plan.duration, status: 'failed',
-          message: oneLine(err instanceof Error ? err.message : String(err)), populations: [], probes: [],
-        };
-      })
+      .then(() => engine.engine.run(plan, { sink: tracker.sink, onProgress: tracker.onProgress, signal: controller.signal }))
+      .then((result) => tracker.end(result, null), (err: unknown) => tracker.end(null, err))
+      .catch((err: unknown): RunInfo => lostRunInfo(runId, plan, engine.engine.name, err))
       .then((info) => {
         active.delete(runId);
         engine.dispose();
@@ -350,7 +393,227 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     return info;
   }
 
+  /** Picks the engine of a sweep: never refuses; without a (suitable) GPU, the CPU engine with a note. */
+  async function sweepEngine(choice: EngineName, copies: number): Promise<{ engine: SelectedEngine; note: string | null }> {
+    let selected: SelectedEngine;
+    try {
+      selected = await selectEngine(choice);
+    } catch (err) {
+      // Only `webgpu` throws: no adapter. A sweep still runs, on the CPU engine.
+      const reason = (err as Error).message.replace(/^the WebGPU engine is unavailable: /, '');
+      selected = await selectEngine('cpu');
+      selected = { ...selected, note: `using the CPU engine: ${reason}` };
+    }
+    const batch = typeof (selected.engine as Partial<BatchEngine>).runBatch === 'function';
+    if (batch || copies <= 1) return { engine: selected, note: selected.note ?? null };
+    const why = selected.note ?? `using the ${selected.engine.name === 'cpu' ? 'CPU' : selected.engine.name} engine`;
+    return { engine: selected, note: `${why}; the ${copies} copies run one after another` };
+  }
+
+  /** The sweep's copies as documents and labels (every value × every seed), or an ApiError saying what is wrong. */
+  function sweepCopies(doc: ProjectDocument, sweep: SweepSpec | null, seeds: number | undefined): { docs: ProjectDocument[]; tags: Array<Omit<RunSweepInfo, 'id' | 'count' | 'label'>>; label: string } {
+    let values: string[] = [];
+    let unit = '';
+    if (sweep) {
+      values = sweep.values.map((v) => v.trim());
+      const odd = values.find((v) => v === '' || v.includes(','));
+      if (odd !== undefined) throw new ApiError(`sweep: ${odd === '' ? 'an empty value' : `"${odd}" holds a ","`}; give one value per entry`);
+      const twice = values.find((v, i) => values.indexOf(v) !== i);
+      if (twice !== undefined) throw new ApiError(`sweep: the value "${twice}" is listed twice; list each value once`);
+      if (values.length === 0) throw new ApiError(`sweep: no values given for ${sweep.block}.${sweep.param}`);
+      const type = doc.blocks.find((b) => b.id === sweep.block)?.type;
+      const def = type ? blockDef(type) : undefined;
+      const p = def?.params[sweep.param];
+      if (p?.kind === 'quantity') unit = p.unit;
+    }
+    let expanded: { docs: ProjectDocument[] };
+    try {
+      expanded = expandSweep(doc, sweep ? `${sweep.block}.${sweep.param}=${values.join(',')}` : '', seeds);
+    } catch (err) {
+      const message = (err as Error).message
+        .replace(/^--(sweep|seeds): /, (_m, what: string) => `${what === 'sweep' ? 'sweep' : 'seeds'}: `)
+        .replace(/two values give the same folder name; list each value once/, 'two values are the same; list each value once');
+      throw new ApiError(message, undefined, { cause: err });
+    }
+    const shown = (v: string) => (unit && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) ? `${v} ${unit}` : v);
+    const name = sweep ? `${sweep.block}.${sweep.param}` : '';
+    const seedList = seeds === undefined ? [null] : Array.from({ length: seeds }, (_, k) => (doc.run.seed + k) % 2 ** 32);
+    const tags: Array<Omit<RunSweepInfo, 'id' | 'count' | 'label'>> = [];
+    for (const value of sweep ? values : [null]) {
+      for (const seed of seedList) {
+        const parts = [value !== null ? `${name} = ${shown(value)}` : '', seed !== null ? `seed ${seed}` : ''].filter(Boolean);
+        tags.push({
+          copyLabel: parts.join(', ') || 'run', index: tags.length,
+          block: sweep?.block ?? null, param: sweep?.param ?? null, value,
+        });
+      }
+    }
+    const seedText = seeds === undefined ? '' : `${seeds} seed${seeds === 1 ? '' : 's'}`;
+    const label = [sweep ? `${name} = ${values.map(shown).join(', ')}` : '', seedText].filter(Boolean).join(', ') || 'run';
+    if (tags.length !== expanded.docs.length) throw new Error('internal: the sweep expanded to an unexpected number of copies');
+    return { docs: expanded.docs, tags, label };
+  }
+
+  async function startSweep(request: SweepRequest): Promise<RunInfo[]> {
+    if (disposed) throw new ApiError('Spikeflow is shutting down; the sweep was not started');
+    const project = lab.projects.get(request.projectId);
+    const doc = checkedDocument(request.document);
+    const count = (request.sweep?.values.length ?? 1) * (request.seeds ?? 1);
+    if (count > MAX_SWEEP_COPIES) throw new ApiError(`a sweep may have at most ${MAX_SWEEP_COPIES} copies (values × seeds); this one has ${count}`);
+    // The copies carry the seed (seeds count up from it); dt and duration apply to all.
+    const base = structuredClone(doc);
+    if (request.seed !== undefined) base.run.seed = request.seed;
+    const { docs, tags, label } = sweepCopies(base, request.sweep, request.seeds);
+    const overrides: RunOverrides = {};
+    if (request.dt !== undefined) overrides.dt = request.dt;
+    if (request.duration !== undefined) overrides.duration = request.duration;
+    const plans = docs.map((d, k) => {
+      try {
+        return compiled(d, overrides);
+      } catch (err) {
+        if (err instanceof ApiError && request.sweep && docs.length > 0) {
+          throw new ApiError(`with ${tags[k]!.copyLabel}: ${err.message}`, err.diagnostics, { cause: err });
+        }
+        throw err;
+      }
+    });
+    const { engine, note } = await sweepEngine(request.engine, plans.length);
+    const sweepId = crypto.randomUUID();
+    const stored: Array<{ settings: Record<string, unknown>; recording: RunRecording }> = [];
+    try {
+      plans.forEach((plan, k) => {
+        const settings: Record<string, unknown> = {
+          ...overrides,
+          ...(request.seed !== undefined ? { seed: request.seed } : {}),
+          durationMs: plan.duration,
+          engineRequested: request.engine,
+          ...(note ? { engineNote: note } : {}),
+          sweep: { id: sweepId, label, count: plans.length, ...tags[k]! } satisfies RunSweepInfo,
+        };
+        // Every copy is a run of the document as given (one version); the copy's value is in its settings.
+        const recording = recordRun(lab, { project: project.name, document: doc, plan, engine: engine.engine.name, settings, message: 'saved by a sweep' });
+        stored.push({ settings, recording });
+      });
+    } catch (err) {
+      for (const s of stored) s.recording.fail(err);
+      engine.dispose();
+      throw err;
+    }
+    app.clearDraft(project.id);
+    const controller = new AbortController();
+    const copies: SweepCopy[] = stored.map(({ settings, recording }, k) => ({
+      runId: recording.runId, plan: plans[k]!, settings, tracker: track(recording.runId, recording, plans[k]!), ended: false,
+    }));
+    let endAll!: (infos: RunInfo[]) => void;
+    const allEnded = new Promise<RunInfo[]>((resolve) => { endAll = resolve; });
+    for (const [k, c] of copies.entries()) {
+      active.set(c.runId, { controller, plan: c.plan, ended: allEnded.then((infos) => infos[k]!) });
+    }
+    const entry = { controller, ended: allEnded };
+    for (const c of copies) sweeps.set(c.runId, entry);
+    const infos = copies.map((c) => getRunInfo(c.runId));
+    void executeSweep(copies, engine, controller.signal).then((ended) => {
+      for (const c of copies) sweeps.delete(c.runId);
+      endAll(ended);
+    });
+    return infos;
+  }
+
+  /** A copy of a running sweep. */
+  interface SweepCopy {
+    runId: number;
+    plan: Plan;
+    settings: Record<string, unknown>;
+    tracker: RunTracker;
+    ended: boolean;
+  }
+
+  /**
+   * Runs a sweep's copies: side by side on the GPU (one batch), or one after another (CPU
+   * engine, or copies that cannot share one GPU program). Each copy ends (store, events) as
+   * soon as it is done; never rejects.
+   */
+  async function executeSweep(copies: SweepCopy[], engine: SelectedEngine, signal: AbortSignal): Promise<RunInfo[]> {
+    const infos: RunInfo[] = new Array(copies.length);
+    const endCopy = (k: number, result: RunResult | null, error: unknown) => {
+      const c = copies[k]!;
+      if (c.ended) return;
+      c.ended = true;
+      let info: RunInfo;
+      try {
+        info = c.tracker.end(result, error);
+      } catch (err) {
+        info = lostRunInfo(c.runId, c.plan, engine.engine.name, err);
+      }
+      active.delete(c.runId);
+      infos[k] = info;
+      emit('run-ended', info);
+    };
+    const notStarted = (): RunResult => ({ status: 'cancelled', stepsDone: 0, wallMs: 0, engine: engine.engine.name, populations: [] });
+    try {
+      let oneByOne = true;
+      const batch = engine.engine as Engine & Partial<BatchEngine>;
+      if (typeof batch.runBatch === 'function' && copies.length > 1) {
+        oneByOne = false;
+        try {
+          const results = await batch.runBatch(copies.map((c) => c.plan), {
+            sinks: copies.map((c) => c.tracker.sink),
+            onProgress: (p) => { for (const c of copies) c.tracker.onProgress(p); },
+            signal,
+          });
+          results.forEach((r, k) => endCopy(k, r, null));
+        } catch (err) {
+          const message = (err as Error).message ?? String(err);
+          if (!/^batch copy \d+ .*(folds to different code|differs in structure)/.test(message)) throw err;
+          oneByOne = true;
+          noteOnCopies(copies, `the copies cannot share one GPU program (${oneLine(message)}); they run one after another`);
+        }
+      }
+      if (oneByOne) {
+        for (const [k, c] of copies.entries()) {
+          if (signal.aborted) {
+            endCopy(k, notStarted(), null);
+            continue;
+          }
+          try {
+            endCopy(k, await engine.engine.run(c.plan, { sink: c.tracker.sink, onProgress: c.tracker.onProgress, signal }), null);
+          } catch (err) {
+            endCopy(k, null, err); // the other values still run
+          }
+        }
+      }
+    } catch (err) {
+      // The batch failed as a whole (a diverging copy, a lost device): every copy fails with its message.
+      copies.forEach((_, k) => endCopy(k, null, err));
+    } finally {
+      copies.forEach((_, k) => endCopy(k, null, new Error('the sweep ended before this copy ran')));
+      engine.dispose();
+    }
+    return infos;
+  }
+
+  /** Adds a note to the stored settings of running copies (shown as their message). */
+  function noteOnCopies(copies: SweepCopy[], note: string): void {
+    try {
+      lab.write('noting how a sweep runs', () => {
+        for (const c of copies) {
+          const prior = typeof c.settings.engineNote === 'string' ? `${c.settings.engineNote}; ` : '';
+          c.settings = { ...c.settings, engineNote: `${prior}${note}` };
+          updateSettingsSql.run(JSON.stringify(c.settings), c.runId);
+        }
+      });
+    } catch {
+      // A note is informative only.
+    }
+  }
+
   async function stopRun(runId: number): Promise<void> {
+    const sweep = sweeps.get(runId);
+    if (sweep) {
+      sweep.controller.abort();
+      await sweep.ended;
+      return;
+    }
     const run = active.get(runId);
     if (!run) {
       lab.runs.get(runId); // a LabError naming the run if there is none
@@ -599,6 +862,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     },
 
     startRun,
+    startSweep,
     stopRun,
 
     async listRuns(projectId) {
@@ -638,7 +902,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     async dispose() {
       if (disposed) return;
       disposed = true;
-      const ending = [...active.values()].map((r) => {
+      const ending: Array<Promise<unknown>> = [...active.values(), ...sweeps.values()].map((r) => {
         r.controller.abort();
         return r.ended;
       });

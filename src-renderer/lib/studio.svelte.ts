@@ -14,6 +14,7 @@ import { blockDef } from '../../kernels/index.js';
 import { ApiCallError, createApiClient, type ApiClient, type ConnectionState } from './api-client.js';
 import type { BlockNode, GraphEditor } from './graph-editor.js';
 import { downloadText, downloadUrl } from './downloads.js';
+import { sweepCount, sweepText, type SweepSetup } from './sweep.js';
 
 /** A short message at the bottom of the window. */
 export interface Notice {
@@ -32,6 +33,20 @@ export type Dialog =
   | { kind: 'confirm-discard'; then: () => Promise<void> }
   | { kind: 'shortcuts' }
   | { kind: 'guide' };
+
+/** A sweep in progress: its runs and how far each got. */
+export interface ActiveSweep {
+  runs: RunInfo[];
+  label: string;
+  /** Steps done and planned, summed over the copies. */
+  step: number;
+  steps: number;
+  /** Copies that have ended. */
+  ended: number;
+}
+
+/** Most runs shown over the shown run's plots. */
+const MAX_OVERLAYS = 15;
 
 export interface RunProgress {
   runId: number;
@@ -108,7 +123,12 @@ export class Studio {
   starting = $state(false);
   runs = $state.raw<RunInfo[]>([]);
   shownRun = $state.raw<RunInfo | null>(null);
-  overlayRun = $state.raw<RunInfo | null>(null);
+  /** Runs drawn over the shown run's plots (a sweep's other copies, or runs picked in the history). */
+  overlayRuns = $state.raw<RunInfo[]>([]);
+  /** The sweep set up in the inspector: Run starts it instead of a single run. */
+  sweep = $state.raw<SweepSetup | null>(null);
+  /** The sweep running now (its first run is `activeRun`). */
+  activeSweep = $state.raw<ActiveSweep | null>(null);
   runError = $state<string | null>(null);
   settingsErrors = $state<{ dt?: string; duration?: string; seed?: string }>({});
 
@@ -128,12 +148,23 @@ export class Studio {
   private runDataListeners = new Set<(p: ApiEvents['run-data']) => void>();
   private runEndedListeners = new Set<(p: RunInfo) => void>();
   private lastLiveWallMs = 0;
+  /** Steps done by each copy of the active sweep. */
+  private sweepSteps = new Map<number, number>();
+  /** Ends of runs not known yet: a run can end before the reply that started it arrives. */
+  private endedEarly = new Map<number, RunInfo>();
 
   constructor() {
     this.client = createApiClient();
     this.client.onState((s) => (this.connection = s));
     this.client.on('run-progress', (p) => {
-      if (this.activeRun && p.runId === this.activeRun.id) this.progress = p;
+      const sweep = this.activeSweep;
+      if (sweep && sweep.runs.some((r) => r.id === p.runId)) {
+        this.progress = p;
+        this.sweepSteps.set(p.runId, p.step);
+        let step = 0;
+        for (const v of this.sweepSteps.values()) step += v;
+        this.activeSweep = { ...sweep, step };
+      } else if (this.activeRun && p.runId === this.activeRun.id) this.progress = p;
       this.simulatedEnd.set(p.runId, p.simulatedMs);
     });
     this.client.on('run-data', (p) => {
@@ -239,7 +270,8 @@ export class Studio {
     this.draftRevision = this.revision;
     this.selection = [];
     this.shownRun = null;
-    this.overlayRun = null;
+    this.overlayRuns = [];
+    this.sweep = null;
     this.runs = [];
     this.runError = null;
     if (project) await this.refreshRuns(true);
@@ -527,7 +559,7 @@ export class Studio {
     } catch {
       return Infinity;
     }
-    return Math.max(1, neurons) * steps;
+    return Math.max(1, neurons) * steps * (this.sweep ? sweepCount(this.sweep) : 1);
   }
 
   get liveAllowed(): boolean {
@@ -573,6 +605,10 @@ export class Studio {
         this.name = name;
         this.recent = await this.api.recentProjects();
       }
+      if (this.sweep) {
+        await this.startSweep(this.project.id, this.sweep, opts);
+        return;
+      }
       const info = await this.api.startRun({
         projectId: this.project.id,
         document: this.document(),
@@ -589,9 +625,10 @@ export class Studio {
       this.activeRun = info;
       this.progress = { runId: info.id, step: 0, steps: Math.round(info.durationMs / info.dt), simulatedMs: 0, wallMs: 0 };
       this.shownRun = info;
-      if (this.overlayRun?.id === info.id) this.overlayRun = null;
+      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== info.id);
       this.runs = [info, ...this.runs.filter((r) => r.id !== info.id)];
       if (!opts.live) this.notify(`Run ${info.id} started (${info.engine})`, 'info', 1500);
+      this.replayEarlyEnds([info]);
     } catch (err) {
       const e = err as ApiCallError;
       this.runError = e.message;
@@ -607,6 +644,61 @@ export class Studio {
     }
   }
 
+  /** Sets up (or, with null, clears) the sweep that Run starts. */
+  setSweep(setup: SweepSetup | null): void {
+    this.sweep = setup;
+    if (setup) this.notify(`Sweep set up: ${sweepText(setup)} (${sweepCount(setup)} runs). Press Run to start it.`, 'info');
+  }
+
+  /** Starts the sweep set up in the inspector: one run per copy, the copies overlaid in the plots. */
+  private async startSweep(projectId: number, setup: SweepSetup, opts: { live?: boolean }): Promise<void> {
+    const node = this.graph?.nodeByBlockId(setup.block);
+    if (!node || !(setup.param in node.def.params)) {
+      this.sweep = null;
+      throw new Error(`the swept parameter ${setup.block}.${setup.param} is no longer in the model; the sweep was cleared`);
+    }
+    const infos = await this.api.startSweep({
+      projectId,
+      document: this.document(),
+      engine: this.engine,
+      dt: this.settings.dt,
+      duration: this.settings.duration,
+      seed: this.settings.seed,
+      sweep: { block: setup.block, param: setup.param, values: setup.values },
+      ...(setup.seeds !== null ? { seeds: setup.seeds } : {}),
+    });
+    const first = infos[0];
+    if (!first) return;
+    if (first.versionId !== this.versionId) void this.refreshProject();
+    this.versionId = first.versionId;
+    this.dirty = false;
+    this.draftRevision = this.revision;
+    this.sweepSteps = new Map(infos.map((r) => [r.id, 0]));
+    const steps = infos.reduce((n, r) => n + Math.round(r.durationMs / r.dt), 0);
+    this.activeSweep = { runs: infos, label: first.sweep?.label ?? sweepText(setup), step: 0, steps, ended: 0 };
+    this.activeRun = first;
+    this.progress = { runId: first.id, step: 0, steps: Math.round(first.durationMs / first.dt), simulatedMs: 0, wallMs: 0 };
+    this.shownRun = first;
+    this.overlayRuns = infos.slice(1, 1 + MAX_OVERLAYS);
+    const ids = new Set(infos.map((r) => r.id));
+    this.runs = [...[...infos].reverse(), ...this.runs.filter((r) => !ids.has(r.id))];
+    if (!opts.live) {
+      this.notify(`Sweep started: ${infos.length} runs (${first.engine})`, 'info', 2000);
+      if (first.message) this.notify(first.message, 'info', 6000);
+    }
+    this.replayEarlyEnds(infos);
+  }
+
+  /** Applies the ends of these runs that arrived before the reply that started them. */
+  private replayEarlyEnds(runs: RunInfo[]): void {
+    for (const r of runs) {
+      const end = this.endedEarly.get(r.id);
+      if (!end) continue;
+      this.endedEarly.delete(r.id);
+      this.onRunEnded(end);
+    }
+  }
+
   async stopRun(): Promise<void> {
     const run = this.activeRun;
     if (!run) return;
@@ -618,14 +710,34 @@ export class Studio {
   }
 
   private onRunEnded(info: RunInfo): void {
-    if (this.activeRun?.id === info.id) {
+    const known = this.activeRun?.id === info.id || !!this.activeSweep?.runs.some((r) => r.id === info.id) || this.runs.some((r) => r.id === info.id);
+    if (!known && this.starting) {
+      this.endedEarly.set(info.id, info);
+      if (this.endedEarly.size > 100) this.endedEarly.delete(this.endedEarly.keys().next().value!);
+    }
+    const sweep = this.activeSweep;
+    if (sweep && sweep.runs.some((r) => r.id === info.id)) {
+      const runs = sweep.runs.map((r) => (r.id === info.id ? info : r));
+      const ended = runs.filter((r) => r.status !== 'running').length;
+      this.sweepSteps.set(info.id, Math.round(info.durationMs / info.dt));
+      this.activeSweep = { ...sweep, runs, ended };
+      if (ended === runs.length) {
+        this.activeSweep = null;
+        this.activeRun = null;
+        if (this.live) this.lastLiveWallMs = runs.reduce((t, r) => t + (r.wallMs ?? 0), 0);
+        const failed = runs.filter((r) => r.status === 'failed');
+        if (failed.length > 0) this.notify(`${failed.length} of ${runs.length} runs of the sweep failed: ${failed[0]!.message ?? 'unknown error'}`, 'error');
+        else if (runs.some((r) => r.status === 'cancelled')) this.notify('Sweep stopped', 'info');
+        else this.notify(`Sweep finished: ${runs.length} runs`, 'success', 2000);
+      }
+    } else if (this.activeRun?.id === info.id) {
       this.activeRun = null;
       if (this.live) this.lastLiveWallMs = info.wallMs ?? 0;
       if (info.status === 'failed') this.notify(`Run ${info.id} failed: ${info.message ?? 'unknown error'}`, 'error');
       else if (info.status === 'cancelled') this.notify(`Run ${info.id} stopped`, 'info');
     }
     if (this.shownRun?.id === info.id) this.shownRun = info;
-    if (this.overlayRun?.id === info.id) this.overlayRun = info;
+    if (this.overlayRuns.some((r) => r.id === info.id)) this.overlayRuns = this.overlayRuns.map((r) => (r.id === info.id ? info : r));
     if (this.project && info.projectId === this.project.id) {
       this.runs = this.runs.some((r) => r.id === info.id) ? this.runs.map((r) => (r.id === info.id ? info : r)) : [info, ...this.runs];
     }
@@ -669,12 +781,29 @@ export class Studio {
 
   showRun(run: RunInfo): void {
     this.shownRun = run;
-    if (this.overlayRun?.id === run.id) this.overlayRun = null;
+    this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
+  }
+
+  /** Shows a sweep: its first run, with the others overlaid. */
+  showSweep(runs: RunInfo[]): void {
+    if (runs.length === 0) return;
+    this.shownRun = runs[0]!;
+    this.overlayRuns = runs.slice(1, 1 + MAX_OVERLAYS);
+  }
+
+  isOverlaid(run: RunInfo): boolean {
+    return this.overlayRuns.some((r) => r.id === run.id);
   }
 
   toggleOverlay(run: RunInfo): void {
-    if (this.overlayRun?.id === run.id) this.overlayRun = null;
-    else if (this.shownRun?.id !== run.id) this.overlayRun = run;
+    if (this.isOverlaid(run)) this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
+    else if (this.shownRun?.id !== run.id) {
+      if (this.overlayRuns.length >= MAX_OVERLAYS) {
+        this.notify(`At most ${MAX_OVERLAYS} runs can be overlaid`, 'info');
+        return;
+      }
+      this.overlayRuns = [...this.overlayRuns, run];
+    }
   }
 
   async deleteRun(run: RunInfo): Promise<void> {
@@ -682,7 +811,7 @@ export class Studio {
       await this.api.deleteRun(run.id);
       this.runs = this.runs.filter((r) => r.id !== run.id);
       if (this.shownRun?.id === run.id) this.shownRun = null;
-      if (this.overlayRun?.id === run.id) this.overlayRun = null;
+      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
     } catch (err) {
       this.fail('Deleting the run failed', err);
     }

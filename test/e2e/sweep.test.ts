@@ -1,0 +1,238 @@
+/**
+ * End-to-end: a parameter sweep in the browser, with the mouse and keyboard only. Against
+ * the real web host (temporary lab) serving the built renderer in headless Chromium, it
+ * opens the Poisson → exponential synapse → LIF example, picks the synapse's time constant
+ * in the inspector, tries a value of the wrong dimension (refused in place), sets up a
+ * sweep of 3 values, starts it from the run bar on the WebGPU engine (SwiftShader here; the
+ * CPU engine one copy after another without an adapter), and sees the 3 runs grouped in
+ * the run history and their traces overlaid, each named by its value. Screenshots go to
+ * test-artifacts/screenshots/ (14-sweep-form, 15-sweep-overlaid).
+ *
+ * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
+const RENDERER = path.join(ROOT, 'dist', 'renderer');
+const VIEWPORT = { width: 1440, height: 900 };
+
+/** Newest modification time under `dir` (files only), 0 if missing. */
+function newest(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  const st = fs.statSync(dir);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let t = 0;
+  for (const e of fs.readdirSync(dir)) t = Math.max(t, newest(path.join(dir, e)));
+  return t;
+}
+
+/** Builds dist/renderer unless it is newer than every source it is built from. */
+function ensureRendererBuilt(): void {
+  const index = path.join(RENDERER, 'index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const sources = Math.max(
+    newest(path.join(ROOT, 'src-renderer')),
+    newest(path.join(ROOT, 'src-shared')),
+    newest(path.join(ROOT, 'kernels')),
+    newest(path.join(ROOT, 'vite.config.ts')),
+  );
+  if (built > sources) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
+  let tmp: string;
+  let host: WebHost;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-e2e-sweep-'));
+    fs.mkdirSync(SHOTS, { recursive: true });
+    host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite'), exportDir: path.join(tmp, 'exports') });
+    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+      viewport: VIEWPORT,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }, 60_000);
+
+  // ---- helpers: everything the user does goes through page.mouse and page.keyboard ----
+
+  async function box(selector: string) {
+    const el = page.locator(selector).first();
+    for (let attempt = 0; ; attempt++) {
+      await el.waitFor({ state: 'visible' });
+      const b = await el.boundingBox();
+      if (b) return b;
+      if (attempt === 20) throw new Error(`${selector} has no box`);
+      await page.waitForTimeout(50);
+    }
+  }
+
+  async function center(selector: string) {
+    const b = await box(selector);
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  }
+
+  async function click(selector: string) {
+    const c = await center(selector);
+    await page.mouse.click(c.x, c.y);
+  }
+
+  async function drag(from: { x: number; y: number }, to: { x: number; y: number }) {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+  }
+
+  /** Scrolls the plots (mouse wheel over them) until `selector` is fully in view. */
+  async function reveal(selector: string) {
+    const panel = await box('.plots');
+    for (let i = 0; i < 20; i++) {
+      const b = await box(selector);
+      if (b.y >= panel.y && b.y + b.height <= panel.y + panel.height) return;
+      await page.mouse.move(panel.x + 20, panel.y + panel.height / 2);
+      await page.mouse.wheel(0, b.y < panel.y ? -120 : 120);
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`cannot scroll ${selector} into view`);
+  }
+
+  /** Types into a text field found by `selector`, replacing its text. */
+  async function typeInto(selector: string, text: string, commit = 'Enter') {
+    await click(selector);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+    if (commit) await page.keyboard.press(commit);
+  }
+
+  async function menu(name: string, item: string, sub: string) {
+    await click(`[data-menu="${name}"]`);
+    const c = await center(`[data-menu-item="${item}"]`);
+    await page.mouse.move(c.x, c.y);
+    await click(`[data-menu-item="${sub}"]`);
+  }
+
+  const VALUES = ['2 ms', '5 ms', '10 ms'];
+
+  it('picks a parameter, sweeps 3 values from the run bar and sees 3 traces overlaid', async () => {
+    await page.goto(host.url);
+    await page.locator('.rete-canvas').waitFor();
+    await menu('File', 'examples', 'example-poisson-exp-lif.json');
+    await expect.poll(() => page.locator('.block-node').count()).toBe(9);
+
+    // A short run on the WebGPU engine (Tab from the seed field to the engine list).
+    await typeInto('[data-testid="run-duration"]', '200 ms');
+    await click('[data-testid="run-seed"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('w');
+    expect(await page.locator('[data-testid="run-engine"]').inputValue()).toBe('webgpu');
+
+    // Pick the synapse's time constant in the inspector and open its sweep form.
+    await click('[data-block-id="syn"] .head');
+    await expect.poll(() => page.locator('.inspector [data-field="id"] input').inputValue()).toBe('syn');
+    await click('.inspector [data-action="sweep"][data-param="tau"]');
+    await page.locator('[data-sweep-form="tau"]').waitFor();
+    await expect.poll(() => page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null')).toBe('sweep-values');
+
+    // A value of the wrong dimension is refused in place.
+    await page.keyboard.type('2 ms, 5 mV');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="sweep-error"]').textContent()).toBe('"5 mV" is a voltage, expected a time (ms)');
+    expect(await page.locator('[data-testid="sweep-chip"]').count()).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, '14-sweep-form.png') });
+
+    // Three values with units; Enter sets the sweep up in the run bar.
+    await typeInto('[data-testid="sweep-values"]', VALUES.join(', '));
+    await expect.poll(() => page.locator('[data-sweep-form]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="sweep-chip"]').textContent()).toContain('syn.tau = 2 ms, 5 ms, 10 ms');
+    expect((await page.locator('[data-testid="run"]').textContent())?.trim()).toBe('Run sweep (3)');
+
+    // Started from the run bar.
+    await click('[data-testid="run"]');
+    const group = page.locator('.history [data-sweep-id]');
+    await group.first().waitFor({ timeout: 30_000 });
+    await page.locator('.history [data-sweep-id][data-status="finished"]').waitFor({ timeout: 45_000 });
+    expect(await group.count()).toBe(1);
+    expect(await group.locator('[data-testid="sweep-label"]').textContent()).toBe('syn.tau = 2 ms, 5 ms, 10 ms');
+    expect(await group.locator('[data-testid="sweep-copy"]').allTextContents()).toEqual(VALUES.map((v) => `syn.tau = ${v}`));
+    expect(await group.locator('.run[data-status="finished"]').count()).toBe(3);
+
+    // The store holds 3 runs of one project version, on the WebGPU engine, tagged with one sweep.
+    const project = (await host.service.listProjects())[0]!;
+    const runs = (await host.service.listRuns(project.id)).sort((a, b) => a.id - b.id);
+    expect(runs).toHaveLength(3);
+    expect(new Set(runs.map((r) => r.versionId)).size).toBe(1);
+    expect(new Set(runs.map((r) => r.sweep?.id)).size).toBe(1);
+    expect(runs.map((r) => r.sweep?.value)).toEqual(VALUES);
+    expect(runs.every((r) => r.status === 'finished' && r.durationMs === 200)).toBe(true);
+
+    // The plots overlay the 3 runs, with a legend naming the swept values.
+    const bottom = await box('.bottom');
+    const splitter = await center('.splitter');
+    await drag(splitter, { x: splitter.x, y: splitter.y - 250 });
+    await expect.poll(async () => (await box('.bottom')).height).toBeGreaterThan(bottom.height + 200);
+    await reveal('.card[data-probe="cell_V"]');
+    const v = page.locator('.card[data-probe="cell_V"]');
+    await expect.poll(async () => Number(await v.locator('.chart').getAttribute('data-runs')), { timeout: 10_000 }).toBe(3);
+    expect(Number(await v.locator('.chart').getAttribute('data-series'))).toBe(6); // 2 recorded neurons × 3 runs
+    expect(Number(await v.locator('.chart').getAttribute('data-points'))).toBeGreaterThan(100);
+    expect(await v.locator('[data-testid="runs-legend"] [data-legend-run]').allTextContents()).toEqual(VALUES.map((x) => `syn.tau = ${x}`));
+    await expect.poll(async () => Number(await page.locator('.card[data-probe="cell_spikes"] .chart').getAttribute('data-runs'))).toBe(3);
+    expect(await page.locator('[data-testid="overlays"] [data-overlay-run]').count()).toBe(2);
+
+    // The traces differ: the synapse's time constant shapes the current.
+    const traces = await Promise.all(runs.map((r) => host.service.readTrace(r.id, 'syn_I', { maxPoints: 100_000 })));
+    expect(traces[0]!.series[0]!.min).not.toEqual(traces[2]!.series[0]!.min);
+
+    for (let i = 0; i < 8 && (await page.locator('.notice button').count()) > 0; i++) {
+      const b = await page.locator('.notice button').first().boundingBox({ timeout: 500 }).catch(() => null);
+      if (b) await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+      await page.waitForTimeout(60);
+    }
+    await page.mouse.move(2, VIEWPORT.height - 2); // no hover effects in the picture
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SHOTS, '15-sweep-overlaid.png') });
+
+    // One run of the sweep alone, then the whole sweep again from its group.
+    await click(`.history [data-run-id="${runs[1]!.id}"]`);
+    await expect.poll(() => page.locator('[data-testid="overlays"] [data-overlay-run]').count()).toBe(1);
+    await click('.history [data-action="show-sweep"]');
+    await expect.poll(() => page.locator('[data-testid="overlays"] [data-overlay-run]').count()).toBe(2);
+    // Clearing the sweep makes Run a single run again.
+    await click('[data-testid="clear-sweep"]');
+    expect((await page.locator('[data-testid="run"]').textContent())?.trim()).toBe('Run');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
