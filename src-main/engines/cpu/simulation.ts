@@ -31,6 +31,8 @@ export class Simulation {
   readonly arrays: Record<string, NumArray> = {};
   readonly source: string;
   private readonly stepFn: (i: number) => void;
+  /** Work that belongs to step 0 but is done ahead of it (folded synapse updates). */
+  private readonly prologue: () => void;
   private readonly buffers: ProbeBuffer[];
   private readonly spikeTotals: number[];
   /** Steps done so far. */
@@ -45,9 +47,16 @@ export class Simulation {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
     // degrades after a few runs) between simulations of the same plan in one process.
-    this.stepFn = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, HELPERS) as (i: number) => void;
+    const program = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, HELPERS) as {
+      step: (i: number) => void;
+      prologue: () => void;
+    };
+    this.stepFn = program.step;
+    this.prologue = program.prologue;
     this.spikeTotals = plan.blocks.map(() => 0);
     this.buffers = plan.probes.map((p) => this.probeBuffer(p));
+    // After sample 0 was taken: folded synapses are never probed, so no sample sees this.
+    this.prologue();
   }
 
   private allocate(): void {

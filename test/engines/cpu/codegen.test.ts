@@ -1,0 +1,54 @@
+/**
+ * The CPU code generator's shortcuts must not change a single number: folding a linear
+ * synapse's update into its neuron's loop is checked against the unfolded code, which the
+ * generator uses whenever the synapse is probed.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../src-main/compiler/compile.js';
+import { foldableSynapses, generateStep } from '../../../src-main/engines/cpu/codegen.js';
+import { makeDoc, runDoc } from '../../helpers/doc.js';
+
+function network(probeSynapses: boolean) {
+  const blocks = [
+    { id: 'src', type: 'poisson', size: 200, params: { rate: '40 Hz' } },
+    { id: 'exc', type: 'exponential', params: { tau: '5 ms', E: '0 mV' }, connection: { rule: 'fixed-probability', p: 0.2, weight: { dist: 'normal', mean: '60 nS', sd: '10 nS' } } },
+    { id: 'slow', type: 'dual-exponential', params: { tau_rise: '1 ms', tau_decay: '8 ms', output: 'current' }, connection: { rule: 'fixed-indegree', indegree: 10, weight: '0.5 nA', delay: '1.5 ms' } },
+    { id: 'alpha', type: 'alpha', params: { tau: '3 ms', output: 'current' }, connection: { rule: 'all-to-all', weight: '0.05 nA' } },
+    { id: 'cells', type: 'lif', size: 30, params: { V_th: '-55 mV', tau_ref: '2 ms' }, init: { V: { dist: 'uniform', low: '-65 mV', high: '-55 mV' } } },
+    { id: 'rec', type: 'exponential', params: { tau: '4 ms', E: '-80 mV' }, connection: { rule: 'fixed-probability', p: 0.3, weight: '20 nS' } },
+    { id: 'sp', type: 'spike-probe' },
+    { id: 'V', type: 'state-probe', params: { state: 'V', neurons: [0, 7, 29] } },
+    ...(probeSynapses ? [
+      { id: 'g_exc', type: 'state-probe', params: { state: 'g', neurons: [0] } },
+      { id: 'h_slow', type: 'state-probe', params: { state: 'h', neurons: [0] } },
+      { id: 'g_alpha', type: 'state-probe', params: { state: 'g', neurons: [0] } },
+      { id: 'g_rec', type: 'state-probe', params: { state: 'g', neurons: [0] } },
+    ] : []),
+  ];
+  const edges = [
+    'src.spikes -> exc.pre', 'exc.post -> cells.I',
+    'src.spikes -> slow.pre', 'slow.post -> cells.I',
+    'src.spikes -> alpha.pre', 'alpha.post -> cells.I',
+    'cells.spikes -> rec.pre', 'rec.post -> cells.I',
+    'cells.spikes -> sp.spikes', 'cells.V -> V.target',
+    ...(probeSynapses ? ['exc.post -> g_exc.target', 'slow.post -> h_slow.target', 'alpha.post -> g_alpha.target', 'rec.post -> g_rec.target'] : []),
+  ];
+  return makeDoc(blocks, edges, { duration: '300 ms', seed: 11 });
+}
+
+describe('CPU code generation', () => {
+  it('folds unprobed linear synapses into the neuron loop and leaves probed ones alone', () => {
+    expect([...foldableSynapses(compile(network(false)))].sort()).toEqual(['alpha', 'exc', 'rec', 'slow']);
+    expect(foldableSynapses(compile(network(true))).size).toBe(0);
+    expect(generateStep(compile(network(false))).source).toContain('folded into its neuron');
+  });
+
+  it('gives exactly the same spikes and voltages with and without the fold', () => {
+    const folded = runDoc(network(false));
+    const plain = runDoc(network(true));
+    const spikes = folded.spikes.get('sp')!;
+    expect(spikes.length).toBeGreaterThan(100);
+    expect(spikes).toEqual(plain.spikes.get('sp'));
+    expect(folded.traces.get('V')).toEqual(plain.traces.get('V'));
+  });
+});
