@@ -14,35 +14,11 @@
  *
  * Prints numbers; it asserts nothing (the goal in issue 5 is no frame over 100 ms).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
-import { startWebHost } from '../src-main/web-host/server.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const VIEWPORT = { width: 1440, height: 900 };
-
-function newest(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  const st = fs.statSync(dir);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let t = 0;
-  for (const e of fs.readdirSync(dir)) t = Math.max(t, newest(path.join(dir, e)));
-  return t;
-}
-
-function ensureRendererBuilt(): void {
-  const index = path.join(ROOT, 'dist', 'renderer', 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const sources = Math.max(...['src-renderer', 'src-shared', 'kernels', 'vite.config.ts'].map((p) => newest(path.join(ROOT, p))));
-  if (built > sources) return;
-  console.log('building the renderer…');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-}
+import type { Page } from 'playwright-core';
+import { CHROMIUM, ROOT, VIEWPORT, ensureRendererBuilt, launchStudio } from '../test/e2e/harness.js';
 
 /** 25 chains poisson → exponential → LIF → spike probe: 100 blocks on a 10 × 10 grid. */
 function hundredBlocks(): unknown {
@@ -144,17 +120,9 @@ async function waitDrawnAfter(page: Page, selector: string, since: number, timeo
 
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set SPIKEFLOW_CHROMIUM)`);
-  ensureRendererBuilt();
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-bench-'));
-  const host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite') });
-  const context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: VIEWPORT,
-  });
+  ensureRendererBuilt(true);
+  const { host, context, page, close } = await launchStudio({ tmpPrefix: 'spikeflow-bench-' });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     console.log(`Chromium ${context.browser()?.version() ?? ''}, ${os.cpus().length} CPUs, viewport ${VIEWPORT.width}×${VIEWPORT.height}`);
 
     // ---- 1. editor with 100 blocks ----
@@ -274,9 +242,7 @@ async function main(): Promise<void> {
     }
     for (const z of zooms) console.log(`  ${z.what}: redrawn after ${z.ms.toFixed(0)} ms; ${stats(z.frames)}`);
   } finally {
-    await context.close();
-    await host.close();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await close();
   }
 }
 

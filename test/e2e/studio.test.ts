@@ -10,121 +10,25 @@
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../src-shared/api.js';
-import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
-const RENDERER = path.join(ROOT, 'dist', 'renderer');
-const VIEWPORT = { width: 1440, height: 900 };
-
-/** Newest modification time under `dir` (files only), 0 if missing. */
-function newest(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  const st = fs.statSync(dir);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let t = 0;
-  for (const e of fs.readdirSync(dir)) t = Math.max(t, newest(path.join(dir, e)));
-  return t;
-}
-
-/** Builds dist/renderer unless it is newer than every source it is built from. */
-function ensureRendererBuilt(): void {
-  const index = path.join(RENDERER, 'index.html');
-  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const sources = Math.max(
-    newest(path.join(ROOT, 'src-renderer')),
-    newest(path.join(ROOT, 'src-shared')),
-    newest(path.join(ROOT, 'kernels')),
-    newest(path.join(ROOT, 'vite.config.ts')),
-  );
-  if (built > sources) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+import type { WebHost } from '../../src-main/web-host/server.js';
+import { CHROMIUM, ROOT, SHOTS, VIEWPORT, pageHelpers, useBrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
   let tmp: string;
   let host: WebHost;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    ensureRendererBuilt();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-e2e-'));
-    fs.mkdirSync(SHOTS, { recursive: true });
-    host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite'), exportDir: path.join(tmp, 'exports') });
-    context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-      viewport: VIEWPORT,
-      acceptDownloads: true,
-      downloadsPath: path.join(tmp, 'downloads'),
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-  }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  }, 60_000);
+  useBrowserStudio({ tmpPrefix: 'spikeflow-e2e-', exportDir: true, downloads: true }, (studio) => ({ tmp, host, page, pageErrors } = studio));
 
   // ---- helpers: everything the user does goes through page.mouse and page.keyboard ----
 
-  async function box(selector: string) {
-    const el = page.locator(selector).first();
-    // Lists re-render (a reload of runs, projects): retry until the element stays put.
-    for (let attempt = 0; ; attempt++) {
-      await el.waitFor({ state: 'visible' });
-      const b = await el.boundingBox();
-      if (b) return b;
-      if (attempt === 20) throw new Error(`${selector} has no box`);
-      await page.waitForTimeout(50);
-    }
-  }
-
-  async function center(selector: string) {
-    const b = await box(selector);
-    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-  }
-
-  /** Scrolls the plots (mouse wheel over them) until `selector` is fully in view. */
-  async function reveal(selector: string) {
-    const panel = await box('.plots');
-    for (let i = 0; i < 20; i++) {
-      const b = await box(selector);
-      if (b.y >= panel.y && b.y + b.height <= panel.y + panel.height) return;
-      await page.mouse.move(panel.x + 20, panel.y + panel.height / 2);
-      await page.mouse.wheel(0, b.y < panel.y ? -120 : 120);
-      await page.waitForTimeout(50);
-    }
-    throw new Error(`cannot scroll ${selector} into view`);
-  }
-
-  async function click(selector: string) {
-    const c = await center(selector);
-    await page.mouse.click(c.x, c.y);
-  }
+  const { box, center, reveal, click, menu } = pageHelpers(() => page);
 
   /** Clicks an empty spot of the canvas (clears the selection, takes the focus from fields). */
   async function clickCanvasCorner() {
@@ -186,17 +90,6 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     if (!keepPointer) await page.mouse.move(2, VIEWPORT.height - 2); // no hover effects in the pictures
     await page.waitForTimeout(250);
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  }
-
-  async function menu(name: string, item: string, sub?: string) {
-    await click(`[data-menu="${name}"]`);
-    if (sub) {
-      const c = await center(`[data-menu-item="${item}"]`);
-      await page.mouse.move(c.x, c.y);
-      await click(`[data-menu-item="${sub}"]`);
-    } else {
-      await click(`[data-menu-item="${item}"]`);
-    }
   }
 
   async function waitRunEnd(runId: number, timeoutMs = 60_000): Promise<RunInfo> {
