@@ -9,6 +9,7 @@
  * running web host.
  */
 import type { ApiDiagnostic, ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
+import { ApiCallError } from '../../src-shared/api-error.js';
 
 /** The minimal WebSocket surface used (browser WebSocket and `ws` both have it). */
 export interface SocketLike {
@@ -23,17 +24,7 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string) => SocketLike;
 
-/** An error returned by the service; `diagnostics` name block and field (compile problems). */
-export class ApiCallError extends Error {
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly diagnostics?: ApiDiagnostic[],
-  ) {
-    super(message);
-    this.name = 'ApiCallError';
-  }
-}
+export { ApiCallError };
 
 export interface ApiClient {
   /** Calls a method; resolves with its result or rejects with an ApiCallError. */

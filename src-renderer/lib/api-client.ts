@@ -6,6 +6,7 @@
  * and one `on(event, cb)`.
  */
 import type { ApiDiagnostic, ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
+import { ApiCallError } from '../../src-shared/api-error.js';
 
 /** What the Electron preload exposes on `window`. */
 export interface PreloadBridge {
@@ -19,17 +20,7 @@ declare global {
   }
 }
 
-/** An error returned by the service; `diagnostics` name the block and field at fault. */
-export class ApiCallError extends Error {
-  constructor(
-    message: string,
-    readonly method: string,
-    readonly diagnostics?: ApiDiagnostic[],
-  ) {
-    super(message);
-    this.name = 'ApiCallError';
-  }
-}
+export { ApiCallError };
 
 /** Connection state, shown in the status bar. */
 export type ConnectionState = 'connecting' | 'open' | 'closed';
