@@ -111,7 +111,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
 
   // Edges: ports exist, socket types match.
   const edges: ResolvedEdge[] = [];
-  doc.edges.forEach((e, k) => {
+  doc.edges.forEach((e) => {
     const from = parsePort(e.from);
     const to = parsePort(e.to);
     const a = infos.get(from.block);
@@ -131,7 +131,6 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
       sink.add({ block: to.block, field: where, message: 'a current can only flow into a neuron block' });
       return;
     }
-    void k;
     edges.push({ from, to });
   });
 

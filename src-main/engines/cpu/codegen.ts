@@ -31,7 +31,6 @@ import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 /** Names of the arrays the generated code expects in its `A` argument. */
 export const arrayName = {
   state: (b: number, s: string) => `b${b}_s_${s}`,
-  input: (b: number) => `b${b}_I`,
   currentOut: (b: number) => `b${b}_out`,
   spikeFlags: (b: number) => `b${b}_sf`,
   spikeList: (b: number) => `b${b}_sl`,
@@ -101,7 +100,7 @@ function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {
 }
 
 /** Prints a block's update statements for element `k` of step `i`. */
-function printStatements(ctx: Ctx, b: PlanBlock, bi: number, code: Statement[], inputNames: Record<string, string>): string[] {
+function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>): string[] {
   const states = stateNames(b);
   const constants = constantsOf(ctx.plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
   const pc: JsPrintContext = {
@@ -127,7 +126,6 @@ function printStatements(ctx: Ctx, b: PlanBlock, bi: number, code: Statement[], 
       lines.push(`let l_${s.target} = ${rhs};`);
     }
   }
-  void bi;
   return lines;
 }
 
@@ -143,7 +141,7 @@ function synapseUpdateLines(ctx: Ctx, b: PlanBlock): string[] {
   return [
     `{ // update of ${b.id}, for the next step`,
     ...b.states.map((s) => `  let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`),
-    ...printStatements(ctx, b, bi, b.code, {}).map((l) => `  ${l}`),
+    ...printStatements(ctx, b, b.code, {}).map((l) => `  ${l}`),
     ...b.states.filter((s) => assigned.has(s.name)).map((s) => `  ${arrayName.state(bi, s.name)}[k] = s_${s.name};`),
     '}',
   ];
@@ -173,7 +171,7 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
     inputNames.V_pre = 'in_Vpre';
     pre.push(`const in_Vpre = ${use(ctx, arrayName.state(src, b.input.state))}[k];`);
   }
-  const body = printStatements(ctx, b, bi, b.code, inputNames);
+  const body = printStatements(ctx, b, b.code, inputNames);
   const assigned = new Set(b.code.map((s) => s.target));
   const load = b.states.map((s) => `let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`);
   const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);

@@ -63,7 +63,6 @@ export class Simulation {
     const { plan, arrays } = this;
     plan.blocks.forEach((b, k) => {
       for (const s of b.states) arrays[arrayName.state(k, s.name)] = Float64Array.from(s.init);
-      if (b.category === 'neuron') arrays[arrayName.input(k)] = new Float64Array(b.size);
       if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(1);
       if (b.spiking) {
         const depth = plan.spikeHistory[b.id]!;
