@@ -8,12 +8,12 @@
  * function ran about 1.6× slower (measured 0.45 s → 0.70 s CPU at N = 4000). `npx tsx bench/cpu.ts --n N
  * [--seed S] [--duration MS]` prints one JSON row per N (in this process).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compile } from '../src-main/compiler/compile.js';
 import type { Plan } from '../src-main/compiler/plan.js';
 import { Simulation } from '../src-main/engines/cpu/simulation.js';
+import { runJsonChild } from './child-json.js';
 import { cobaDocument } from './coba-document.js';
 
 export interface Row {
@@ -117,19 +117,7 @@ const SELF = fileURLToPath(import.meta.url);
 function runCobaCpuIsolated(n: number, opts: BenchCpuOptions): Promise<Row> {
   const args = [...process.execArgv, SELF, '--n', String(n), '--seed', String(opts.seed ?? 1),
     '--duration', String(opts.durationMs ?? 1000), '--chunk', String(opts.chunkSteps ?? 1000)];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-      if (code !== 0 || !line) reject(new Error(`CPU bench at N=${n} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
-      else resolve(JSON.parse(line) as Row);
-    });
-  });
+  return runJsonChild<Row>(process.execPath, args, `CPU bench at N=${n}`);
 }
 
 /** COBA for 1 s at every N in `ns` on the CPU engine. */

@@ -12,11 +12,12 @@
  * Times are best of K runs (K = 3 up to N = 16000, otherwise 1, unless --repeat is given).
  * ratio = Brian2 run time / Spikeflow CPU run time: above 1 means Spikeflow is faster.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runJsonChild } from './child-json.js';
 import { benchCpu, type Row } from './cpu.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -61,25 +62,12 @@ export function brian2Available(): boolean {
 
 /** Runs bench/brian2/coba.py once; resolves with its JSON line. */
 export function runBrian2(n: number, seed: number, buildDir: string, method = 'models', durationMs = 1000): Promise<Brian2Row> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [BRIAN2_SCRIPT, String(n), String(seed), buildDir, '--method', method, '--duration', String(durationMs)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-      if (code !== 0 || !line) {
-        reject(new Error(`Brian2 at N=${n} failed (exit ${code}): ${err.trim().split('\n').slice(-5).join(' | ')}`));
-        return;
-      }
-      resolve(JSON.parse(line) as Brian2Row);
-    });
-  });
+  return runJsonChild<Brian2Row>(
+    PYTHON,
+    [BRIAN2_SCRIPT, String(n), String(seed), buildDir, '--method', method, '--duration', String(durationMs)],
+    `Brian2 at N=${n}`,
+    { env: { ...process.env, PYTHONWARNINGS: 'ignore' } },
+  );
 }
 
 const fmt = {
