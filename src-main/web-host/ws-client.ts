@@ -8,8 +8,9 @@
  * the same frames; this one serves Node callers: tests, scripts and tools that drive a
  * running web host.
  */
-import type { ApiDiagnostic, ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
+import type { ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
 import { ApiCallError } from '../../src-shared/api-error.js';
+import { handleServerFrame, type PendingCall } from '../../src-shared/api-frames.js';
 
 /** The minimal WebSocket surface used (browser WebSocket and `ws` both have it). */
 export interface SocketLike {
@@ -54,7 +55,7 @@ export function tokenFromUrl(pageUrl: string): string | null {
 /** Connects to the web host at `url` (ws://127.0.0.1:PORT/api/ws?token=…). */
 export function connectApi(url: string, factory: SocketFactory): ApiClient {
   const socket = factory(url);
-  const pending = new Map<number, { method: string; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, PendingCall>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const queue: string[] = [];
   let nextId = 1;
@@ -102,27 +103,9 @@ export function connectApi(url: string, factory: SocketFactory): ApiClient {
     readyResolve();
   };
   socket.onmessage = (ev) => {
-    let frame: { id?: number; result?: unknown; error?: { message: string; diagnostics?: ApiDiagnostic[] }; event?: string; payload?: unknown };
-    try {
-      frame = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data));
-    } catch {
-      return;
-    }
-    if (typeof frame.event === 'string') {
-      for (const cb of listeners.get(frame.event) ?? []) {
-        try {
-          cb(frame.payload);
-        } catch (err) {
-          setTimeout(() => { throw err; });
-        }
-      }
-      return;
-    }
-    const call = typeof frame.id === 'number' ? pending.get(frame.id) : undefined;
-    if (!call) return;
-    pending.delete(frame.id!);
-    if (frame.error) call.reject(new ApiCallError(frame.error.message, call.method, frame.error.diagnostics));
-    else call.resolve(frame.result === undefined ? null : frame.result);
+    handleServerFrame(typeof ev.data === 'string' ? ev.data : String(ev.data), listeners, pending, (_event, err) => {
+      setTimeout(() => { throw err; });
+    });
   };
   socket.onerror = () => {
     if (!open) readyReject(new Error(`cannot connect to Spikeflow at ${url.replace(/token=[^&]*/, 'token=…')}`));

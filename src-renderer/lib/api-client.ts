@@ -7,6 +7,7 @@
  */
 import type { ApiDiagnostic, ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
 import { ApiCallError } from '../../src-shared/api-error.js';
+import { handleServerFrame, type PendingCall } from '../../src-shared/api-frames.js';
 
 /** What the Electron preload exposes on `window`. */
 export interface PreloadBridge {
@@ -81,19 +82,13 @@ function ipcClient(bridge: PreloadBridge): ApiClient {
   };
 }
 
-interface Pending {
-  method: string;
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-}
-
 /**
  * A WebSocket client that reconnects after a lost connection (the host restarting, a
  * laptop waking up). Calls made while disconnected wait for the next connection; calls in
  * flight when it drops fail, since the host may or may not have acted on them.
  */
 function webSocketClient(wsUrl: string, pageUrl: string): ApiClient {
-  const pending = new Map<number, Pending>();
+  const pending = new Map<number, PendingCall>();
   const listeners = new Map<string, Set<Listener>>();
   const stateListeners = new Set<(s: ConnectionState) => void>();
   const queue: string[] = [];
@@ -117,27 +112,9 @@ function webSocketClient(wsUrl: string, pageUrl: string): ApiClient {
       for (const text of queue.splice(0)) ws.send(text);
     };
     ws.onmessage = (ev: MessageEvent) => {
-      let frame: { id?: number; result?: unknown; error?: { message: string; diagnostics?: ApiDiagnostic[] }; event?: string; payload?: unknown };
-      try {
-        frame = JSON.parse(String(ev.data));
-      } catch {
-        return;
-      }
-      if (typeof frame.event === 'string') {
-        for (const cb of listeners.get(frame.event) ?? []) {
-          try {
-            cb(frame.payload);
-          } catch (err) {
-            console.error(`listener of "${frame.event}" failed`, err);
-          }
-        }
-        return;
-      }
-      const call = typeof frame.id === 'number' ? pending.get(frame.id) : undefined;
-      if (!call) return;
-      pending.delete(frame.id!);
-      if (frame.error) call.reject(new ApiCallError(frame.error.message, call.method, frame.error.diagnostics));
-      else call.resolve(frame.result ?? null);
+      handleServerFrame(String(ev.data), listeners, pending, (event, err) => {
+        console.error(`listener of "${event}" failed`, err);
+      });
     };
     ws.onclose = () => {
       if (socket !== ws) return;
