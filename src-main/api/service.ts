@@ -364,7 +364,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     if (request.duration !== undefined) overrides.duration = request.duration;
     if (request.seed !== undefined) overrides.seed = request.seed;
     const plan = compiled(doc, overrides);
-    const engine = await selectEngine(request.engine);
+    const engine = await selectEngine(request.engine, plan);
     let recording: RunRecording;
     try {
       recording = recordRun(lab, {
@@ -394,13 +394,13 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
 
   /** Picks the engine of a sweep: never refuses; without a (suitable) GPU, the CPU engine with a note. */
-  async function sweepEngine(choice: EngineName, copies: number): Promise<{ engine: SelectedEngine; note: string | null }> {
+  async function sweepEngine(choice: EngineName, copies: number, plan: Plan): Promise<{ engine: SelectedEngine; note: string | null }> {
     let selected: SelectedEngine;
     try {
-      selected = await selectEngine(choice);
+      selected = await selectEngine(choice, plan);
     } catch (err) {
-      // Only `webgpu` throws: no adapter. A sweep still runs, on the CPU engine.
-      const reason = (err as Error).message.replace(/^the WebGPU engine is unavailable: /, '');
+      // Only `webgpu` throws: no adapter, or a run too long for f32 time. A sweep still runs, on the CPU engine.
+      const reason = (err as Error).message.replace(/^the WebGPU engine (is unavailable|cannot run this to the step): /, '').replace(/; use the CPU engine.*$/, '');
       selected = await selectEngine('cpu');
       selected = { ...selected, note: `using the CPU engine: ${reason}` };
     }
@@ -477,7 +477,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
         throw err;
       }
     });
-    const { engine, note } = await sweepEngine(request.engine, plans.length);
+    const { engine, note } = await sweepEngine(request.engine, plans.length, plans[0]!);
     const sweepId = crypto.randomUUID();
     const stored: Array<{ settings: Record<string, unknown>; recording: RunRecording }> = [];
     try {

@@ -10,6 +10,7 @@ import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
 import type { Plan } from '../compiler/plan.js';
 import type { Engine, RecordingSink, RunResult } from '../engines/types.js';
+import { f32TimeProblem } from '../engines/webgpu/f32-time.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
 
 /** A folder-safe label: letters, digits and . _ = - survive, the rest becomes _. */
@@ -103,7 +104,8 @@ export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDi
   let results: RunResult[];
   try {
     const webgpu = await import('../engines/webgpu/index.js');
-    const created = await webgpu.createWebGpuEngine();
+    const timeProblem = f32TimeProblem(plans[0]!);
+    const created = timeProblem ? { unavailable: timeProblem } : await webgpu.createWebGpuEngine();
     if ('engine' in created) {
       const engine = created.engine;
       try {

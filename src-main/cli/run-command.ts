@@ -97,7 +97,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
   if (!opts.outDir) throw new Error('--out-dir is required (or use --explain alone)');
 
-  const selected = await selectEngine(choice);
+  const selected = await selectEngine(choice, plan);
   if (selected.note) console.error(selected.note);
   const csv = new CsvFolderSink(plan, opts.outDir);
   const sinks: RecordingSink[] = [csv];

@@ -3,8 +3,10 @@
  * else the CPU engine with a one-line reason). A software adapter (SwiftShader) computes
  * correctly but far slower than the CPU engine, so `auto` passes it over.
  */
+import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
+import { F32_TIME_ADVICE, f32TimeProblem } from './webgpu/f32-time.js';
 
 export type EngineChoice = 'cpu' | 'webgpu' | 'auto';
 
@@ -32,8 +34,15 @@ async function tryWebGpu(): Promise<{ engine: Engine; software: boolean; dispose
   return { engine, software: engine.software === true, dispose: () => engine.dispose?.() };
 }
 
-export async function selectEngine(choice: EngineChoice): Promise<SelectedEngine> {
+/**
+ * Opens the engine of `choice`. With the plan given, a run the GPU's f32 time cannot
+ * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`.
+ */
+export async function selectEngine(choice: EngineChoice, plan?: Plan): Promise<SelectedEngine> {
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
+  const timeProblem = plan ? f32TimeProblem(plan) : null;
+  if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
+  if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const gpu = await tryWebGpu();
   if ('engine' in gpu && choice === 'auto' && gpu.software) {
     gpu.dispose();

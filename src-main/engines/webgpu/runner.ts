@@ -10,6 +10,7 @@ import type { Plan } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type Progress, type RecordingChunk, type RecordingSink, type RunResult } from '../types.js';
 import { generateProgram, type PropagationMode, type Program, type ScatterMode } from './codegen.js';
 import { BufferUsage, MapMode, type GpuDevice } from './device.js';
+import { F32_TIME_ADVICE, f32TimeProblem } from './f32-time.js';
 import { MAX_CHUNK_STEPS, stateAt } from './layout.js';
 
 export interface BatchRunOptions {
@@ -95,6 +96,8 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   const started = performance.now();
   const B = plans.length;
   const plan0 = plans[0]!;
+  const timeProblem = f32TimeProblem(plan0);
+  if (timeProblem) throw new Error(`the WebGPU engine cannot run "${plan0.name}" to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const threads = maxThreads(plans);
   const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : threads <= WORKGROUP_SHAPE_MAX_THREADS ? 'workgroup' : 'grid';
   const limits = limitsFor(plans, opts);

@@ -1,0 +1,56 @@
+/**
+ * How long a run the WebGPU engine resolves to the step. Its kernels compute in f32 (WGSL
+ * has no f64 on most GPUs), so time read as `t` (ms) loses resolution as it grows: blocks
+ * compare spike times as round((t − t_last)/dt), which stays exact while t and t_last are
+ * each within ulp(t)/2 of their true values and ulp(t) ≤ dt/4 (error ≤ ulp < dt/2 after
+ * the subtraction). `step` is an exact f32 integer up to 2^24. Past these limits the GPU
+ * would silently move refractory ends and transmitter pulses by a step, so the engine
+ * refuses such runs and `--engine auto` takes the CPU engine (f64).
+ *
+ * Pure (no Dawn): the engine choice imports it without opening a device.
+ */
+import { freeNames } from '../../../src-shared/expr/ast.js';
+import type { Plan } from '../../compiler/plan.js';
+
+/** Steps up to which `step` is an exact f32 integer. */
+export const F32_EXACT_STEPS = 2 ** 24;
+
+/** The last time (ms, exclusive) at which f32 `t` still resolves dt/4: ulp(t) ≤ dt/4. */
+export function f32TimeLimitMs(dt: number): number {
+  return 2 ** (Math.floor(Math.log2(dt / 4)) + 24);
+}
+
+/** Which of the clock's names (t, step) each block's update code reads. */
+function clockReaders(plan: Plan): { t: string | null; step: string | null } {
+  let t: string | null = null;
+  let step: string | null = null;
+  for (const b of plan.blocks) {
+    const names = new Set<string>();
+    for (const s of b.code) for (const n of freeNames(s.expr)) names.add(n);
+    if (t === null && names.has('t')) t = `block "${b.id}" (${b.type})`;
+    if (step === null && names.has('step')) step = `block "${b.id}" (${b.type})`;
+  }
+  return { t, step };
+}
+
+/** What to do instead, appended where a run is refused. */
+export const F32_TIME_ADVICE = 'use the CPU engine, a shorter run or a larger dt';
+
+const seconds = (ms: number) => `${+(ms / 1000).toPrecision(3)} s`;
+
+/**
+ * Why f32 time cannot run this plan to the step (naming the block that reads the clock,
+ * the limit and the run's length), or null when it can.
+ */
+export function f32TimeProblem(plan: Plan): string | null {
+  const readers = clockReaders(plan);
+  const endMs = plan.steps * plan.dt;
+  const limitMs = f32TimeLimitMs(plan.dt);
+  if (readers.t && endMs > limitMs) {
+    return `${readers.t} compares times, and the GPU's f32 time resolves a step only up to ${seconds(limitMs)} at dt = ${plan.dt} ms (this run lasts ${seconds(endMs)})`;
+  }
+  if (readers.step && plan.steps > F32_EXACT_STEPS) {
+    return `${readers.step} counts steps, and the GPU's f32 step count is exact only up to ${F32_EXACT_STEPS} steps (this run has ${plan.steps})`;
+  }
+  return null;
+}
