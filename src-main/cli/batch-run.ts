@@ -11,6 +11,7 @@ import { toUnit } from '../../src-shared/units.js';
 import type { Plan } from '../compiler/plan.js';
 import type { Engine, RecordingSink, RunResult } from '../engines/types.js';
 import { f32TimeProblem } from '../engines/webgpu/f32-time.js';
+import type { GpuTuning } from '../engines/webgpu/tuning.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
 
 /** A folder-safe label: letters, digits and . _ = - survive, the rest becomes _. */
@@ -93,7 +94,7 @@ function summaryLine(label: string, r: RunResult): string {
  * WebGPU batch path when a GPU adapter exists (copies that fold to different code run one
  * by one there), else the CPU engine copy after copy, saying why in one line.
  */
-export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDir: string }): Promise<void> {
+export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDir: string; tuning?: GpuTuning }): Promise<void> {
   const { plans, labels, outDir } = opts;
   if (plans.length !== labels.length) throw new Error('internal: one label per plan is needed');
   const sinks = plans.map((p, k) => new CsvFolderSink(p, join(outDir, labels[k]!)));
@@ -105,7 +106,7 @@ export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDi
   try {
     const webgpu = await import('../engines/webgpu/index.js');
     const timeProblem = f32TimeProblem(plans[0]!);
-    const created = timeProblem ? { unavailable: timeProblem } : await webgpu.createWebGpuEngine();
+    const created = timeProblem ? { unavailable: timeProblem } : await webgpu.createWebGpuEngine(opts.tuning);
     if ('engine' in created) {
       const engine = created.engine;
       try {

@@ -2,7 +2,8 @@
  * The `spikeflow` command line. Every failure ends in one line on stderr naming what is
  * wrong (file, block, field) and a non-zero exit code — never a stack trace.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { GPU_PROPAGATIONS, GPU_SCATTERS, GPU_SHAPES } from '../engines/webgpu/tuning.js';
 import { compile } from '../compiler/compile.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
@@ -28,6 +29,9 @@ program
   .option('--project <name>', 'project name in the lab database (default: the document\'s name)')
   .option('--sweep <block.param=v1,v2,…>', 'run one copy per value (WebGPU batch)')
   .option('--seeds <n>', 'run n copies with seeds seed, seed+1, … (WebGPU batch)')
+  .addOption(new Option('--gpu-shape <shape>', 'WebGPU kernel shape: one dispatch per group and step, or one workgroup per copy for a whole chunk').choices(GPU_SHAPES).default('auto'))
+  .addOption(new Option('--gpu-propagation <mode>', 'WebGPU spike propagation: fixed-point or f32 atomics (scatter), or gather by target').choices(GPU_PROPAGATIONS).default('auto'))
+  .addOption(new Option('--gpu-scatter <mode>', 'how the WebGPU scatter finds spikes: a compacted list, or a scan of every flag').choices(GPU_SCATTERS).default('auto'))
   .action(runCommand);
 
 program

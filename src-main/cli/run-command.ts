@@ -8,6 +8,7 @@ import { compile, type RunOverrides } from '../compiler/compile.js';
 import { explainPlan } from '../compiler/explain.js';
 import type { Plan } from '../compiler/plan.js';
 import { selectEngine, type EngineChoice } from '../engines/select.js';
+import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
 import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
 import { loadProjectFile } from './load-project.js';
@@ -23,6 +24,14 @@ export interface RunCommandOptions {
   project?: string;
   sweep?: string;
   seeds?: string;
+  gpuShape?: GpuTuning['shape'];
+  gpuPropagation?: GpuTuning['propagation'];
+  gpuScatter?: GpuTuning['scatter'];
+}
+
+/** The --gpu-* options (commander has checked their values). */
+function gpuTuning(opts: RunCommandOptions): GpuTuning {
+  return { shape: opts.gpuShape ?? 'auto', propagation: opts.gpuPropagation ?? 'auto', scatter: opts.gpuScatter ?? 'auto' };
 }
 
 function parseSeed(text: string | undefined): number | undefined {
@@ -81,7 +90,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     if (!opts.outDir) throw new Error('--out-dir is required');
     const batch = await import('./batch-run.js');
     const { docs, labels } = batch.expandSweep(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
-    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides)), labels, outDir: opts.outDir });
+    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides)), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
     return;
   }
 
@@ -90,15 +99,17 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     console.log(explainPlan(plan));
     if (choice === 'webgpu') {
       const specifier = '../engines/webgpu/index.js';
-      const gpu = (await import(specifier)) as { explainWebGpu(plan: Plan): string };
-      console.log(`\n${gpu.explainWebGpu(plan)}`);
+      const gpu = (await import(specifier)) as { explainWebGpu(plan: Plan, tuning: GpuTuning): string };
+      console.log(`\n${gpu.explainWebGpu(plan, gpuTuning(opts))}`);
     }
     if (!opts.outDir) return;
   }
   if (!opts.outDir) throw new Error('--out-dir is required (or use --explain alone)');
 
-  const selected = await selectEngine(choice, plan);
+  const selected = await selectEngine(choice, plan, gpuTuning(opts));
   if (selected.note) console.error(selected.note);
+  const tuned = describeTuning(gpuTuning(opts));
+  if (tuned && selected.engine.name !== 'webgpu') console.error(`the --gpu-* options (${tuned}) apply to the WebGPU engine only; ignored on the ${selected.engine.name} engine`);
   const csv = new CsvFolderSink(plan, opts.outDir);
   const sinks: RecordingSink[] = [csv];
   let recorder: Awaited<ReturnType<typeof openRecorder>> | undefined;

@@ -7,6 +7,7 @@ import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
 import { F32_TIME_ADVICE, f32TimeProblem } from './webgpu/f32-time.js';
+import type { GpuTuning } from './webgpu/tuning.js';
 
 export type EngineChoice = 'cpu' | 'webgpu' | 'auto';
 
@@ -18,8 +19,8 @@ export interface SelectedEngine {
   dispose(): void;
 }
 
-async function tryWebGpu(): Promise<{ engine: Engine; software: boolean; dispose(): void } | { unavailable: string }> {
-  let mod: { createWebGpuEngine?: () => Promise<{ engine: Engine & { software?: boolean; dispose?: () => void } } | { unavailable: string }> };
+async function tryWebGpu(tuning: GpuTuning): Promise<{ engine: Engine; software: boolean; dispose(): void } | { unavailable: string }> {
+  let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; dispose?: () => void } } | { unavailable: string }> };
   try {
     // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
     const specifier = './webgpu/index.js';
@@ -28,22 +29,22 @@ async function tryWebGpu(): Promise<{ engine: Engine; software: boolean; dispose
     return { unavailable: `the WebGPU engine could not be loaded (${(e as Error).message})` };
   }
   if (!mod.createWebGpuEngine) return { unavailable: 'the WebGPU engine is not built into this version' };
-  const r = await mod.createWebGpuEngine();
+  const r = await mod.createWebGpuEngine(tuning);
   if ('unavailable' in r) return r;
   const engine = r.engine;
   return { engine, software: engine.software === true, dispose: () => engine.dispose?.() };
 }
 
 /**
- * Opens the engine of `choice`. With the plan given, a run the GPU's f32 time cannot
+ * Opens the engine of `choice` (the WebGPU engine with `tuning`). With the plan given, a run the GPU's f32 time cannot
  * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`.
  */
-export async function selectEngine(choice: EngineChoice, plan?: Plan): Promise<SelectedEngine> {
+export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: GpuTuning = {}): Promise<SelectedEngine> {
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
   const timeProblem = plan ? f32TimeProblem(plan) : null;
   if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
-  const gpu = await tryWebGpu();
+  const gpu = await tryWebGpu(tuning);
   if ('engine' in gpu && choice === 'auto' && gpu.software) {
     gpu.dispose();
     return { engine: cpuEngine, note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine', dispose: () => {} };

@@ -11,39 +11,17 @@
  * for a CLI test, the day a block makes one possible); the compiler's message for a loop
  * is checked with a stand-in block, and the ordering itself in test/compiler/graph-order.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cli, EXAMPLES, type CliResult } from '../helpers/cli.js';
 import { BLOCKS } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
 import { loadProjectFile } from '../../src-main/cli/load-project.js';
 import { compile } from '../../src-main/compiler/compile.js';
 import { CompileError, type Diagnostic } from '../../src-main/compiler/diagnostics.js';
 import { parseDocument } from '../../src-shared/document/load.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'spikeflow.js');
-const EXAMPLES = join(ROOT, 'assets', 'examples');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-  });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The checks every bad input shares; returns the message without the "spikeflow: " prefix. */
 function expectOneMessage(r: CliResult): string {

@@ -9,22 +9,26 @@ import type { Engine, RunOptions, RunResult } from '../types.js';
 import { generateProgram, type Program } from './codegen.js';
 import { openGpuDevice, type GpuDevice } from './device.js';
 import { runOnDevice, WORKGROUP_SHAPE_MAX_THREADS, type BatchRunOptions } from './runner.js';
+import type { GpuTuning } from './tuning.js';
 
 export type { BatchRunOptions } from './runner.js';
 export type { Program, PropagationMode, ScatterMode } from './codegen.js';
+export type { GpuTuning } from './tuning.js';
 
 /**
  * What the WebGPU engine makes of a plan, in words (for --explain): kernel shape, the
  * fused groups of a step, how spikes propagate, buffer sizes. Needs no GPU.
  */
-export function explainWebGpu(plan: Plan, options: { shape?: 'grid' | 'workgroup'; scatter?: 'list' | 'scan' } = {}): string {
+export function explainWebGpu(plan: Plan, tuning: GpuTuning = {}): string {
   const threads = Math.max(1, ...plan.blocks.map((b) => b.size), ...plan.projections.flatMap((p) => [p.nPre, p.nPost]));
-  const shape = options.shape ?? (threads <= WORKGROUP_SHAPE_MAX_THREADS ? 'workgroup' : 'grid');
+  const shape = tuning.shape && tuning.shape !== 'auto' ? tuning.shape : threads <= WORKGROUP_SHAPE_MAX_THREADS ? 'workgroup' : 'grid';
   const p: Program = generateProgram([plan], {
     workgroupSize: shape === 'grid' ? 128 : 256,
     shape,
     limits: { maxChunkSteps: Math.max(1, Math.min(plan.steps, 4096)), spikeCapacity: 65536 },
-    scatter: options.scatter ?? 'list',
+    propagation: tuning.propagation ?? 'auto',
+    // Without a device the hardware default is shown.
+    scatter: tuning.scatter && tuning.scatter !== 'auto' ? tuning.scatter : 'list',
   });
   const L = p.layout;
   const kib = (words: number) => `${((words * 4) / 1024).toFixed(1)} KiB`;
@@ -41,7 +45,8 @@ export class WebGpuEngine implements Engine {
   readonly name = 'webgpu';
   private disposed = false;
 
-  constructor(readonly gpu: GpuDevice) {}
+  /** @param tuning defaults for every run of this engine (a run's own options win). */
+  constructor(readonly gpu: GpuDevice, readonly tuning: GpuTuning = {}) {}
 
   /**
    * Whether the adapter is a software one (SwiftShader): correct but slower than the CPU
@@ -69,7 +74,7 @@ export class WebGpuEngine implements Engine {
   runBatch(plans: Plan[], options: BatchRunOptions = {}): Promise<RunResult[]> {
     if (this.disposed) return Promise.reject(new Error('the WebGPU engine was disposed'));
     if (plans.length === 0) return Promise.resolve([]);
-    return runOnDevice(this.gpu, plans, options);
+    return runOnDevice(this.gpu, plans, { ...this.tuning, ...options });
   }
 
   /** Releases the device; runs still going fail with a device-lost error. */
@@ -84,10 +89,10 @@ export class WebGpuEngine implements Engine {
  * Opens the WebGPU engine on the best adapter (high-performance first), or returns the
  * one-line reason it is unavailable (no adapter, Dawn missing), for the CPU fallback.
  */
-export async function createWebGpuEngine(): Promise<{ engine: WebGpuEngine } | { unavailable: string }> {
+export async function createWebGpuEngine(tuning: GpuTuning = {}): Promise<{ engine: WebGpuEngine } | { unavailable: string }> {
   const gpu = await openGpuDevice();
   if ('unavailable' in gpu) return gpu;
-  return { engine: new WebGpuEngine(gpu) };
+  return { engine: new WebGpuEngine(gpu, tuning) };
 }
 
 /**

@@ -8,26 +8,18 @@
 import { CONTROL_SLOT_BYTES } from '../../../kernels/wgsl/templates.js';
 import type { Plan } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type Progress, type RecordingChunk, type RecordingSink, type RunResult } from '../types.js';
-import { generateProgram, type PropagationMode, type Program, type ScatterMode } from './codegen.js';
+import { generateProgram, type Program } from './codegen.js';
 import { BufferUsage, MapMode, type GpuDevice } from './device.js';
 import { F32_TIME_ADVICE, f32TimeProblem } from './f32-time.js';
+import type { GpuTuning } from './tuning.js';
 import { MAX_CHUNK_STEPS, stateAt } from './layout.js';
 
-export interface BatchRunOptions {
+export interface BatchRunOptions extends GpuTuning {
   /** One sink per copy (missing: that copy's recordings are dropped). */
   sinks?: Array<RecordingSink | undefined>;
   /** Progress of the batch (all copies advance together). */
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
-  /** Kernel shape: auto picks the workgroup shape for small networks and for batches of them. */
-  shape?: 'auto' | 'grid' | 'workgroup';
-  propagation?: PropagationMode | 'auto';
-  /**
-   * How scattering finds the spikes. Default: from a compacted list (lanes per spike; what
-   * suits a GPU) on hardware adapters, by scanning every presynaptic flag on software ones
-   * (SwiftShader pays for every idle invocation; measured 10× faster there).
-   */
-  scatter?: ScatterMode;
   /** Wall time aimed at per chunk (ms); chunks adapt to it. */
   targetChunkMs?: number;
   /** Upper bound on steps per chunk (recording areas are sized for it). */
@@ -106,7 +98,9 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
     shape,
     limits,
     propagation: opts.propagation ?? 'auto',
-    scatter: opts.scatter ?? (gpu.software ? 'scan' : 'list'),
+    // A compacted list (lanes per spike) suits a GPU; SwiftShader pays for every idle
+    // invocation, and a scan of the flags measured 10× faster there.
+    scatter: opts.scatter && opts.scatter !== 'auto' ? opts.scatter : gpu.software ? 'scan' : 'list',
     emptyBodies: opts.emptyBodies ?? false,
   });
   opts.onProgram?.(program);
