@@ -159,6 +159,7 @@ async function main(): Promise<void> {
     : values['no-brian2'] ? 'Brian2: skipped (--no-brian2)' : `Brian2: skipped (${PYTHON} cannot import brian2)`);
 
   const table: string[][] = [];
+  const peers = new Map<number, { cpuS: number; brian2S?: number }>();
   for (const n of ns) {
     const k = repeatFor(n);
     const cpuRuns: Row[] = [];
@@ -181,6 +182,7 @@ async function main(): Promise<void> {
     }
     const c = best(cpuRuns, (x) => x.runS);
     const b = b2Runs.length > 0 ? best(b2Runs, (x) => x.run_s) : undefined;
+    peers.set(n, b ? { cpuS: c.runS, brian2S: b.run_s } : { cpuS: c.runS });
     table.push([
       fmt.int(n), fmt.int(c.synapses), fmt.s(c.compileS), fmt.s(c.runS), fmt.eps(c.eventsPerS), fmt.hz(c.rateHz),
       b ? fmt.s(b.run_s) : '-', b ? fmt.s(b.binary_s) : '-', b ? fmt.hz(b.rate_hz) : '-', b ? fmt.ratio(b.run_s / c.runS) : '-',
@@ -198,7 +200,7 @@ async function main(): Promise<void> {
     '(Brian2\'s own loop timer vs Spikeflow\'s run), steadier when other jobs share the machine.\n' +
     'Synapse counts are Spikeflow\'s; Brian2 draws its own with the same p. Each Spikeflow run is a fresh Node process.');
 
-  await optionalBench('webgpu.ts', 'benchWebGpu', [ns]);
+  await optionalBench('webgpu.ts', 'benchWebGpu', [ns, { peers }]);
   await optionalBench('store.ts', 'benchStore', []);
 }
 

@@ -31,6 +31,42 @@ export interface WebGpuBenchOptions {
   engine?: WebGpuEngine;
   /** Called with each line as it is ready. */
   onLine?: (line: string) => void;
+  /** Biological time of each run of the strategy comparison, ms (default 1000; 50 on a software adapter); 0 skips it. */
+  strategyDurationMs?: number;
+  /** Run seconds per N of peers measured in the same bench run, for ratios (per second of biological time). */
+  peers?: Map<number, { cpuS?: number; brian2S?: number }>;
+}
+
+/** The layouts compared: the engine's own pick first, then each choice forced. */
+const STRATEGIES: Array<{ label: string; options: BatchRunOptions; maxN?: number }> = [
+  { label: 'engine\'s pick', options: {} },
+  { label: 'grid, fixed-point list scatter', options: { shape: 'grid', propagation: 'fixed', scatter: 'list' } },
+  { label: 'grid, fixed-point scan scatter', options: { shape: 'grid', propagation: 'fixed', scatter: 'scan' } },
+  { label: 'grid, f32 list scatter', options: { shape: 'grid', propagation: 'float', scatter: 'list' } },
+  { label: 'grid, gather', options: { shape: 'grid', propagation: 'gather' } },
+  // One workgroup does all the work of a copy: only sensible for small networks.
+  { label: 'workgroup, fixed-point', options: { shape: 'workgroup', propagation: 'fixed' }, maxN: 16000 },
+  { label: 'workgroup, gather', options: { shape: 'workgroup', propagation: 'gather' }, maxN: 16000 },
+];
+
+/** Lines comparing the layouts on COBA at each N: step cost, relative to the engine's pick, and total spikes (the same network must spike alike). */
+async function benchStrategies(engine: WebGpuEngine, ns: number[], durationMs: number, seed: number, say: (l: string) => void): Promise<void> {
+  say(`Layouts compared (COBA, ${durationMs} ms each; step cost, and its ratio to the engine's pick: > 1 means that layout is slower):`);
+  for (const n of ns) {
+    const plan = compile(cobaDocument(n, durationMs, seed));
+    const cells: string[] = [];
+    let base = 0;
+    for (const s of STRATEGIES) {
+      if (s.maxN !== undefined && n > s.maxN) continue;
+      const m = await measure(engine, [plan], s.options);
+      const stepUs = (m.runMs * 1000) / plan.steps;
+      if (base === 0) base = stepUs;
+      const spikes = m.results[0]!.populations.reduce((a, p) => a + p.spikes, 0);
+      const picked = base === stepUs ? ` = ${m.program.shape}, ${[...new Set(m.program.propagation.values())].join('/')}${m.program.scatter.size ? ` ${[...new Set(m.program.scatter.values())].join('/')}` : ''}` : '';
+      cells.push(`${s.label}${picked}: ${fmt(stepUs)} µs (${fmt(stepUs / base)}×, ${spikes} spikes)`);
+    }
+    say(`  N = ${n}: ${cells.join('; ')}`);
+  }
 }
 
 
@@ -97,8 +133,14 @@ export async function benchWebGpu(ns: number[], opts: WebGpuBenchOptions = {}): 
       const shape = full.program.shape === 'grid'
         ? `grid shape, ${full.program.groups.length} dispatch${full.program.groups.length === 1 ? '' : 'es'}/step`
         : 'workgroup shape, 1 dispatch/chunk';
+      const peer = opts.peers?.get(n);
+      const perBioS = full.runMs / duration; // run seconds per second of biological time
+      const vs = [
+        peer?.cpuS !== undefined ? `${fmt(peer.cpuS / perBioS)}× the CPU engine` : '',
+        peer?.brian2S !== undefined ? `${fmt(peer.brian2S / perBioS)}× Brian2` : '',
+      ].filter(Boolean).join(', ');
       say(
-        `  N = ${n}: run ${fmt(full.runMs / 1000)} s (${fmt(duration / full.runMs)}× real time), preparation ${fmt(full.setupMs / 1000)} s, compile ${fmt(compileMs / 1000)} s; ` +
+        `  N = ${n}: run ${fmt(full.runMs / 1000)} s (${fmt(duration / full.runMs)}× real time${vs ? `; ${vs}, per second of biological time` : ''}), preparation ${fmt(full.setupMs / 1000)} s, compile ${fmt(compileMs / 1000)} s; ` +
         `${ev.toExponential(2)} synaptic events, ${(ev / (full.runMs / 1000)).toExponential(2)}/s; ` +
         `step ${us(full.runMs, steps)} = ${us(empty.runMs, steps)} overhead + ${us(Math.max(0, full.runMs - empty.runMs), steps)} work; ${rates} [${shape}]`,
       );
@@ -117,6 +159,10 @@ export async function benchWebGpu(ns: number[], opts: WebGpuBenchOptions = {}): 
       `(${fmt(bioS / (batch.runMs / 1000))}× real time in all); one copy alone ${fmt(single.runMs / 1000)} s, so a copy in the batch costs ` +
       `${fmt(batch.runMs / B / single.runMs)}× a copy alone; mean rate ${meanRate.toFixed(1)} Hz [${batch.program.shape} shape]`,
     );
+    const strategyMs = opts.strategyDurationMs ?? (software ? 50 : 1000);
+    if (strategyMs > 0) {
+      await benchStrategies(engine, ns.filter((n) => !software || n <= (opts.softwareMaxN ?? 16000)), strategyMs, seed, say);
+    }
   } finally {
     if (owned) engine.dispose();
   }

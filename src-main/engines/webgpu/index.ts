@@ -8,7 +8,7 @@ import type { Plan } from '../../compiler/plan.js';
 import type { Engine, RunOptions, RunResult } from '../types.js';
 import { generateProgram, type Program } from './codegen.js';
 import { openGpuDevice, type GpuDevice } from './device.js';
-import { runOnDevice, WORKGROUP_SHAPE_MAX_THREADS, type BatchRunOptions } from './runner.js';
+import { autoShape, runOnDevice, type BatchRunOptions } from './runner.js';
 import type { GpuTuning } from './tuning.js';
 
 export type { BatchRunOptions } from './runner.js';
@@ -21,13 +21,13 @@ export type { GpuTuning } from './tuning.js';
  */
 export function explainWebGpu(plan: Plan, tuning: GpuTuning = {}): string {
   const threads = Math.max(1, ...plan.blocks.map((b) => b.size), ...plan.projections.flatMap((p) => [p.nPre, p.nPost]));
-  const shape = tuning.shape && tuning.shape !== 'auto' ? tuning.shape : threads <= WORKGROUP_SHAPE_MAX_THREADS ? 'workgroup' : 'grid';
+  // Without a device: what a hardware adapter would get (shape here, list scatter below).
+  const shape = tuning.shape && tuning.shape !== 'auto' ? tuning.shape : autoShape(threads, false);
   const p: Program = generateProgram([plan], {
     workgroupSize: shape === 'grid' ? 128 : 256,
     shape,
     limits: { maxChunkSteps: Math.max(1, Math.min(plan.steps, 4096)), spikeCapacity: 65536 },
     propagation: tuning.propagation ?? 'auto',
-    // Without a device the hardware default is shown.
     scatter: tuning.scatter && tuning.scatter !== 'auto' ? tuning.scatter : 'list',
   });
   const L = p.layout;

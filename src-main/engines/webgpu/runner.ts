@@ -34,8 +34,19 @@ export interface BatchRunOptions extends GpuTuning {
   onTiming?: (t: { setupMs: number; runMs: number; chunks: number; reruns: number }) => void;
 }
 
-/** Elements per copy up to which the workgroup shape (one workgroup per copy, every step in one dispatch) is used. */
-export const WORKGROUP_SHAPE_MAX_THREADS = 2048;
+/**
+ * The kernel shape `auto` takes for a copy of `threads` elements: the workgroup shape (one
+ * workgroup per copy runs a whole chunk) up to a size, the grid shape above it.
+ * - Software adapters (SwiftShader on 2 cores): the workgroup shape measured 0.45–0.55× the
+ *   grid's step cost on COBA from N = 2000 to 64000 (`npm run bench`, "Layouts compared"), so
+ *   it is taken up to 65536.
+ * - Hardware: not measured yet (no GPU has been at hand). 2048 keeps larger networks on the
+ *   grid, where every multiprocessor works, and small ones off the per-dispatch cost; the
+ *   bench's layout comparison is the measurement that should set it.
+ */
+export function autoShape(threads: number, software: boolean): 'grid' | 'workgroup' {
+  return threads <= (software ? 65536 : 2048) ? 'workgroup' : 'grid';
+}
 const GRID_WORKGROUP_SIZE = 128;
 const WG_WORKGROUP_SIZE = 256;
 /** Per-slot budgets of the recording buffers, in 4-byte words. */
@@ -91,7 +102,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   const timeProblem = f32TimeProblem(plan0);
   if (timeProblem) throw new Error(`the WebGPU engine cannot run "${plan0.name}" to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const threads = maxThreads(plans);
-  const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : threads <= WORKGROUP_SHAPE_MAX_THREADS ? 'workgroup' : 'grid';
+  const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software);
   const limits = limitsFor(plans, opts);
   const program = generateProgram(plans, {
     workgroupSize: shape === 'grid' ? GRID_WORKGROUP_SIZE : WG_WORKGROUP_SIZE,
