@@ -183,8 +183,9 @@ export async function openGpuDevice(): Promise<GpuDevice | { unavailable: string
     maxBufferSize: a.maxBufferSize,
     maxStorageBuffersPerShaderStage: Math.min(a.maxStorageBuffersPerShaderStage, 8),
     maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
-    maxComputeInvocationsPerWorkgroup: Math.min(a.maxComputeInvocationsPerWorkgroup, 256),
-    maxComputeWorkgroupSizeX: Math.min(a.maxComputeWorkgroupSizeX, 256),
+    // The workgroup shape runs a whole copy in one workgroup: as many lanes as the GPU allows.
+    maxComputeInvocationsPerWorkgroup: Math.min(a.maxComputeInvocationsPerWorkgroup, 1024),
+    maxComputeWorkgroupSizeX: Math.min(a.maxComputeWorkgroupSizeX, 1024),
   };
   let device: GPUDevice;
   try {

@@ -48,7 +48,14 @@ export function autoShape(threads: number, software: boolean): 'grid' | 'workgro
   return threads <= (software ? 65536 : 2048) ? 'workgroup' : 'grid';
 }
 const GRID_WORKGROUP_SIZE = 128;
-const WG_WORKGROUP_SIZE = 256;
+/**
+ * Lanes of the one workgroup that runs a copy in the workgroup shape: all the device allows,
+ * up to 1024 (a copy gets one multiprocessor, and every lane shortens its loops over the
+ * elements). SwiftShader allows 256.
+ */
+function workgroupShapeSize(gpu: GpuDevice): number {
+  return Math.min(1024, gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
+}
 /** Per-slot budgets of the recording buffers, in 4-byte words. */
 const RS_BUDGET_WORDS = 8 * 1024 * 1024;
 const SPIKE_BUDGET_ENTRIES = 8 * 1024 * 1024;
@@ -105,7 +112,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software);
   const limits = limitsFor(plans, opts);
   const program = generateProgram(plans, {
-    workgroupSize: shape === 'grid' ? GRID_WORKGROUP_SIZE : WG_WORKGROUP_SIZE,
+    workgroupSize: shape === 'grid' ? GRID_WORKGROUP_SIZE : workgroupShapeSize(gpu),
     shape,
     limits,
     propagation: opts.propagation ?? 'auto',
