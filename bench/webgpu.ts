@@ -9,6 +9,8 @@
  * figures: large N are skipped and runs shortened, and the lines say so.
  * Runs alone with `npx tsx bench/webgpu.ts [N,N,…]`.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../src-main/compiler/compile.js';
 import type { Plan } from '../src-main/compiler/plan.js';
@@ -104,7 +106,12 @@ export async function benchWebGpu(ns: number[], opts: WebGpuBenchOptions = {}): 
     const { createWebGpuEngine } = await import('../src-main/engines/webgpu/index.js');
     const created = await createWebGpuEngine();
     if ('unavailable' in created) {
-      say(`WebGPU engine: not measured, ${created.unavailable}`);
+      if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
+        say(`WebGPU engine: ${created.unavailable}; measured on SwiftShader instead (a child process with VK_ICD_FILENAMES=${SWIFTSHADER_ICD})`);
+        for (const l of onSwiftShader(ns, opts.peers)) say(l);
+      } else {
+        say(`WebGPU engine: not measured, ${created.unavailable}`);
+      }
       return lines;
     }
     engine = created.engine;
@@ -169,10 +176,27 @@ export async function benchWebGpu(ns: number[], opts: WebGpuBenchOptions = {}): 
   return lines;
 }
 
+/** Software Vulkan from Debian's chromium package (DEVELOPERS.md), for machines without a GPU. */
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** The bench's lines from a child process that sees SwiftShader (the Vulkan loader reads VK_ICD_FILENAMES once, at start). */
+function onSwiftShader(ns: number[], peers: WebGpuBenchOptions['peers']): string[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ns.join(','), JSON.stringify([...(peers ?? [])])], {
+    env: { ...process.env, VK_ICD_FILENAMES: SWIFTSHADER_ICD },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const out = r.stdout.split('\n').filter((l) => l.trim() !== '');
+  if (r.status !== 0) out.push(`  (the SwiftShader run failed: ${r.error?.message ?? r.stderr.trim().split('\n').pop()})`);
+  return out;
+}
+
 const isEntry = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isEntry) {
+  // Arguments: N list, and optionally the peers' run seconds as JSON [[n, {cpuS, brian2S}], …].
   const ns = (process.argv[2] ?? '4000,64000,256000,1024000').split(',').map(Number);
-  benchWebGpu(ns, { onLine: (l) => console.log(l) }).catch((e: unknown) => {
+  const peers = process.argv[3] ? new Map(JSON.parse(process.argv[3]) as Array<[number, { cpuS?: number; brian2S?: number }]>) : undefined;
+  benchWebGpu(ns, { onLine: (l) => console.log(l), ...(peers ? { peers } : {}) }).catch((e: unknown) => {
     console.error(`bench webgpu: ${(e as Error).message}`);
     process.exitCode = 1;
   });
