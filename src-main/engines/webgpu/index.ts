@@ -21,10 +21,10 @@ export type { GpuTuning } from './tuning.js';
  */
 export function explainWebGpu(plan: Plan, tuning: GpuTuning = {}): string {
   const threads = Math.max(1, ...plan.blocks.map((b) => b.size), ...plan.projections.flatMap((p) => [p.nPre, p.nPost]));
-  // Without a device: what a hardware adapter would get (shape here, list scatter below).
-  const shape = tuning.shape && tuning.shape !== 'auto' ? tuning.shape : autoShape(threads, false);
+  // Without a device: what a hardware adapter with 1024 lanes per workgroup would get (list scatter below).
+  const shape = tuning.shape && tuning.shape !== 'auto' ? tuning.shape : autoShape(threads, false, 1024);
   const p: Program = generateProgram([plan], {
-    workgroupSize: shape === 'grid' ? 128 : 256,
+    workgroupSize: shape === 'grid' ? 128 : 1024,
     shape,
     limits: { maxChunkSteps: Math.max(1, Math.min(plan.steps, 4096)), spikeCapacity: 65536 },
     propagation: tuning.propagation ?? 'auto',

@@ -40,12 +40,15 @@ export interface BatchRunOptions extends GpuTuning {
  * - Software adapters (SwiftShader on 2 cores): the workgroup shape measured 0.45–0.55× the
  *   grid's step cost on COBA from N = 2000 to 64000 (`npm run bench`, "Layouts compared"), so
  *   it is taken up to 65536.
- * - Hardware: not measured yet (no GPU has been at hand). 2048 keeps larger networks on the
- *   grid, where every multiprocessor works, and small ones off the per-dispatch cost; the
- *   bench's layout comparison is the measurement that should set it.
+ * - Hardware: not measured yet (no GPU has been at hand); estimated. A grid step costs its
+ *   dispatches (2 for COBA), each a launch plus a barrier, some µs on any GPU; a workgroup
+ *   step costs its barriers and the loads of ⌈elements/lanes⌉ elements per lane. With 1024
+ *   lanes that favours the workgroup up to about 4 elements per lane (COBA N = 4000: 3200
+ *   elements), and the grid, where every multiprocessor works, above. The bench's "Layouts
+ *   compared" is the measurement that should set this.
  */
-export function autoShape(threads: number, software: boolean): 'grid' | 'workgroup' {
-  return threads <= (software ? 65536 : 2048) ? 'workgroup' : 'grid';
+export function autoShape(threads: number, software: boolean, lanes: number): 'grid' | 'workgroup' {
+  return threads <= (software ? 65536 : 4 * lanes) ? 'workgroup' : 'grid';
 }
 const GRID_WORKGROUP_SIZE = 128;
 /**
@@ -53,7 +56,7 @@ const GRID_WORKGROUP_SIZE = 128;
  * up to 1024 (a copy gets one multiprocessor, and every lane shortens its loops over the
  * elements). SwiftShader allows 256.
  */
-function workgroupShapeSize(gpu: GpuDevice): number {
+export function workgroupShapeSize(gpu: Pick<GpuDevice, 'limits'>): number {
   return Math.min(1024, gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
 }
 /** Per-slot budgets of the recording buffers, in 4-byte words. */
@@ -109,7 +112,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   const timeProblem = f32TimeProblem(plan0);
   if (timeProblem) throw new Error(`the WebGPU engine cannot run "${plan0.name}" to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const threads = maxThreads(plans);
-  const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software);
+  const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software, workgroupShapeSize(gpu));
   const limits = limitsFor(plans, opts);
   const program = generateProgram(plans, {
     workgroupSize: shape === 'grid' ? GRID_WORKGROUP_SIZE : workgroupShapeSize(gpu),

@@ -7,7 +7,7 @@
 import type { PropagationMode, ScatterMode } from './codegen.js';
 
 export interface GpuTuning {
-  /** grid: one dispatch per fused group and step; workgroup: one workgroup per copy runs a whole chunk. auto: workgroup up to 2048 elements per copy. */
+  /** grid: one dispatch per fused group and step; workgroup: one workgroup per copy runs a whole chunk. auto: workgroup up to 4 elements per lane on a GPU (any size up to 65536 on a software adapter). */
   shape?: 'auto' | 'grid' | 'workgroup';
   /** auto: fixed-point atomics, or f32 atomics where fixed point would round the weights. */
   propagation?: PropagationMode | 'auto';
