@@ -16,6 +16,7 @@ import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { blockOf, buildLayout, ConstPool, f32Words, i32Words, stateKey, type Layout, type LayoutLimits, type LayoutNeeds, type ProbeArea } from './layout.js';
 import { exprType, f32Literal, printWgsl, type WgslPrintContext } from './print-wgsl.js';
+import { elapsedWgsl, STAMP_BIAS, stampLoadWgsl, stampStates, stampSteps, stampStoreWgsl } from './stamps.js';
 
 /**
  * How spikes reach a linear synapse's jumping state:
@@ -147,6 +148,8 @@ interface ProjectionDecision {
 
 interface Decisions {
   projections: Map<string, ProjectionDecision>;
+  /** Time stamps kept as step counts (stamps.ts), by block id: those that are stamps in every copy. */
+  stamps: Map<string, Set<string>>;
 }
 
 const u = (n: number) => `${n}u`;
@@ -196,7 +199,13 @@ function decide(plans: Plan[], mode: PropagationMode | 'auto', scatter: ScatterM
     const lanes = Math.min(32, Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, meanRow)))));
     projections.set(p0.synapse, { mode: m, scatter, constantWeight, lanes });
   });
-  return { projections };
+  const stamps = new Map<string, Set<string>>();
+  plans[0]!.blocks.forEach((b0, bk) => {
+    const sets = plans.map((pl) => stampStates(pl.blocks[bk]!, pl.dt));
+    const common = new Set([...sets[0]!].filter((x) => sets.every((set) => set.has(x))));
+    if (common.size > 0) stamps.set(b0.id, common);
+  });
+  return { projections, stamps };
 }
 
 /** Which blocks keep spike lists and which projections accumulate, given the decisions. */
@@ -241,10 +250,13 @@ function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: C
     return 'num';
   };
   const seed = seedLiteral(ctx);
+  const stamps = ctx.decisions.stamps.get(b.id) ?? new Set<string>();
   const pc: WgslPrintContext = {
     dt: ctx.plan.dt,
     num: (v) => ctx.lits.f(v),
+    elapsed: (n) => (stamps.has(n) ? elapsedWgsl('i', `s_${n}`) : null),
     name: (n) => {
+      if (stamps.has(n)) throw new Error(`internal: block "${b.id}" reads the time stamp "${n}" outside t - ${n}`);
       if (states.has(n)) return `s_${n}`;
       if (names.inputs[n]) return names.inputs[n]!;
       if (n === 't') return 't';
@@ -258,6 +270,10 @@ function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: C
   const lines: string[] = [];
   for (const s of code) {
     const folded = foldConstants(s.expr, constants);
+    if (stamps.has(s.target)) {
+      lines.push(printStampAssignment(s.target, folded, pc, counter));
+      continue;
+    }
     const rhs = printWgsl(folded, pc, counter);
     if (states.has(s.target)) lines.push(`s_${s.target} = ${rhs};`);
     else if (locals.has(s.target)) lines.push(`l_${s.target} = ${rhs};`);
@@ -268,6 +284,17 @@ function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: C
     }
   }
   return lines;
+}
+
+/** `X = t`, `X = c ? t : X` or `X = c ? X : t` (constants folded) for a stamp kept in steps. */
+function printStampAssignment(x: string, e: Statement['expr'], pc: WgslPrintContext, counter: { calls: number }): string {
+  const now = 'bitcast<i32>(i)';
+  const is = (v: Statement['expr'], name: string) => v.k === 'var' && v.name === name;
+  if (is(e, 't')) return `s_${x} = ${now};`;
+  if (is(e, x)) return `// ${x} unchanged`;
+  if (e.k === 'cond' && is(e.a, 't') && is(e.b, x)) return `s_${x} = select(s_${x}, ${now}, ${printWgsl(e.c, pc, counter)});`;
+  if (e.k === 'cond' && is(e.a, x) && is(e.b, 't')) return `s_${x} = select(${now}, s_${x}, ${printWgsl(e.c, pc, counter)});`;
+  throw new Error(`internal: "${x}" is not assigned as a time stamp`);
 }
 
 function ringSlot(plan: Plan, producer: string, lag: number): string {
@@ -402,11 +429,15 @@ function updateOp(b: PlanBlock): Op | null {
         names.inputs.V_pre = 'in_Vpre';
         names.inputTypes.V_pre = 'num';
       }
-      const load = b.states.map((s) => `var s_${s.name} = S[cS + ${u(L.states.get(stateKey(b.id, s.name))!.offset)} + k];`);
+      const stamps = ctx.decisions.stamps.get(b.id) ?? new Set<string>();
+      const word = (name: string) => `S[cS + ${u(L.states.get(stateKey(b.id, name))!.offset)} + k]`;
+      const load = b.states.map((s) => (stamps.has(s.name)
+        ? `var s_${s.name}: i32 = ${stampLoadWgsl(word(s.name))};`
+        : `var s_${s.name} = ${word(s.name)};`));
       const cb = blockOf(ctx.plan, b.id); // this copy's block: its parameters
       const body = printStatements(ctx, cb, cb.code, names, 'k');
       const store = b.states.filter((s) => assigned.has(s.name))
-        .map((s) => `S[cS + ${u(L.states.get(stateKey(b.id, s.name))!.offset)} + k] = s_${s.name};`);
+        .map((s) => `${word(s.name)} = ${stamps.has(s.name) ? stampStoreWgsl(`s_${s.name}`) : `s_${s.name}`};`);
       if (b.spiking) store.push(...spikeOutputs(ctx, b, 'l_spike'));
       return [...pre, ...load, ...body, ...store].join('\n');
     },
@@ -679,7 +710,9 @@ function recordOp(plan: Plan, area: Extract<ProbeArea, { kind: 'state' }>): Op {
     writes: [],
     emit: (ctx) => {
       const every = u(probe.every);
-      const src = `S[cS + ${u(ctx.layout.states.get(stateKey(probe.block, probe.state))!.offset)} + k]`;
+      const word = `S[cS + ${u(ctx.layout.states.get(stateKey(probe.block, probe.state))!.offset)} + k]`;
+      // A stamp is recorded in ms, as the CPU engine records it.
+      const src = ctx.decisions.stamps.get(probe.block)?.has(probe.state) ? `(f32(${stampLoadWgsl(word)}) * DT)` : word;
       const row = `cRS + ${u(area.offset)} + ((i + 1u) / ${every} - (U.chunk_start + ${every}) / ${every}) * ${u(area.unique.length)}`;
       const lines = [`if ((i + 1u) % ${every} == 0u) {`];
       if (area.identity) {
@@ -878,9 +911,19 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
 
   const constData = pool.segments(table);
   const initS = new Float32Array(layout.S.size * plans.length);
+  const initWords = new Uint32Array(initS.buffer);
   plans.forEach((p, c) => {
     for (const b of p.blocks) {
-      for (const s of b.states) initS.set(s.init, c * layout.S.size + layout.states.get(stateKey(b.id, s.name))!.offset);
+      const stamps = decisions.stamps.get(b.id);
+      for (const s of b.states) {
+        const at = c * layout.S.size + layout.states.get(stateKey(b.id, s.name))!.offset;
+        if (stamps?.has(s.name)) {
+          const steps = stampSteps(s.init, p.dt)!;
+          for (let n = 0; n < steps.length; n++) initWords[at + n] = (steps[n]! + STAMP_BIAS) >>> 0;
+        } else {
+          initS.set(s.init, at);
+        }
+      }
     }
   });
   return {

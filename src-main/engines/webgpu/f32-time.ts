@@ -1,16 +1,20 @@
 /**
  * How long a run the WebGPU engine resolves to the step. Its kernels compute in f32 (WGSL
- * has no f64 on most GPUs), so time read as `t` (ms) loses resolution as it grows: blocks
- * compare spike times as round((t − t_last)/dt), which stays exact while t and t_last are
- * each within ulp(t)/2 of their true values and ulp(t) ≤ dt/4 (error ≤ ulp < dt/2 after
- * the subtraction). `step` is an exact f32 integer up to 2^24. Past these limits the GPU
- * would silently move refractory ends and transmitter pulses by a step, so the engine
- * refuses such runs and `--engine auto` takes the CPU engine (f64).
+ * has no f64 on most GPUs), so time read as `t` (ms) loses resolution as it grows.
+ * - Time stamps (LIF's t_last, the kinetic synapses' t_arr: stamps.ts) are kept as whole
+ *   steps and their elapsed time computed from integers: exact for any run length.
+ * - Any other use of `t` stays f32: round((t − x)/dt) is exact while ulp(t) ≤ dt/4 (error ≤
+ *   ulp < dt/2 after the subtraction): up to 2^18 ms = 262 s at dt = 0.1 ms.
+ * - `step` is an exact f32 integer up to 2^24.
+ * Past these limits the GPU would silently move events by a step, so the engine refuses
+ * such runs and `--engine auto` takes the CPU engine (f64). No built-in block reads `t`
+ * outside stamps; the limit guards user-visible semantics should one do.
  *
  * Pure (no Dawn): the engine choice imports it without opening a device.
  */
 import { freeNames } from '../../../src-shared/expr/ast.js';
 import type { Plan } from '../../compiler/plan.js';
+import { readsTimeOutsideStamps } from './stamps.js';
 
 /** Steps up to which `step` is an exact f32 integer. */
 export const F32_EXACT_STEPS = 2 ** 24;
@@ -20,14 +24,14 @@ export function f32TimeLimitMs(dt: number): number {
   return 2 ** (Math.floor(Math.log2(dt / 4)) + 24);
 }
 
-/** Which of the clock's names (t, step) each block's update code reads. */
+/** The first block that reads `t` outside time stamps, and the first that reads `step`. */
 function clockReaders(plan: Plan): { t: string | null; step: string | null } {
   let t: string | null = null;
   let step: string | null = null;
   for (const b of plan.blocks) {
     const names = new Set<string>();
     for (const s of b.code) for (const n of freeNames(s.expr)) names.add(n);
-    if (t === null && names.has('t')) t = `block "${b.id}" (${b.type})`;
+    if (t === null && names.has('t') && readsTimeOutsideStamps(b, plan.dt)) t = `block "${b.id}" (${b.type})`;
     if (step === null && names.has('step')) step = `block "${b.id}" (${b.type})`;
   }
   return { t, step };

@@ -17,6 +17,8 @@ export interface WgslPrintContext {
   /** WGSL text (u32) of the k-th random call of the block: a 24-bit integer. */
   random24(callIndex: number): string;
   dt: number;
+  /** WGSL text (f32, ms) of `t − name` where `name` is a time stamp kept in steps (stamps.ts), else null. */
+  elapsed?(name: string): string | null;
 }
 
 const TWO_POW_24 = 16777216;
@@ -61,7 +63,10 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
     case 'var': return ctx.name(e.name);
     case 'neg': return `(-${p(e.a)})`;
     case 'not': return `(!${p(e.a)})`;
-    case 'bin': return `(${p(e.a)} ${e.op} ${p(e.b)})`;
+    case 'bin': {
+      const since = e.op === '-' && e.a.k === 'var' && e.a.name === 't' && e.b.k === 'var' ? ctx.elapsed?.(e.b.name) : null;
+      return since ?? `(${p(e.a)} ${e.op} ${p(e.b)})`;
+    }
     // select() evaluates both branches; harmless, the language has no side effects, and the
     // random calls of both branches keep their numbers as in the JavaScript printer.
     case 'cond': {

@@ -109,7 +109,8 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   const started = performance.now();
   const B = plans.length;
   const plan0 = plans[0]!;
-  const timeProblem = f32TimeProblem(plan0);
+  // Every copy: a state that is a stamp in one copy only is kept as f32 time in all.
+  const timeProblem = plans.map(f32TimeProblem).find((x) => x !== null) ?? null;
   if (timeProblem) throw new Error(`the WebGPU engine cannot run "${plan0.name}" to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const threads = maxThreads(plans);
   const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software, workgroupShapeSize(gpu));

@@ -21,7 +21,7 @@ import { roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 const { createWebGpuEngine } = await import('../../../src-main/engines/webgpu/index.js');
-const { BufferUsage, MapMode } = await import('../../../src-main/engines/webgpu/device.js');
+const { runShader } = await import('../../helpers/gpu.js');
 
 /** Same bound as examples.test.ts (see there): f32 resolution plus a 5 % timing shift. */
 const TRACE_RTOL = 1e-4;
@@ -200,29 +200,7 @@ describe('every block on the WebGPU engine', async () => {
   O[k * 6u + 4u] = sf_floor_div(floor(x * 7.0), round(y));
   O[k * 6u + 5u] = sf_exp_euler(x, y, sf_decay(0.1, x));
 }`;
-    const mk = (data: Float32Array | null, usage: number, size = 0) => {
-      const b = dev.createBuffer({ size: data ? data.byteLength : size, usage, mappedAtCreation: data !== null });
-      if (data) { new Float32Array(b.getMappedRange()).set(data); b.unmap(); }
-      return b;
-    };
-    const X = mk(Float32Array.from(xs), BufferUsage.STORAGE);
-    const Y = mk(Float32Array.from(ys), BufferUsage.STORAGE);
-    const O = mk(null, BufferUsage.STORAGE | BufferUsage.COPY_SRC, n * 24);
-    const R = mk(null, BufferUsage.MAP_READ | BufferUsage.COPY_DST, n * 24);
-    const module = dev.createShaderModule({ code });
-    const info = await module.getCompilationInfo();
-    expect(info.messages.filter((m) => m.type === 'error').map((m) => m.message)).toEqual([]);
-    const pipeline = await dev.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
-    const bg = dev.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [X, Y, O].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    const enc = dev.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(n); pass.end();
-    enc.copyBufferToBuffer(O, 0, R, 0, n * 24);
-    dev.queue.submit([enc.finish()]);
-    await R.mapAsync(MapMode.READ);
-    const out = new Float32Array(R.getMappedRange().slice(0));
-    R.unmap();
-    for (const b of [X, Y, O, R]) b.destroy();
+    const out = new Float32Array(await runShader(dev, code, [Float32Array.from(xs), Float32Array.from(ys)], n * 24, n));
     const f = Math.fround;
     xs.forEach((x0, k) => {
       const x = f(x0), y = f(ys[k]!);

@@ -1,9 +1,10 @@
 /**
  * The WebGPU engine's f32 time window: the limit is where f32 arithmetic (emulated with
- * Math.fround, as the kernels compute round((t − t_last)/dt)) still recovers every spike
- * gap to the step, and not much further; runs past it are refused by `webgpu`, go to the CPU
- * engine under `auto` with one line naming the block, and blocks that do not read the clock
- * are not limited.
+ * Math.fround, as a kernel would compute round((t − x)/dt) from f32 times) still recovers
+ * every gap to the step, and not much further. Time stamps kept in steps (stamps.ts) are not
+ * limited: LIF runs any length. A block reading `t` otherwise (a LIF whose t_last starts
+ * between steps, so it is no stamp; or a stand-in block) is refused past the limit by
+ * `webgpu` and goes to the CPU engine under `auto` with one line naming the block.
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
@@ -44,15 +45,21 @@ describe('f32 time on the GPU', () => {
     expect(f32TimeLimitMs(0.1)).toBe(262144);
   });
 
-  const lif = (duration: string) => makeDoc(
-    [{ id: 'drive', type: 'constant-current', params: { amplitude: '20 nA' } }, { id: 'cell', type: 'lif', size: 2 }],
+  const lif = (duration: string, init: Record<string, unknown> = {}) => makeDoc(
+    [{ id: 'drive', type: 'constant-current', params: { amplitude: '20 nA' } }, { id: 'cell', type: 'lif', size: 2, init }],
     ['drive.I->cell.I'],
     { duration },
   );
+  /** t_last starting half a step off the grid: not a stamp, so its times stay f32. */
+  const offGrid = { t_last: '-0.05 ms' };
+
+  it('does not limit time stamps: a LIF runs any length', () => {
+    expect(f32TimeProblem(compile(lif('1000 s')))).toBeNull();
+  });
 
   it('names the block that reads the clock, the limit and the run length', () => {
-    expect(f32TimeProblem(compile(lif('200 s')))).toBeNull();
-    const problem = f32TimeProblem(compile(lif('300 s')));
+    expect(f32TimeProblem(compile(lif('200 s', offGrid)))).toBeNull();
+    const problem = f32TimeProblem(compile(lif('300 s', offGrid)));
     expect(problem).toMatch(/block "cell" \(lif\) compares times/);
     expect(problem).toContain('262 s at dt = 0.1 ms');
     expect(problem).toContain('this run lasts 300 s');
@@ -73,7 +80,7 @@ describe('f32 time on the GPU', () => {
   });
 
   it('sends such a run to the CPU engine under auto and refuses it under webgpu', async () => {
-    const plan = compile(lif('300 s'));
+    const plan = compile(lif('300 s', offGrid));
     const auto = await selectEngine('auto', plan);
     expect(auto.engine.name).toBe('cpu');
     expect(auto.note).toMatch(/^using the CPU engine: block "cell" \(lif\) compares times/);

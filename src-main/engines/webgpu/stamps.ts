@@ -1,0 +1,115 @@
+/**
+ * Time stamps: states that only ever hold the start time of a step and are only read as
+ * elapsed time. LIF's t_last (`t_last = spike ? t : t_last`, read in `t - t_last`) and the
+ * kinetic synapses' t_arr are such states. In f32 milliseconds a stamp loses the step after
+ * 2^18 ms at dt = 0.1 ms; the WebGPU engine keeps stamps as whole step counts instead and
+ * computes `t − X` as (i − X)·DT from integers, exact for any run length.
+ *
+ * A state is a stamp when
+ *  - every assignment to it is `X = t`, `X = c ? t : X` or `X = c ? X : t`;
+ *  - every other read of it is the right operand of `t − X`;
+ *  - its initial values are whole steps within the stored range (see STAMP_BIAS).
+ * Anything else keeps the f32 time limit (f32-time.ts).
+ *
+ * Pure (no Dawn): the engine choice reads it without opening a device.
+ */
+import type { Expr, Statement } from '../../../src-shared/expr/ast.js';
+import type { PlanBlock } from '../../compiler/plan.js';
+
+/**
+ * A stamp is stored in its f32 slot as the bits of the u32 step + STAMP_BIAS: always the
+ * bit pattern of a finite, non-negative float (below 0x7f800000), so the non-finite check of
+ * the state buffer passes over it. Steps from −2^30 to about 2^30 fit.
+ */
+export const STAMP_BIAS = 2 ** 30;
+const STAMP_MAX = 0x7f7fffff - STAMP_BIAS;
+
+const isVar = (e: Expr, name: string) => e.k === 'var' && e.name === name;
+
+/** Whether `e` is `t − name`. */
+export function isElapsed(e: Expr, name: string): boolean {
+  return e.k === 'bin' && e.op === '-' && isVar(e.a, 't') && isVar(e.b, name);
+}
+
+/** Whether an assignment to `name` keeps it a stamp: t, c ? t : name, c ? name : t. */
+export function isStampAssignment(s: Statement, name: string): boolean {
+  const e = s.expr;
+  if (isVar(e, 't')) return true;
+  if (e.k !== 'cond' || readsOutside(e.c, name)) return false;
+  return (isVar(e.a, 't') && isVar(e.b, name)) || (isVar(e.a, name) && isVar(e.b, 't'));
+}
+
+/** Whether `e` reads `name` anywhere but as the right operand of `t − name`. */
+function readsOutside(e: Expr, name: string): boolean {
+  if (isElapsed(e, name)) return false;
+  switch (e.k) {
+    case 'var': return e.name === name;
+    case 'neg': case 'not': return readsOutside(e.a, name);
+    case 'bin': return readsOutside(e.a, name) || readsOutside(e.b, name);
+    case 'cond': return readsOutside(e.c, name) || readsOutside(e.a, name) || readsOutside(e.b, name);
+    case 'call': return e.args.some((a) => readsOutside(a, name));
+    default: return false;
+  }
+}
+
+/** The initial step of every element, or null when one is not a whole step in range. */
+export function stampSteps(init: ArrayLike<number>, dt: number): Int32Array | null {
+  const out = new Int32Array(init.length);
+  for (let n = 0; n < init.length; n++) {
+    const steps = init[n]! / dt;
+    const whole = Math.round(steps);
+    if (Math.abs(steps - whole) > 1e-6 * Math.max(1, Math.abs(steps)) || whole < -STAMP_BIAS || whole > STAMP_MAX) return null;
+    out[n] = whole;
+  }
+  return out;
+}
+
+/** The stamps of a block (names of states), given the run's dt. */
+export function stampStates(b: PlanBlock, dt: number): Set<string> {
+  const out = new Set<string>();
+  for (const s of b.states) {
+    const assignments = b.code.filter((st) => st.target === s.name);
+    if (assignments.length === 0) continue;
+    if (!assignments.every((st) => isStampAssignment(st, s.name))) continue;
+    // Reads by other statements; its own assignments were checked above.
+    if (b.code.some((st) => st.target !== s.name && readsOutside(st.expr, s.name))) continue;
+    if (!stampSteps(s.init, dt)) continue;
+    out.add(s.name);
+  }
+  return out;
+}
+
+/** Whether the block reads `t` anywhere but in stamp patterns (then f32 time limits it). */
+export function readsTimeOutsideStamps(b: PlanBlock, dt: number): boolean {
+  const stamps = stampStates(b, dt);
+  const timeOutside = (e: Expr): boolean => {
+    for (const x of stamps) if (isElapsed(e, x)) return false;
+    switch (e.k) {
+      case 'var': return e.name === 't';
+      case 'neg': case 'not': return timeOutside(e.a);
+      case 'bin': return timeOutside(e.a) || timeOutside(e.b);
+      case 'cond': return timeOutside(e.c) || timeOutside(e.a) || timeOutside(e.b);
+      case 'call': return e.args.some(timeOutside);
+      default: return false;
+    }
+  };
+  return b.code.some((st) => {
+    if (stamps.has(st.target)) return st.expr.k === 'cond' && timeOutside(st.expr.c);
+    return timeOutside(st.expr);
+  });
+}
+
+/** WGSL (i32 steps) of a stamp read from its stored f32 word. */
+export function stampLoadWgsl(word: string): string {
+  return `bitcast<i32>(bitcast<u32>(${word}) - ${STAMP_BIAS}u)`;
+}
+
+/** WGSL (f32 word) that stores a stamp of `steps` (an i32 expression). */
+export function stampStoreWgsl(steps: string): string {
+  return `bitcast<f32>(bitcast<u32>(${steps}) + ${STAMP_BIAS}u)`;
+}
+
+/** WGSL (f32 ms) of `t − X` at step `step` (u32) for a stamp held in `local` (i32 steps): exact integers, one rounding. */
+export function elapsedWgsl(step: string, local: string): string {
+  return `(f32(bitcast<i32>(${step}) - ${local}) * DT)`;
+}
