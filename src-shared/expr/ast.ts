@@ -56,6 +56,19 @@ export function mapExpr(e: Expr, f: (node: Expr) => Expr): Expr {
   }
 }
 
+/** Whether `e` reads `name` outside the subtrees that `skip` accepts (code generators' patterns). */
+export function readsOutside(e: Expr, name: string, skip: (node: Expr) => boolean): boolean {
+  if (skip(e)) return false;
+  switch (e.k) {
+    case 'var': return e.name === name;
+    case 'neg': case 'not': return readsOutside(e.a, name, skip);
+    case 'bin': return readsOutside(e.a, name, skip) || readsOutside(e.b, name, skip);
+    case 'cond': return readsOutside(e.c, name, skip) || readsOutside(e.a, name, skip) || readsOutside(e.b, name, skip);
+    case 'call': return e.args.some((a) => readsOutside(a, name, skip));
+    default: return false;
+  }
+}
+
 /** The names an expression reads. */
 export function freeNames(e: Expr): Set<string> {
   const out = new Set<string>();

@@ -15,6 +15,7 @@ import type { Statement, ValueType } from '../../../src-shared/expr/ast.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { blockOf, buildLayout, ConstPool, f32Words, i32Words, stateKey, type Layout, type LayoutLimits, type LayoutNeeds, type ProbeArea } from './layout.js';
+import { blockConstants, constantsOf, foldBlockCode } from './fold.js';
 import { exprType, f32Literal, printWgsl, type WgslPrintContext } from './print-wgsl.js';
 import { elapsedWgsl, STAMP_BIAS, stampLoadWgsl, stampStates, stampSteps, stampStoreWgsl } from './stamps.js';
 
@@ -230,10 +231,6 @@ interface CodeNames {
   inputTypes: Record<string, ValueType>;
 }
 
-function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {}): Map<string, number> {
-  return new Map<string, number>([...Object.entries(b.params), ['dt', plan.dt], ...Object.entries(extra)]);
-}
-
 function seedLiteral(ctx: CopyCtx): string {
   return ctx.lits.u(ctx.plan.seed >>> 0);
 }
@@ -241,7 +238,6 @@ function seedLiteral(ctx: CopyCtx): string {
 /** Prints a block's statements for element `elem` (a WGSL u32 expression). */
 function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: CodeNames, elem: string): string[] {
   const states = new Set(b.states.map((s) => s.name));
-  const constants = constantsOf(ctx.plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
   const locals = new Map<string, ValueType>();
   const typeOfName = (n: string): ValueType => {
     if (states.has(n)) return 'num';
@@ -255,6 +251,8 @@ function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: C
     dt: ctx.plan.dt,
     num: (v) => ctx.lits.f(v),
     elapsed: (n) => (stamps.has(n) ? elapsedWgsl('i', `s_${n}`) : null),
+    stepInt: 'bitcast<i32>(i)',
+    int: (v) => `bitcast<i32>(${ctx.lits.u(v >>> 0)})`,
     name: (n) => {
       if (stamps.has(n)) throw new Error(`internal: block "${b.id}" reads the time stamp "${n}" outside t - ${n}`);
       if (states.has(n)) return `s_${n}`;
@@ -268,8 +266,8 @@ function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], names: C
   };
   const counter = { calls: 0 };
   const lines: string[] = [];
-  for (const s of code) {
-    const folded = foldConstants(s.expr, constants);
+  for (const { target, expr: folded } of foldBlockCode(code, blockConstants(ctx.plan, b), states)) {
+    const s = { target };
     if (stamps.has(s.target)) {
       lines.push(printStampAssignment(s.target, folded, pc, counter));
       continue;

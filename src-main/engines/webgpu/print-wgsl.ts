@@ -19,6 +19,22 @@ export interface WgslPrintContext {
   dt: number;
   /** WGSL text (f32, ms) of `t − name` where `name` is a time stamp kept in steps (stamps.ts), else null. */
   elapsed?(name: string): string | null;
+  /** The step as an i32 expression, and an i32 literal: with both, `step` against whole numbers is integer arithmetic. */
+  stepInt?: string;
+  int?(v: number): string;
+}
+
+const isStep = (x: Expr) => x.k === 'var' && x.name === 'step';
+const isWhole = (x: Expr): x is { k: 'num'; v: number } => x.k === 'num' && Number.isInteger(x.v) && Math.abs(x.v) < 2 ** 31;
+
+/**
+ * Whether `e` is `step` compared with a whole number, or a whole number subtracted from it:
+ * printed in integers, exact at any step (f32(step) is exact only up to 2^24).
+ */
+export function isStepIntegerForm(e: Expr): boolean {
+  if (e.k !== 'bin') return false;
+  if (COMPARISONS.has(e.op)) return (isStep(e.a) && isWhole(e.b)) || (isWhole(e.a) && isStep(e.b));
+  return e.op === '-' && isStep(e.a) && isWhole(e.b);
 }
 
 const TWO_POW_24 = 16777216;
@@ -64,6 +80,10 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
     case 'neg': return `(-${p(e.a)})`;
     case 'not': return `(!${p(e.a)})`;
     case 'bin': {
+      if (ctx.stepInt && ctx.int && isStepIntegerForm(e)) {
+        const side = (x: Expr) => (isWhole(x) ? ctx.int!(x.v) : ctx.stepInt!);
+        return e.op === '-' ? `f32(${side(e.a)} - ${side(e.b)})` : `(${side(e.a)} ${e.op} ${side(e.b)})`;
+      }
       const since = e.op === '-' && e.a.k === 'var' && e.a.name === 't' && e.b.k === 'var' ? ctx.elapsed?.(e.b.name) : null;
       return since ?? `(${p(e.a)} ${e.op} ${p(e.b)})`;
     }

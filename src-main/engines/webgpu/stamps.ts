@@ -13,7 +13,7 @@
  *
  * Pure (no Dawn): the engine choice reads it without opening a device.
  */
-import type { Expr, Statement } from '../../../src-shared/expr/ast.js';
+import { readsOutside, type Expr, type Statement } from '../../../src-shared/expr/ast.js';
 import type { PlanBlock } from '../../compiler/plan.js';
 
 /**
@@ -35,21 +35,13 @@ export function isElapsed(e: Expr, name: string): boolean {
 export function isStampAssignment(s: Statement, name: string): boolean {
   const e = s.expr;
   if (isVar(e, 't')) return true;
-  if (e.k !== 'cond' || readsOutside(e.c, name)) return false;
+  if (e.k !== 'cond' || readsStampOutside(e.c, name)) return false;
   return (isVar(e.a, 't') && isVar(e.b, name)) || (isVar(e.a, name) && isVar(e.b, 't'));
 }
 
 /** Whether `e` reads `name` anywhere but as the right operand of `t − name`. */
-function readsOutside(e: Expr, name: string): boolean {
-  if (isElapsed(e, name)) return false;
-  switch (e.k) {
-    case 'var': return e.name === name;
-    case 'neg': case 'not': return readsOutside(e.a, name);
-    case 'bin': return readsOutside(e.a, name) || readsOutside(e.b, name);
-    case 'cond': return readsOutside(e.c, name) || readsOutside(e.a, name) || readsOutside(e.b, name);
-    case 'call': return e.args.some((a) => readsOutside(a, name));
-    default: return false;
-  }
+function readsStampOutside(e: Expr, name: string): boolean {
+  return readsOutside(e, name, (node) => isElapsed(node, name));
 }
 
 /** The initial step of every element, or null when one is not a whole step in range. */
@@ -72,7 +64,7 @@ export function stampStates(b: PlanBlock, dt: number): Set<string> {
     if (assignments.length === 0) continue;
     if (!assignments.every((st) => isStampAssignment(st, s.name))) continue;
     // Reads by other statements; its own assignments were checked above.
-    if (b.code.some((st) => st.target !== s.name && readsOutside(st.expr, s.name))) continue;
+    if (b.code.some((st) => st.target !== s.name && readsStampOutside(st.expr, s.name))) continue;
     if (!stampSteps(s.init, dt)) continue;
     out.add(s.name);
   }
@@ -82,17 +74,7 @@ export function stampStates(b: PlanBlock, dt: number): Set<string> {
 /** Whether the block reads `t` anywhere but in stamp patterns (then f32 time limits it). */
 export function readsTimeOutsideStamps(b: PlanBlock, dt: number): boolean {
   const stamps = stampStates(b, dt);
-  const timeOutside = (e: Expr): boolean => {
-    for (const x of stamps) if (isElapsed(e, x)) return false;
-    switch (e.k) {
-      case 'var': return e.name === 't';
-      case 'neg': case 'not': return timeOutside(e.a);
-      case 'bin': return timeOutside(e.a) || timeOutside(e.b);
-      case 'cond': return timeOutside(e.c) || timeOutside(e.a) || timeOutside(e.b);
-      case 'call': return e.args.some(timeOutside);
-      default: return false;
-    }
-  };
+  const timeOutside = (e: Expr) => readsOutside(e, 't', (node) => [...stamps].some((x) => isElapsed(node, x)));
   return b.code.some((st) => {
     if (stamps.has(st.target)) return st.expr.k === 'cond' && timeOutside(st.expr.c);
     return timeOutside(st.expr);

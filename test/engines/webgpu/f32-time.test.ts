@@ -6,11 +6,18 @@
  * between steps, so it is no stamp; or a stand-in block) is refused past the limit by
  * `webgpu` and goes to the CPU engine under `auto` with one line naming the block.
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
+import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
+import { generateProgram } from '../../../src-main/engines/webgpu/codegen.js';
 import { selectEngine } from '../../../src-main/engines/select.js';
 import { F32_EXACT_STEPS, f32TimeLimitMs, f32TimeProblem } from '../../../src-main/engines/webgpu/f32-time.js';
 import { makeDoc } from '../../helpers/doc.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+const { createWebGpuEngine } = await import('../../../src-main/engines/webgpu/index.js');
 
 const f = Math.fround;
 
@@ -53,8 +60,9 @@ describe('f32 time on the GPU', () => {
   /** t_last starting half a step off the grid: not a stamp, so its times stay f32. */
   const offGrid = { t_last: '-0.05 ms' };
 
-  it('does not limit time stamps: a LIF runs any length', () => {
+  it('does not limit time stamps: a LIF runs any length up to 2^30 steps', () => {
     expect(f32TimeProblem(compile(lif('1000 s')))).toBeNull();
+    expect(f32TimeProblem(compile(lif('108000 s')))).toMatch(/at most 1073741824 steps, 29\.8 h at dt = 0\.1 ms \(this run has 1080000000\)/);
   });
 
   it('names the block that reads the clock, the limit and the run length', () => {
@@ -70,13 +78,25 @@ describe('f32 time on the GPU', () => {
     expect(f32TimeProblem(compile(doc))).toBeNull();
   });
 
-  it('limits blocks that count steps at 2^24 steps', () => {
+  it('does not limit step counts compared with whole numbers (current sources switching on and off)', () => {
     const doc = makeDoc(
-      [{ id: 'drive', type: 'constant-current', params: { amplitude: '1 nA', start: '1 ms', stop: '5 ms' } }, { id: 'cell', type: 'izhikevich', size: 1 }],
+      [{ id: 'drive', type: 'ramp-current', params: { from: '0 nA', to: '1 nA', start: '1 ms', stop: '5 ms' } }, { id: 'cell', type: 'izhikevich', size: 1 }],
       ['drive.I->cell.I'],
       { dt: '1 ms', duration: `${F32_EXACT_STEPS + 10} ms` },
     );
-    expect(f32TimeProblem(compile(doc))).toMatch(/block "drive" \(constant-current\) counts steps.*exact only up to 16777216 steps/);
+    expect(f32TimeProblem(compile(doc))).toBeNull();
+  });
+
+  it('limits other arithmetic on the step count at 2^24 steps (stand-in block)', () => {
+    const doc = makeDoc(
+      [{ id: 'drive', type: 'constant-current', params: { amplitude: '1 nA' } }, { id: 'cell', type: 'izhikevich', size: 1 }],
+      ['drive.I->cell.I'],
+      { dt: '1 ms', duration: `${F32_EXACT_STEPS + 10} ms` },
+    );
+    const plan = compile(doc);
+    const drive = plan.blocks.find((b) => b.id === 'drive')!;
+    drive.code = [{ target: 'I_out', expr: { k: 'bin', op: '*', a: { k: 'var', name: 'step' }, b: { k: 'num', v: 1e-9 } } }];
+    expect(f32TimeProblem(plan)).toMatch(/block "drive" \(constant-current\) computes with the step count.*exact only up to 16777216 steps/);
   });
 
   it('sends such a run to the CPU engine under auto and refuses it under webgpu', async () => {
@@ -86,5 +106,30 @@ describe('f32 time on the GPU', () => {
     expect(auto.note).toMatch(/^using the CPU engine: block "cell" \(lif\) compares times/);
     expect(auto.note).not.toContain('\n');
     await expect(selectEngine('webgpu', plan)).rejects.toThrow(/cannot run this to the step: block "cell".*use the CPU engine/);
+  });
+});
+
+describe('step counts in integers', async () => {
+  const created = await createWebGpuEngine();
+  const engine = 'engine' in created ? created.engine : null;
+  afterAll(() => engine?.dispose());
+  const ramp = (start: string) => compile(makeDoc(
+    [{ id: 'drive', type: 'ramp-current', params: { from: '0 nA', to: '30 nA', start, stop: '40 ms' } }, { id: 'cell', type: 'lif', size: 1 }, { id: 'sp', type: 'spike-probe' }],
+    ['drive.I->cell.I', 'cell.spikes->sp.spikes'],
+    { duration: '50 ms' },
+  ));
+
+  it.skipIf(!engine)('a ramp switches on and off by integer comparisons, per copy in a batch, as on the CPU engine', async () => {
+    const plans = [ramp('5 ms'), ramp('12.5 ms')];
+    const program = generateProgram(plans, { workgroupSize: 64, shape: 'grid', limits: { maxChunkSteps: 16, spikeCapacity: 1024 } });
+    expect(program.code).toMatch(/\(bitcast<i32>\(i\) >= bitcast<i32>\(lit_u\(\d+u\)\)\)/); // start differs per copy
+    expect(program.code).toContain('(bitcast<i32>(i) < bitcast<i32>(400u))'); // stop is shared
+    const results = await engine!.runBatch(plans);
+    plans.forEach((plan, c) => {
+      const sim = new Simulation(plan);
+      sim.advance(plan.steps);
+      expect(results[c]!.populations, `copy ${c}`).toEqual(sim.summary());
+      expect(results[c]!.populations[0]!.spikes).toBeGreaterThan(0);
+    });
   });
 });

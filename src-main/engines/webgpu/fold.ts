@@ -1,0 +1,44 @@
+/**
+ * A block's update code as the WebGPU engine prints it: parameters and dt folded in, and
+ * locals that fold to a constant carried into the statements after them (a ramp's
+ * `s0 = round(start / dt)` becomes a number inside `step >= s0`). The printer then sees
+ * `step` against whole numbers and compares integers (print-wgsl.ts), exact at any step.
+ * Shared by the code generator and the f32 time check, so both see the same code.
+ */
+import { BUILTINS } from '../../../src-shared/expr/builtins.js';
+import { walk, type Statement } from '../../../src-shared/expr/ast.js';
+import { foldConstants } from '../../../src-shared/expr/evaluate.js';
+import type { Plan, PlanBlock } from '../../compiler/plan.js';
+
+/** Parameters, dt and `extra` of a block, for folding. */
+export function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {}): Map<string, number | boolean> {
+  return new Map<string, number | boolean>([...Object.entries(b.params), ['dt', plan.dt], ...Object.entries(extra)]);
+}
+
+/** The constants a block's code is folded with (a neuron without input reads I = 0). */
+export function blockConstants(plan: Plan, b: PlanBlock): Map<string, number | boolean> {
+  return constantsOf(plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
+}
+
+function drawsRandom(code: Statement[]): boolean {
+  let found = false;
+  for (const s of code) walk(s.expr, (n) => { if (n.k === 'call' && BUILTINS[n.fn]?.random) found = true; });
+  return found;
+}
+
+/**
+ * The statements folded. Constant locals propagate only in code without random draws: a
+ * folded-away branch would renumber the draws after it, and the CPU engine numbers them
+ * in the unfolded order.
+ */
+export function foldBlockCode(code: Statement[], constants: ReadonlyMap<string, number | boolean>, states: ReadonlySet<string>): Statement[] {
+  const env = new Map(constants);
+  const propagate = !drawsRandom(code);
+  const writes = new Map<string, number>();
+  for (const s of code) writes.set(s.target, (writes.get(s.target) ?? 0) + 1);
+  return code.map((s) => {
+    const expr = foldConstants(s.expr, env);
+    if (propagate && !states.has(s.target) && writes.get(s.target) === 1 && (expr.k === 'num' || expr.k === 'bool')) env.set(s.target, expr.v);
+    return { target: s.target, expr };
+  });
+}
