@@ -119,6 +119,10 @@ export interface RunInfo {
   endedAt: string | null;
   wallMs: number | null;
   engine: string;
+  /** The hardware that computed the run ("2 × Intel(R) Xeon(R) Processor", a GPU); null for runs stored before it was kept. */
+  device: string | null;
+  /** Why the engine is not the one asked for, or how a sweep ran ("using the CPU engine: …"); null when there is nothing to say. */
+  engineNote: string | null;
   seed: number;
   dt: number;
   durationMs: number;
@@ -155,12 +159,24 @@ export interface ExampleInfo {
   description: string;
 }
 
+/**
+ * The engines this machine offers, on which hardware, and what `auto` picks (for runs that
+ * f32 time can resolve; a longer run of spike-timed blocks still goes to the CPU engine).
+ */
+export interface EngineStatus {
+  cpu: { device: string };
+  webgpu: { available: true; device: string; software: boolean } | { available: false; reason: string };
+  auto: { engine: 'cpu' | 'webgpu'; note: string | null };
+}
+
 /** The service both transports expose. All methods are async. */
 export interface SpikeflowApi {
   /** Compiles a document without running it; diagnostics name block and field. */
   validate(document: unknown): Promise<{ ok: true } | { ok: false; diagnostics: ApiDiagnostic[] }>;
   listExamples(): Promise<ExampleInfo[]>;
   loadExample(file: string): Promise<ProjectDocument>;
+  /** Which engines are available and on which device (found once per service, then cached). */
+  engineStatus(): Promise<EngineStatus>;
 
   listProjects(): Promise<ProjectSummary[]>;
   createProject(name: string, document: unknown): Promise<OpenProject>;
@@ -258,6 +274,7 @@ export const API_PARAMS = {
   validate: z.tuple([z.unknown()]),
   listExamples: z.tuple([]),
   loadExample: z.tuple([z.string().regex(/^[A-Za-z0-9_.-]+\.json$/)]),
+  engineStatus: z.tuple([]),
   listProjects: z.tuple([]),
   createProject: z.tuple([z.string().min(1).max(200), z.unknown()]),
   openProject: z.tuple([id, id.optional()]),

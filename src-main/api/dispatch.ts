@@ -24,6 +24,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   validate: ['document'],
   listExamples: [],
   loadExample: ['file'],
+  engineStatus: [],
   listProjects: [],
   createProject: ['name', 'document'],
   openProject: ['projectId', 'versionId'],

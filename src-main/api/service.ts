@@ -23,7 +23,7 @@ import path from 'node:path';
 import { blockDef } from '../../kernels/index.js';
 import {
   MAX_SWEEP_COPIES,
-  type ApiDiagnostic, type ApiEvents, type EngineName, type ExampleInfo, type OpenProject, type ProbeInfo, type ProjectSummary,
+  type ApiDiagnostic, type ApiEvents, type EngineName, type EngineStatus, type ExampleInfo, type OpenProject, type ProbeInfo, type ProjectSummary,
   type ProjectVersionInfo, type RunInfo, type RunRequest, type RunSweepInfo, type SpikeData, type SpikeflowApi, type SweepRequest,
   type SweepSpec, type TraceData,
 } from '../../src-shared/api.js';
@@ -34,7 +34,7 @@ import { compile, type RunOverrides } from '../compiler/compile.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import type { Plan } from '../compiler/plan.js';
 import { expandSweep } from '../cli/batch-run.js';
-import { selectEngine, type SelectedEngine } from '../engines/select.js';
+import { probeEngines, selectEngine, type SelectedEngine } from '../engines/select.js';
 import type { Engine, Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import type { ProbeLayout } from '../recordings/csv-format.js';
 import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
@@ -179,6 +179,8 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   const sweeps = new Map<number, { controller: AbortController; ended: Promise<RunInfo[]> }>();
   const interval = opts.eventIntervalMs ?? DEFAULT_EVENT_INTERVAL_MS;
   let disposed = false;
+  /** The engines and their devices, found on the first request (opening the GPU takes a while). */
+  let engines: Promise<EngineStatus> | null = null;
 
   const emit: EmitFn = (event, payload) => {
     try {
@@ -239,7 +241,8 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
 
   function runInfo(run: StoreRunInfo): RunInfo {
-    const settings = (run.settings ?? {}) as { engineNote?: string; durationMs?: number; sweep?: unknown };
+    const settings = (run.settings ?? {}) as { engineNote?: unknown; device?: unknown; durationMs?: number; sweep?: unknown };
+    const engineNote = typeof settings.engineNote === 'string' ? settings.engineNote : null;
     const interrupted = run.status === 'failed' && (run.message ?? '').startsWith(INTERRUPTED);
     const sizes = blockSizes(run);
     return {
@@ -250,11 +253,13 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       endedAt: run.endedAt,
       wallMs: run.wallMs,
       engine: run.engine,
+      device: typeof settings.device === 'string' ? settings.device : null,
+      engineNote,
       seed: run.seed,
       dt: run.dt,
       durationMs: typeof settings.durationMs === 'number' ? settings.durationMs : run.steps * run.dt,
       status: interrupted ? 'interrupted' : run.status,
-      message: run.message ?? settings.engineNote ?? null,
+      message: run.message ?? engineNote,
       populations: (run.summary?.populations ?? []).map((p) => ({ block: p.block, size: p.size, spikes: p.spikes, rateHz: p.rateHz })),
       probes: lab.runs.probes(run.id).map((l) => probeInfo(l, run.dt, sizes)),
       ...(isSweepInfo(settings.sweep) ? { sweep: settings.sweep } : {}),
@@ -330,11 +335,11 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
 
   /** What is known of a run whose end could not be written (the lab itself failed). */
-  function lostRunInfo(runId: number, plan: Plan, engine: string, err: unknown): RunInfo {
+  function lostRunInfo(runId: number, plan: Plan, engine: Engine, err: unknown): RunInfo {
     const now = new Date().toISOString();
     return {
-      id: runId, projectId: 0, versionId: 0, startedAt: now, endedAt: now, wallMs: null, engine,
-      seed: plan.seed, dt: plan.dt, durationMs: plan.duration, status: 'failed',
+      id: runId, projectId: 0, versionId: 0, startedAt: now, endedAt: now, wallMs: null,
+      engine: engine.name, device: engine.device, engineNote: null, seed: plan.seed, dt: plan.dt, durationMs: plan.duration, status: 'failed',
       message: oneLine(err instanceof Error ? err.message : String(err)), populations: [], probes: [],
     };
   }
@@ -345,7 +350,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     const done = Promise.resolve()
       .then(() => engine.engine.run(plan, { sink: tracker.sink, onProgress: tracker.onProgress, signal: controller.signal }))
       .then((result) => tracker.end(result, null), (err: unknown) => tracker.end(null, err))
-      .catch((err: unknown): RunInfo => lostRunInfo(runId, plan, engine.engine.name, err))
+      .catch((err: unknown): RunInfo => lostRunInfo(runId, plan, engine.engine, err))
       .then((info) => {
         active.delete(runId);
         engine.dispose();
@@ -376,6 +381,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
           ...overrides,
           durationMs: plan.duration,
           engineRequested: request.engine,
+          device: engine.engine.device,
           ...(engine.note ? { engineNote: engine.note } : {}),
         },
         message: 'saved by a run',
@@ -487,6 +493,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
           ...(request.seed !== undefined ? { seed: request.seed } : {}),
           durationMs: plan.duration,
           engineRequested: request.engine,
+          device: engine.engine.device,
           ...(note ? { engineNote: note } : {}),
           sweep: { id: sweepId, label, count: plans.length, ...tags[k]! } satisfies RunSweepInfo,
         };
@@ -543,7 +550,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       try {
         info = c.tracker.end(result, error);
       } catch (err) {
-        info = lostRunInfo(c.runId, c.plan, engine.engine.name, err);
+        info = lostRunInfo(c.runId, c.plan, engine.engine, err);
       }
       active.delete(c.runId);
       infos[k] = info;
@@ -759,6 +766,11 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
 
     async loadExample(file) {
       return readExample(file);
+    },
+
+    engineStatus() {
+      engines ??= probeEngines();
+      return engines;
     },
 
     async listProjects() {

@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { compile, type RunOverrides } from '../compiler/compile.js';
 import { explainPlan } from '../compiler/explain.js';
 import type { Plan } from '../compiler/plan.js';
-import { selectEngine, type EngineChoice } from '../engines/select.js';
+import { selectEngine, type EngineChoice, type SelectedEngine } from '../engines/select.js';
 import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
 import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
@@ -61,10 +61,10 @@ function progressReporter(plan: Plan): { update(p: Progress): void; stop(): void
   };
 }
 
-/** The summary printed after a run. */
-export function formatSummary(result: RunResult, plan: Plan): string {
+/** The summary printed after a run; `device` is the hardware the engine ran on (Engine.device). */
+export function formatSummary(result: RunResult, plan: Plan, device?: string): string {
   const lines = [
-    `${result.status === 'finished' ? 'finished' : 'cancelled'}: ${(result.stepsDone * plan.dt).toFixed(1)} ms simulated in ${(result.wallMs / 1000).toFixed(3)} s wall time on the ${result.engine} engine`,
+    `${result.status === 'finished' ? 'finished' : 'cancelled'}: ${(result.stepsDone * plan.dt).toFixed(1)} ms simulated in ${(result.wallMs / 1000).toFixed(3)} s wall time on the ${result.engine} engine${device ? ` (${device})` : ''}`,
   ];
   for (const p of result.populations) {
     lines.push(`  ${p.block.padEnd(16)} ${String(p.size).padStart(8)} neurons ${String(p.spikes).padStart(10)} spikes ${p.rateHz.toFixed(2).padStart(9)} Hz mean rate`);
@@ -114,7 +114,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const sinks: RecordingSink[] = [csv];
   let recorder: Awaited<ReturnType<typeof openRecorder>> | undefined;
   if (opts.db || opts.project) {
-    recorder = await openRecorder(opts, doc, plan, selected.engine.name, overrides);
+    recorder = await openRecorder(opts, doc, plan, selected, overrides);
     sinks.push(recorder.sink);
   }
 
@@ -130,7 +130,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     });
     progress.stop();
     if (result.status === 'cancelled') recorder?.cancel(result); else recorder?.finish(result);
-    console.log(formatSummary(result, plan));
+    console.log(formatSummary(result, plan, selected.engine.device));
     console.log(`wrote ${csv.paths.length} CSV file(s) to ${opts.outDir}${recorder ? `; run ${recorder.runId} saved in the lab store` : ''}`);
     if (result.status === 'cancelled') process.exitCode = 130;
   } catch (e) {
@@ -144,14 +144,20 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
 }
 
-async function openRecorder(opts: RunCommandOptions, doc: import('../../src-shared/document/schema.js').ProjectDocument, plan: Plan, engine: string, overrides: RunOverrides) {
+async function openRecorder(opts: RunCommandOptions, doc: import('../../src-shared/document/schema.js').ProjectDocument, plan: Plan, selected: SelectedEngine, overrides: RunOverrides) {
   const store = await import('./store-commands.js');
   return store.openRunRecorder({
     ...(opts.db ? { db: opts.db } : {}),
     project: opts.project ?? doc.name,
     document: doc,
     plan,
-    engine,
-    settings: { dt: plan.dt, duration: plan.duration, seed: plan.seed, ...overrides },
+    engine: selected.engine.name,
+    // The same keys as the app's runs (src-main/api/service.ts), so both read back alike.
+    settings: {
+      dt: plan.dt, duration: plan.duration, seed: plan.seed, ...overrides,
+      engineRequested: opts.engine,
+      device: selected.engine.device,
+      ...(selected.note ? { engineNote: selected.note } : {}),
+    },
   });
 }

@@ -75,12 +75,18 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
 }
 
+/** The device a run computed on, from its stored settings ('' for runs stored before it was kept). */
+function deviceOf(r: RunInfo): string {
+  const device = (r.settings as { device?: unknown } | null)?.device;
+  return typeof device === 'string' ? device : '';
+}
+
 function runRows(runs: RunInfo[]): string[][] {
   return [
-    ['run', 'project', 'version', 'engine', 'seed', 'status', 'started (UTC)', 'wall', 'message'],
+    ['run', 'project', 'version', 'engine', 'seed', 'status', 'started (UTC)', 'wall', 'device', 'message'],
     ...runs.map((r) => [
       String(r.id), r.projectName, `v${r.versionNumber}`, r.engine, String(r.seed), r.status,
-      shortTime(r.startedAt), duration(r.wallMs), r.message ?? '',
+      shortTime(r.startedAt), duration(r.wallMs), deviceOf(r), r.message ?? '',
     ]),
   ];
 }

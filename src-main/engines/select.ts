@@ -3,6 +3,7 @@
  * else the CPU engine with a one-line reason). A software adapter (SwiftShader) computes
  * correctly but far slower than the CPU engine, so `auto` passes it over.
  */
+import type { EngineStatus } from '../../src-shared/api.js';
 import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
@@ -19,7 +20,10 @@ export interface SelectedEngine {
   dispose(): void;
 }
 
-async function tryWebGpu(tuning: GpuTuning): Promise<{ engine: Engine; software: boolean; dispose(): void } | { unavailable: string }> {
+/** The WebGPU engine opened, or the one-line reason it cannot be. */
+type WebGpuOpened = { engine: Engine; software: boolean; dispose(): void } | { unavailable: string };
+
+async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
   let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; dispose?: () => void } } | { unavailable: string }> };
   try {
     // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
@@ -45,11 +49,45 @@ export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: Gp
   if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const gpu = await tryWebGpu(tuning);
-  if ('engine' in gpu && choice === 'auto' && gpu.software) {
-    gpu.dispose();
-    return { engine: cpuEngine, note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine', dispose: () => {} };
+  if (choice === 'webgpu') {
+    if ('engine' in gpu) return gpu;
+    throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
   }
-  if ('engine' in gpu) return gpu;
-  if (choice === 'webgpu') throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
-  return { engine: cpuEngine, note: `using the CPU engine: ${gpu.unavailable}`, dispose: () => {} };
+  const auto = autoChoice(gpu);
+  if ('engine' in gpu && auto.engine === 'webgpu') return gpu;
+  if ('engine' in gpu) gpu.dispose();
+  return { engine: cpuEngine, ...(auto.note ? { note: auto.note } : {}), dispose: () => {} };
+}
+
+/**
+ * What `auto` takes, given what opening the WebGPU engine gave (a run too long for f32
+ * time aside): the WebGPU engine on a hardware adapter, else the CPU engine and why.
+ */
+export function autoChoice(gpu: { software: boolean } | { unavailable: string }): { engine: 'cpu' | 'webgpu'; note: string | null } {
+  if ('unavailable' in gpu) return { engine: 'cpu', note: `using the CPU engine: ${gpu.unavailable}` };
+  if (gpu.software) {
+    return { engine: 'cpu', note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine' };
+  }
+  return { engine: 'webgpu', note: null };
+}
+
+/**
+ * Which engines this machine has and on what hardware, before any run: opens the WebGPU
+ * engine (Dawn, the best adapter) to read its device, and closes it again. `auto` is what
+ * `selectEngine('auto')` picks for a run that f32 time can resolve.
+ */
+export async function probeEngines(): Promise<EngineStatus> {
+  let gpu: WebGpuOpened;
+  try {
+    gpu = await tryWebGpu({});
+  } catch (e) {
+    gpu = { unavailable: `opening the GPU failed: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const auto = autoChoice(gpu);
+  if (!('engine' in gpu)) return { cpu: { device: cpuEngine.device }, webgpu: { available: false, reason: gpu.unavailable }, auto };
+  try {
+    return { cpu: { device: cpuEngine.device }, webgpu: { available: true, device: gpu.engine.device, software: gpu.software }, auto };
+  } finally {
+    gpu.dispose();
+  }
 }

@@ -71,6 +71,11 @@ export interface RunResult {
 
 export interface Engine {
   readonly name: string;
+  /**
+   * The hardware a run computes on, in one line ("2 × Intel(R) Xeon(R) Processor", a GPU
+   * adapter's vendor and device): stored with every run, shown before a run starts.
+   */
+  readonly device: string;
   run(plan: Plan, options?: RunOptions): Promise<RunResult>;
 }
 

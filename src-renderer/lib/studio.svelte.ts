@@ -5,7 +5,7 @@
  * the methods; nothing else talks to the API except the plots, which read recordings.
  */
 import type {
-  ApiDiagnostic, ApiEvents, EngineName, ExampleInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
+  ApiDiagnostic, ApiEvents, EngineName, EngineStatus, ExampleInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
 } from '../../src-shared/api.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
 import { getContext, setContext } from 'svelte';
@@ -117,6 +117,8 @@ export class Studio {
 
   // ---- runs ----
   engine = $state<EngineName>('auto');
+  /** Which engines the host has and on what device; null until it has looked (opening the GPU takes a moment). */
+  engineStatus = $state.raw<EngineStatus | null>(null);
   live = $state(false);
   activeRun = $state.raw<RunInfo | null>(null);
   progress = $state.raw<RunProgress | null>(null);
@@ -182,6 +184,11 @@ export class Studio {
   /** Connects the editor and restores the last session (the last project and its draft). */
   async start(graph: GraphEditor): Promise<void> {
     this.graph = graph;
+    // Not awaited: the editor need not wait for the host to open (and close) the GPU.
+    this.api.engineStatus().then(
+      (status) => (this.engineStatus = status),
+      (err: unknown) => console.warn('the engine status could not be read', err),
+    );
     try {
       this.examples = await this.api.listExamples();
       this.recent = await this.api.recentProjects();

@@ -248,7 +248,7 @@ describe("the renderer's sweep helpers", () => {
 
   it("groups a sweep's runs in the history at its newest run, in the sweep's order", () => {
     const run = (id: number, sweep?: { id: string; index: number }): RunInfo => ({
-      id, projectId: 1, versionId: 1, startedAt: '', endedAt: null, wallMs: null, engine: 'cpu', seed: 1, dt: 0.1, durationMs: 10,
+      id, projectId: 1, versionId: 1, startedAt: '', endedAt: null, wallMs: null, engine: 'cpu', device: null, engineNote: null, seed: 1, dt: 0.1, durationMs: 10,
       status: 'finished', message: null, populations: [], probes: [],
       ...(sweep ? { sweep: { ...sweep, label: `sweep ${sweep.id}`, copyLabel: `copy ${sweep.index}`, count: 2, block: 'syn', param: 'tau', value: '1 ms' } } : {}),
     });

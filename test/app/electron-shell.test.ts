@@ -148,6 +148,8 @@ describe('Electron shell', () => {
     const r = (await call({ id: 1, method: 'listExamples', params: [] })) as { id: number; result: Array<{ file: string }> };
     expect(r.id).toBe(1);
     expect(r.result.map((e) => e.file)).toContain('ampa-lif.json');
+    const engines = (await call({ id: 9, method: 'engineStatus', params: [] })) as { result: { cpu: { device: string }; auto: { engine: string } } };
+    expect(engines.result).toMatchObject({ cpu: { device: expect.stringMatching(/^\d+ × /) }, auto: { engine: expect.stringMatching(/^(cpu|webgpu)$/) } });
     const bad = (await call({ id: 2, method: 'getRun', params: ['x'] })) as { error: { message: string } };
     expect(bad.error.message).toMatch(/^getRun: parameter "runId": /);
   });

@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { RunInfo } from '../../src-shared/api.js';
 import type { WebHost } from '../../src-main/web-host/server.js';
+import { engineOptions } from '../../src-renderer/lib/engine-status.js';
 import { CHROMIUM, ROOT, SHOTS, VIEWPORT, pageHelpers, useBrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
@@ -321,6 +322,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('c');
     expect(await page.locator('[data-testid="run-engine"]').inputValue()).toBe('cpu');
+    // The engine list names the devices the host found ("Auto (CPU)", "CPU: 2 × …", "WebGPU: …").
+    await expect.poll(() => page.locator('[data-testid="run-engine"] option').allTextContents())
+      .toEqual(engineOptions(await host.service.engineStatus()).map((o) => o.label));
     await click('[data-testid="run"]');
     await page.locator('[data-testid="run-progress"] .bar').waitFor({ timeout: 30_000 });
     await expect.poll(async () => {

@@ -26,7 +26,7 @@ async function cli(...argv: string[]): Promise<string[]> {
 function fakeEngineRun(db: string, description = 'd'): { runId: number; result: RunResult } {
   const document = parseDocument({ ...sampleDocument(), description });
   const plan = compile(document);
-  const recorder = openRunRecorder({ db, project: 'ampa', document, plan, engine: 'cpu', settings: { duration: '20 ms' } });
+  const recorder = openRunRecorder({ db, project: 'ampa', document, plan, engine: 'cpu', settings: { duration: '20 ms', device: '4 × Test CPU' } });
   const values = new Float32Array(plan.steps * 4).map((_, i) => Math.fround(-65 + i / 1000));
   recorder.sink.write({ probe: 'v', kind: 'state', firstSample: 0, channels: 4, values });
   recorder.sink.write({ probe: 'sp', kind: 'spikes', steps: Int32Array.from([3, 3, 150]), neurons: Int32Array.from([1, 2, 0]) });
@@ -46,7 +46,7 @@ describe('openRunRecorder', () => {
     expect(lab.projects.versions('ampa').map((v) => v.message)).toEqual(['saved by spikeflow run', 'saved by spikeflow run']);
     const runs = lab.runs.list({ project: 'ampa' });
     expect(runs.map((r) => [r.id, r.versionNumber, r.status])).toEqual([[first.runId, 1, 'finished'], [second.runId, 1, 'finished'], [third.runId, 2, 'finished']]);
-    expect(runs[0]).toMatchObject({ engine: 'cpu', seed: 7, dt: 0.1, steps: 200, stepsDone: 200, wallMs: 42, settings: { duration: '20 ms' } });
+    expect(runs[0]).toMatchObject({ engine: 'cpu', seed: 7, dt: 0.1, steps: 200, stepsDone: 200, wallMs: 42, settings: { duration: '20 ms', device: '4 × Test CPU' } });
     expect(runs[0]!.summary).toEqual({
       stepsDone: 200,
       populations: first.result.populations,
@@ -81,8 +81,8 @@ describe('spikeflow projects / runs / export / delete-run', () => {
     expect(projects[1]).toMatch(/^ampa\s+1\s+1\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
     const runs = await cli('runs', 'ampa', '--db', db);
-    expect(runs[0]).toMatch(/^run\s+project\s+version\s+engine\s+seed\s+status\s+started \(UTC\)\s+wall\s+message$/);
-    expect(runs[1]).toMatch(new RegExp(`^${runId}\\s+ampa\\s+v1\\s+cpu\\s+7\\s+finished\\s+\\S+ \\S+\\s+42 ms$`));
+    expect(runs[0]).toMatch(/^run\s+project\s+version\s+engine\s+seed\s+status\s+started \(UTC\)\s+wall\s+device\s+message$/);
+    expect(runs[1]).toMatch(new RegExp(`^${runId}\\s+ampa\\s+v1\\s+cpu\\s+7\\s+finished\\s+\\S+ \\S+\\s+42 ms  4 × Test CPU$`));
     expect(await cli('runs', '--db', db)).toEqual(runs);
 
     const out = path.join(tempDir(), 'csv');

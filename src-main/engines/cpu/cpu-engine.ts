@@ -3,6 +3,7 @@
  * so the caller (CLI, app main process) stays responsive; recordings stream back in
  * chunks, progress is reported, and a stop request ends the run between chunks.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../compiler/plan.js';
 import { NonFiniteStateError, type Engine, type RecordingChunk, type RunOptions, type RunResult } from '../types.js';
@@ -73,4 +74,28 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   });
 }
 
-export const cpuEngine: Engine = { name: 'cpu', run: runCpu };
+/**
+ * The machine's processors in one line: "2 × Intel(R) Xeon(R) Processor" (models counted,
+ * in the order the system lists them; "4 × Cortex-A76, 4 × Cortex-A55" on a mixed chip).
+ * A run uses one worker thread of these.
+ */
+export function describeCpus(cpus: Array<{ model: string }> = os.cpus()): string {
+  const counts = new Map<string, number>();
+  for (const c of cpus) {
+    const model = c.model.replace(/\s+/g, ' ').trim() || 'unknown processor';
+    counts.set(model, (counts.get(model) ?? 0) + 1);
+  }
+  if (counts.size === 0) return `${os.availableParallelism()} × unknown processor`;
+  return [...counts].map(([model, n]) => `${n} × ${model}`).join(', ');
+}
+
+let cpuDevice: string | undefined;
+
+export const cpuEngine: Engine = {
+  name: 'cpu',
+  // Read on first use: os.cpus() is cheap, but nothing needs it until a run or a status.
+  get device() {
+    return (cpuDevice ??= describeCpus());
+  },
+  run: runCpu,
+};

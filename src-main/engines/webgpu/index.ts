@@ -61,6 +61,11 @@ export class WebGpuEngine implements Engine {
     return this.gpu.description;
   }
 
+  /** The adapter in words, marked when it is a software one (stored with every run). */
+  get device(): string {
+    return this.gpu.software ? `${this.gpu.description} (software adapter)` : this.gpu.description;
+  }
+
   async run(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
     const opts: BatchRunOptions = {};
     if (options.sink) opts.sinks = [options.sink];

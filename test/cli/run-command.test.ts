@@ -1,0 +1,66 @@
+/**
+ * `spikeflow run` names the hardware that computed a run: the summary line says which
+ * device the engine ran on, `run --db` stores the device (and auto's note) with the run
+ * like the app does, and `spikeflow runs` lists it. Through the real CLI in a child process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeCpus } from '../../src-main/engines/cpu/cpu-engine.js';
+import { selectEngine } from '../../src-main/engines/select.js';
+import { openLab } from '../../src-main/store/lab.js';
+import { cli, EXAMPLES } from '../helpers/cli.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+
+const dir = mkdtempSync(join(tmpdir(), 'spikeflow-run-command-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('spikeflow run: the device', () => {
+  const example = join(EXAMPLES, 'ampa-lif.json');
+
+  it('the summary names the CPU, and run --db stores it and spikeflow runs lists it', () => {
+    const db = join(dir, 'lab.sqlite');
+    const r = cli('run', example, '--engine', 'cpu', '--out-dir', join(dir, 'cpu'), '--db', db, '--project', 'ampa');
+    expect(r.code, r.stderr).toBe(0);
+    const cpu = describeCpus();
+    expect(r.stdout).toMatch(new RegExp(`^finished: 100\\.0 ms simulated in \\d+\\.\\d{3} s wall time on the cpu engine \\(${escape(cpu)}\\)$`, 'm'));
+
+    const lab = openLab(db);
+    try {
+      const [run] = lab.runs.list({ project: 'ampa' });
+      expect(run!.settings).toMatchObject({ engineRequested: 'cpu', device: cpu });
+      expect(run!.settings).not.toHaveProperty('engineNote');
+    } finally {
+      lab.close();
+    }
+    const runs = cli('runs', '--db', db);
+    expect(runs.code, runs.stderr).toBe(0);
+    const [head, row] = runs.stdout.trimEnd().split('\n');
+    expect(head).toMatch(/\s+wall\s+device\s+message$/);
+    expect(row).toMatch(new RegExp(`\\s${escape(cpu)}$`));
+  });
+
+  it('with --engine auto, the summary names the device of the engine auto took, and its note is stored', async () => {
+    const auto = await selectEngine('auto');
+    const expected = { name: auto.engine.name, device: auto.engine.device, note: auto.note };
+    auto.dispose();
+    const db = join(dir, 'auto.sqlite');
+    const r = cli('run', example, '--out-dir', join(dir, 'auto'), '--db', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`on the ${expected.name} engine (${expected.device})\n`);
+    if (expected.note) expect(r.stderr).toContain(expected.note);
+    const lab = openLab(db);
+    try {
+      const [run] = lab.runs.list();
+      expect(run!.engine).toBe(expected.name);
+      expect(run!.settings).toMatchObject({ engineRequested: 'auto', device: expected.device, ...(expected.note ? { engineNote: expected.note } : {}) });
+    } finally {
+      lab.close();
+    }
+  });
+});
