@@ -8,9 +8,6 @@
  * here, a hardware GPU or no adapter elsewhere); a child process without a Vulkan driver
  * checks the no-adapter answer everywhere.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineStatus, RunInfo } from '../../src-shared/api.js';
 import { dispatch } from '../../src-main/api/dispatch.js';
@@ -20,9 +17,9 @@ import { createWebGpuEngine } from '../../src-main/engines/webgpu/index.js';
 import { recordRun } from '../../src-main/store/run-recorder.js';
 import { compile } from '../../src-main/compiler/compile.js';
 import { DEVICE_LABEL_CHARS, engineOptions, shorten } from '../../src-renderer/lib/engine-status.js';
+import { runWithoutGpu } from '../helpers/no-gpu.js';
 import { makeHarness, type Harness } from './harness.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let h: Harness;
 beforeEach(() => {
@@ -85,21 +82,13 @@ describe('engineStatus', () => {
   });
 
   it('without a GPU adapter: WebGPU unavailable with the reason, auto on the CPU with it', () => {
-    const code = [
+    const status = runWithoutGpu<EngineStatus>([
       `const { makeHarness } = await import(${JSON.stringify(new URL('./harness.ts', import.meta.url).href)});`,
       'const h = makeHarness();',
       'const status = await h.service.engineStatus();',
       'await h.close();',
       'process.stdout.write(JSON.stringify(status));',
-    ].join('\n');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      cwd: ROOT,
-      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/no-driver.json', VK_DRIVER_FILES: '/nonexistent/no-driver.json' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
-    const status = JSON.parse(out) as EngineStatus;
+    ]);
     expect(status.cpu.device).toBe(describeCpus());
     expect(status.webgpu).toEqual({ available: false, reason: expect.stringMatching(/no GPU adapter/) });
     expect(status.auto).toEqual({ engine: 'cpu', note: `using the CPU engine: ${status.webgpu.available ? '' : status.webgpu.reason}` });

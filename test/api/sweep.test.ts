@@ -7,18 +7,15 @@
  * adapter a WebGPU sweep runs on the CPU engine and says so instead of refusing. Also the
  * renderer's side: the sweep form's values and the run history's grouping.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineName, RunInfo } from '../../src-shared/api.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { dispatch } from '../../src-main/api/dispatch.js';
 import { blockDef, type QuantityParam } from '../../kernels/index.js';
 import { historyItems, parseSeeds, parseSweepValues } from '../../src-renderer/lib/sweep.js';
+import { runWithoutGpu } from '../helpers/no-gpu.js';
 import { makeHarness, type Harness } from './harness.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let h: Harness;
 beforeEach(() => {
@@ -205,7 +202,7 @@ describe('sweeps', () => {
   });
 
   it('without a GPU adapter, runs a WebGPU sweep on the CPU engine one copy after another and says so', () => {
-    const code = [
+    const runs = runWithoutGpu<Array<{ status: string; engine: string; message: string }>>([
       `const { makeHarness } = await import(${JSON.stringify(new URL('./harness.ts', import.meta.url).href)});`,
       'const h = makeHarness();',
       "const doc = await h.service.loadExample('ampa-lif.json');",
@@ -214,15 +211,7 @@ describe('sweeps', () => {
       "const ends = await Promise.all(runs.map((r) => h.waitFor('run-ended', (e) => e.id === r.id)));",
       'await h.close();',
       'process.stdout.write(JSON.stringify(ends.map((r) => ({ status: r.status, engine: r.engine, message: r.message }))));',
-    ].join('\n');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      cwd: ROOT,
-      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/no-driver.json', VK_DRIVER_FILES: '/nonexistent/no-driver.json' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-    });
-    const runs = JSON.parse(out) as Array<{ status: string; engine: string; message: string }>;
+    ]);
     expect(runs).toHaveLength(2);
     for (const r of runs) {
       expect(r).toMatchObject({ status: 'finished', engine: 'cpu' });

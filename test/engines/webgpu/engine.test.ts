@@ -4,7 +4,7 @@
  * (seeds and parameter sweeps, one recording per copy), both propagation modes, and
  * recovery from a spike list that outgrows its buffer.
  */
-import { execFileSync } from 'node:child_process';
+import { runWithoutGpu } from '../../helpers/no-gpu.js';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
@@ -76,19 +76,12 @@ const collector = () => {
 
 describe('engine availability', () => {
   it('without an adapter, says why in one line and does not throw', () => {
-    const code = [
+    const r = runWithoutGpu<{ unavailable?: string }>([
       `const { createWebGpuEngine } = await import(${JSON.stringify(new URL('../../../src-main/engines/webgpu/index.ts', import.meta.url).href)});`,
       'const r = await createWebGpuEngine();',
       "process.stdout.write(JSON.stringify(r));",
       "if ('engine' in r) r.engine.dispose();",
-    ].join('\n');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      env: { ...process.env, VK_ICD_FILENAMES: '/nonexistent/no-driver.json', VK_DRIVER_FILES: '/nonexistent/no-driver.json' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 60_000,
-    });
-    const r = JSON.parse(out) as { unavailable?: string };
+    ]);
     expect(r.unavailable).toMatch(/no GPU adapter/);
     expect(r.unavailable).not.toContain('\n');
   });
