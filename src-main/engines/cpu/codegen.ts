@@ -25,6 +25,7 @@ import { freeNames, walk, type Statement } from '../../../src-shared/expr/ast.js
 import { BUILTINS } from '../../../src-shared/expr/builtins.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import { simplify, simplifyF64Division } from '../../../src-shared/expr/simplify.js';
+import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 
@@ -95,14 +96,10 @@ function stateNames(b: PlanBlock): Set<string> {
   return new Set(b.states.map((s) => s.name));
 }
 
-function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {}): Map<string, number> {
-  return new Map<string, number>([...Object.entries(b.params), ['dt', plan.dt], ...Object.entries(extra)]);
-}
-
 /** Prints a block's update statements for element `k` of step `i`. */
 function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>): string[] {
   const states = stateNames(b);
-  const constants = constantsOf(ctx.plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
+  const constants = blockConstants(ctx.plan, b);
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
     name: (n) => {

@@ -15,7 +15,8 @@ import type { Statement, ValueType } from '../../../src-shared/expr/ast.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { blockOf, buildLayout, ConstPool, f32Words, i32Words, stateKey, type Layout, type LayoutLimits, type LayoutNeeds, type ProbeArea } from './layout.js';
-import { blockConstants, constantsOf, foldBlockCode } from './fold.js';
+import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
+import { foldBlockCode } from './fold.js';
 import { exprType, f32Literal, printWgsl, type WgslPrintContext } from './print-wgsl.js';
 import { elapsedWgsl, STAMP_BIAS, stampLoadWgsl, stampStates, stampSteps, stampStoreWgsl } from './stamps.js';
 

@@ -15,7 +15,8 @@
  */
 import { freeNames, readsOutside } from '../../../src-shared/expr/ast.js';
 import type { Plan } from '../../compiler/plan.js';
-import { blockConstants, foldBlockCode } from './fold.js';
+import { blockConstants } from '../../compiler/block-constants.js';
+import { foldBlockCode } from './fold.js';
 import { isStepIntegerForm } from './print-wgsl.js';
 import { readsTimeOutsideStamps } from './stamps.js';
 

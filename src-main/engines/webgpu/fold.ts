@@ -8,17 +8,6 @@
 import { BUILTINS } from '../../../src-shared/expr/builtins.js';
 import { walk, type Statement } from '../../../src-shared/expr/ast.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
-import type { Plan, PlanBlock } from '../../compiler/plan.js';
-
-/** Parameters, dt and `extra` of a block, for folding. */
-export function constantsOf(plan: Plan, b: PlanBlock, extra: Record<string, number> = {}): Map<string, number | boolean> {
-  return new Map<string, number | boolean>([...Object.entries(b.params), ['dt', plan.dt], ...Object.entries(extra)]);
-}
-
-/** The constants a block's code is folded with (a neuron without input reads I = 0). */
-export function blockConstants(plan: Plan, b: PlanBlock): Map<string, number | boolean> {
-  return constantsOf(plan, b, b.category === 'neuron' && !b.receivesCurrent ? { I: 0 } : {});
-}
 
 function drawsRandom(code: Statement[]): boolean {
   let found = false;
