@@ -226,6 +226,39 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     await host.service.deleteProject(ref.project.id);
   }, 60_000);
 
+  it('runs the same model on the WebGPU engine picked in the run bar, and the traces agree', async (ctx) => {
+    const status = await host.service.engineStatus();
+    if (!status.webgpu.available) return ctx.skip(); // no adapter at all on this machine
+    // Tab from the seed field to the engine list, "W" picks WebGPU.
+    await click('[data-testid="run-seed"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('w');
+    expect(await page.locator('[data-testid="run-engine"]').inputValue()).toBe('webgpu');
+    await click('[data-testid="run"]');
+    await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: 60_000 });
+    const runs = await host.service.listRuns(projectId);
+    const gpuRun = runs.find((r) => r.id !== uiRun.id)!;
+    expect(gpuRun).toMatchObject({ status: 'finished', engine: 'webgpu', device: status.webgpu.device });
+    await expect.poll(() => page.locator('.history .run').first().textContent()).toContain('webgpu');
+    // f32 on the GPU against f64 on the CPU: the same spikes, traces within f32 rounding.
+    const spikes = await host.service.readSpikes(gpuRun.id, 'spikes', {});
+    expect(spikes.t).toEqual((await host.service.readSpikes(uiRun.id, 'spikes', {})).t);
+    for (const probe of ['g', 'V']) {
+      const gpu = await host.service.readTrace(gpuRun.id, probe, { maxPoints: 100_000 });
+      const cpu = await host.service.readTrace(uiRun.id, probe, { maxPoints: 100_000 });
+      expect(gpu.t).toEqual(cpu.t);
+      const scale = Math.max(...cpu.series[0]!.max.map(Math.abs));
+      const worst = Math.max(...gpu.series[0]!.min.map((v, k) => Math.abs(v - cpu.series[0]!.min[k]!)));
+      expect(worst, probe).toBeLessThanOrEqual(1e-4 * scale);
+    }
+    await shot('06b-run-on-webgpu');
+    // Back to Auto for the tests after this one.
+    await click('[data-testid="run-seed"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('a');
+    expect(await page.locator('[data-testid="run-engine"]').inputValue()).toBe('auto');
+  }, 90_000);
+
   it('zooms the linked time axes of the plots', async () => {
     await reveal('.card[data-probe="V"]');
     const plot = await box('.card[data-probe="V"] .u-over');
