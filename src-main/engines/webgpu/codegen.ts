@@ -126,8 +126,15 @@ interface CopyCtx {
   pool: ConstPool;
   layout: Layout;
   decisions: Decisions;
+  /** Neurons whose input current is summed in a private variable of their group (privateInputs). */
+  privateInputs: Set<string>;
   /** Per-copy C offsets, registered on first use (same order in every copy). */
   cache: Map<string, number>;
+}
+
+/** WGSL of a neuron's input-current accumulator at element k: a variable of the group, or its word in S. */
+function inputRef(ctx: CopyCtx, block: string): string {
+  return ctx.privateInputs.has(block) ? `acc_b${blockOf(ctx.plan, block).index}` : `S[cS + ${u(ctx.layout.inputs.get(block)!)} + k]`;
 }
 
 function constOffset(ctx: CopyCtx, key: string, make: () => Uint32Array): string {
@@ -412,8 +419,8 @@ function updateOp(b: PlanBlock): Op | null {
       const names: CodeNames = { inputs: {}, inputTypes: {} };
       const pre: string[] = [];
       if (b.category === 'neuron' && b.receivesCurrent) {
-        const I = `cS + ${u(L.inputs.get(b.id)!)} + k`;
-        pre.push(`let in_I = S[${I}];`, `S[${I}] = 0.0f;`);
+        const I = inputRef(ctx, b.id);
+        pre.push(`let in_I = ${I};`, ...(ctx.privateInputs.has(b.id) ? [] : [`${I} = 0.0f;`]));
         names.inputs.I = 'in_I';
         names.inputTypes.I = 'num';
       }
@@ -656,8 +663,8 @@ function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDecision |
         random24: () => { throw new Error('random numbers are not allowed in a synapse current'); },
       };
       const current = printWgsl(foldConstants(cp.current, constantsOf(ctx.plan, cb)), pc);
-      const I = `cS + ${u(L.inputs.get(p.post)!)} + k`;
-      lines.push(`S[${I}] = S[${I}] + ${current};`);
+      const I = inputRef(ctx, p.post);
+      lines.push(`${I} = ${I} + ${current};`);
       return lines.join('\n');
     },
   };
@@ -692,8 +699,8 @@ function injectOp(plan: Plan, source: string, target: string): Op {
       } else {
         lines.push(...printStatements(ctx, cb, cb.code, { inputs: {}, inputTypes: {} }, '0u'), 'let v = l_I_out;');
       }
-      const I = `cS + ${u(ctx.layout.inputs.get(target)!)} + k`;
-      lines.push(`if (v != 0.0f) {`, `  S[${I}] = S[${I}] + v;`, '}');
+      const I = inputRef(ctx, target);
+      lines.push(`if (v != 0.0f) {`, `  ${I} = ${I} + v;`, '}');
       return lines.join('\n');
     },
   };
@@ -777,6 +784,23 @@ function placeRecords(ops: Op[], records: Op[]): Op[] {
 
 interface Group { ops: Op[] }
 
+/**
+ * Neurons whose input current is written and read within one group only: their synapse
+ * currents and injections sum into a variable of the element's invocation rather than a
+ * word of S, one read-modify-write of memory less per term (the CPU engine does the same
+ * inside its neuron loop). Same terms, same order, from 0: the same number.
+ */
+function privateInputsOf(plan: Plan, groups: Group[]): Set<string> {
+  const out = new Set<string>();
+  for (const b of plan.blocks) {
+    if (b.category !== 'neuron' || !b.receivesCurrent) continue;
+    const res = `input:${b.id}`;
+    const touching = groups.filter((g) => g.ops.some((op) => op.reads.some((r) => r.res === res) || op.writes.some((w) => w.res === res)));
+    if (touching.length === 1) out.add(b.id);
+  }
+  return out;
+}
+
 /** Greedy fusion: an op joins the open group unless it would cross elements of data written there. */
 function fuse(ops: Op[]): Group[] {
   const groups: Group[] = [];
@@ -835,14 +859,19 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
   const groups = fuse(ops);
   const pool = new ConstPool();
 
+  const privateInputs = privateInputsOf(plan0, groups);
   const emitCopy = (plan: Plan, copy: number) => {
-    const ctx: CopyCtx = { plan, copy, copies: plans.length, lits: new Literals(), pool, layout, decisions, cache: new Map() };
+    const ctx: CopyCtx = { plan, copy, copies: plans.length, lits: new Literals(), pool, layout, decisions, privateInputs, cache: new Map() };
     const empty = (gi: number) => options.emptyBodies === true || (Array.isArray(options.emptyBodies) && options.emptyBodies.includes(gi));
-    const bodies = groups.map((g, gi) => g.ops.map((op) => {
-      const guard = op.size === Math.max(...g.ops.map((o) => o.size)) ? null : `if (k < ${u(op.size)})`;
-      const body = empty(gi) ? '' : op.emit(ctx);
-      return `// ${ascii(op.label)}\n${guard ? `${guard} {` : '{'}\n${indentLines(body)}\n}`;
-    }).join('\n'));
+    const bodies = groups.map((g, gi) => [
+      ...[...privateInputs].filter((id) => g.ops.some((op) => op.writes.some((w) => w.res === `input:${id}`)))
+        .map((id) => `var acc_b${blockOf(plan0, id).index}: f32 = 0.0f; // input current of ${ascii(id)}`),
+      ...g.ops.map((op) => {
+        const guard = op.size === Math.max(...g.ops.map((o) => o.size)) ? null : `if (k < ${u(op.size)})`;
+        const body = empty(gi) ? '' : op.emit(ctx);
+        return `// ${ascii(op.label)}\n${guard ? `${guard} {` : '{'}\n${indentLines(body)}\n}`;
+      }),
+    ].join('\n'));
     return { bodies, lits: ctx.lits };
   };
   const copies = plans.map((p, c) => emitCopy(p, c));
