@@ -1,7 +1,8 @@
 /**
- * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU on a hardware adapter,
- * else the CPU engine with a one-line reason). A software adapter (SwiftShader) computes
- * correctly but far slower than the CPU engine, so `auto` passes it over.
+ * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU on a hardware adapter for
+ * all but small models, else the CPU engine with a one-line reason). A software adapter
+ * (SwiftShader) computes correctly but far slower than the CPU engine, so `auto` passes it
+ * over.
  */
 import type { EngineStatus } from '../../src-shared/api.js';
 import type { Plan } from '../compiler/plan.js';
@@ -53,20 +54,40 @@ export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: Gp
     if ('engine' in gpu) return gpu;
     throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
   }
-  const auto = autoChoice(gpu);
+  const auto = autoChoice(gpu, plan);
   if ('engine' in gpu && auto.engine === 'webgpu') return gpu;
   if ('engine' in gpu) gpu.dispose();
   return { engine: cpuEngine, ...(auto.note ? { note: auto.note } : {}), dispose: () => {} };
 }
 
 /**
- * What `auto` takes, given what opening the WebGPU engine gave (a run too long for f32
- * time aside): the WebGPU engine on a hardware adapter, else the CPU engine and why.
+ * Element updates (steps × elements of every block) below which `auto` keeps a model on the
+ * CPU engine even with a GPU: 2e7 take the CPU engine about 0.07 s (COBA: 3.5 ns per neuron
+ * and step on this project's 2-core machine), less than a GPU spends preparing a program
+ * (shader compilation, buffers: 0.08–0.1 s measured on SwiftShader, similar on drivers),
+ * and parameters are compiled into the program, so every edit in live mode would compile
+ * anew.
  */
-export function autoChoice(gpu: { software: boolean } | { unavailable: string }): { engine: 'cpu' | 'webgpu'; note: string | null } {
+export const AUTO_GPU_MIN_WORK = 2e7;
+
+/** Steps × elements updated per step, the size measure of `auto`. */
+export function modelWork(plan: Plan): number {
+  return plan.steps * plan.blocks.reduce((n, b) => n + b.size, 0);
+}
+
+/**
+ * What `auto` takes, given what opening the WebGPU engine gave (a run too long for f32
+ * time aside): the WebGPU engine on a hardware adapter, unless the model (when given) is
+ * too small to gain from it; else the CPU engine and why.
+ */
+export function autoChoice(gpu: { software: boolean } | { unavailable: string }, plan?: Plan): { engine: 'cpu' | 'webgpu'; note: string | null } {
   if ('unavailable' in gpu) return { engine: 'cpu', note: `using the CPU engine: ${gpu.unavailable}` };
   if (gpu.software) {
     return { engine: 'cpu', note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine' };
+  }
+  const work = plan ? modelWork(plan) : Infinity;
+  if (work < AUTO_GPU_MIN_WORK) {
+    return { engine: 'cpu', note: `using the CPU engine: a small model (${work.toExponential(1)} element updates) finishes there before a GPU has prepared its program` };
   }
   return { engine: 'webgpu', note: null };
 }
