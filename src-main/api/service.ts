@@ -403,7 +403,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   async function sweepEngine(choice: EngineName, copies: number, plan: Plan): Promise<{ engine: SelectedEngine; note: string | null }> {
     let selected: SelectedEngine;
     try {
-      selected = await selectEngine(choice, plan);
+      selected = await selectEngine(choice, plan, {}, copies);
     } catch (err) {
       // Only `webgpu` throws: no adapter, or a run too long for f32 time. A sweep still runs, on the CPU engine.
       const reason = (err as Error).message.replace(/^the WebGPU engine (is unavailable|cannot run this to the step): /, '').replace(/; use the CPU engine.*$/, '');

@@ -41,10 +41,11 @@ async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
 }
 
 /**
- * Opens the engine of `choice` (the WebGPU engine with `tuning`). With the plan given, a run the GPU's f32 time cannot
+ * Opens the engine of `choice` (the WebGPU engine with `tuning`), for `copies` runs of the
+ * plan side by side (a sweep). With the plan given, a run the GPU's f32 time cannot
  * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`.
  */
-export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: GpuTuning = {}): Promise<SelectedEngine> {
+export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: GpuTuning = {}, copies = 1): Promise<SelectedEngine> {
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
   const timeProblem = plan ? f32TimeProblem(plan) : null;
   if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
@@ -54,7 +55,7 @@ export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: Gp
     if ('engine' in gpu) return gpu;
     throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
   }
-  const auto = autoChoice(gpu, plan);
+  const auto = autoChoice(gpu, plan, copies);
   if ('engine' in gpu && auto.engine === 'webgpu') return gpu;
   if ('engine' in gpu) gpu.dispose();
   return { engine: cpuEngine, ...(auto.note ? { note: auto.note } : {}), dispose: () => {} };
@@ -77,17 +78,18 @@ export function modelWork(plan: Plan): number {
 
 /**
  * What `auto` takes, given what opening the WebGPU engine gave (a run too long for f32
- * time aside): the WebGPU engine on a hardware adapter, unless the model (when given) is
- * too small to gain from it; else the CPU engine and why.
+ * time aside): the WebGPU engine on a hardware adapter, unless the model (when given; times
+ * `copies` for a sweep) is too small to gain from it; else the CPU engine and why.
  */
-export function autoChoice(gpu: { software: boolean } | { unavailable: string }, plan?: Plan): { engine: 'cpu' | 'webgpu'; note: string | null } {
+export function autoChoice(gpu: { software: boolean } | { unavailable: string }, plan?: Plan, copies = 1): { engine: 'cpu' | 'webgpu'; note: string | null } {
   if ('unavailable' in gpu) return { engine: 'cpu', note: `using the CPU engine: ${gpu.unavailable}` };
   if (gpu.software) {
     return { engine: 'cpu', note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine' };
   }
-  const work = plan ? modelWork(plan) : Infinity;
+  const work = plan ? copies * modelWork(plan) : Infinity;
   if (work < AUTO_GPU_MIN_WORK) {
-    return { engine: 'cpu', note: `using the CPU engine: a small model (${work.toExponential(1)} element updates) finishes there before a GPU has prepared its program` };
+    const what = copies > 1 ? `a small sweep (${copies} copies, ${work.toExponential(1)} element updates)` : `a small model (${work.toExponential(1)} element updates)`;
+    return { engine: 'cpu', note: `using the CPU engine: ${what} finishes there before a GPU has prepared its program` };
   }
   return { engine: 'webgpu', note: null };
 }

@@ -33,6 +33,12 @@ describe('auto', () => {
     expect(choice.note).toMatch(/^using the CPU engine: a small model \(\d\.\de\+\d+ element updates\) finishes there before a GPU has prepared its program$/);
   });
 
+  it('counts the copies of a sweep: many small copies together go to the GPU', () => {
+    const copies = Math.ceil(AUTO_GPU_MIN_WORK / modelWork(small)) + 1;
+    expect(autoChoice({ software: false }, small, copies)).toEqual({ engine: 'webgpu', note: null });
+    expect(autoChoice({ software: false }, small, 2).note).toMatch(/a small sweep \(2 copies, /);
+  });
+
   it('passes over a software adapter and a missing one, whatever the model', () => {
     for (const plan of [small, coba, undefined]) {
       expect(autoChoice({ software: true }, plan)).toMatchObject({ engine: 'cpu', note: expect.stringContaining('software one (SwiftShader)') });
