@@ -105,7 +105,7 @@ export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDi
   let results: RunResult[];
   try {
     const webgpu = await import('../engines/webgpu/index.js');
-    const timeProblem = f32TimeProblem(plans[0]!);
+    const timeProblem = plans.map(f32TimeProblem).find((x) => x !== null) ?? null;
     const created = timeProblem ? { unavailable: timeProblem } : await webgpu.createWebGpuEngine(opts.tuning);
     if ('engine' in created) {
       const engine = created.engine;
