@@ -8,7 +8,8 @@
  * A state is a stamp when
  *  - every assignment to it is `X = t`, `X = c ? t : X` or `X = c ? X : t`;
  *  - every other read of it is the right operand of `t − X`;
- *  - its initial values are whole steps within the stored range (see STAMP_BIAS).
+ *  - its initial values are whole steps, or far enough to mean "never" (FAR_STEPS), within
+ *    the stored range (see STAMP_BIAS).
  * Anything else keeps the f32 time limit (f32-time.ts).
  *
  * Pure (no Dawn): the engine choice reads it without opening a device.
@@ -44,13 +45,21 @@ function readsStampOutside(e: Expr, name: string): boolean {
   return readsOutside(e, name, (node) => isElapsed(node, name));
 }
 
-/** The initial step of every element, or null when one is not a whole step in range. */
+/**
+ * Initial values further than this many steps from 0 may be rounded to a whole step: such a
+ * value means "never" (LIF's t_last starts at −1e7 ms), and half a step changes its elapsed
+ * time by less than 1e-6 of itself.
+ */
+const FAR_STEPS = 2 ** 20;
+
+/** The initial step of every element, or null when one is neither a whole step nor far away, or out of range. */
 export function stampSteps(init: ArrayLike<number>, dt: number): Int32Array | null {
   const out = new Int32Array(init.length);
   for (let n = 0; n < init.length; n++) {
     const steps = init[n]! / dt;
     const whole = Math.round(steps);
-    if (Math.abs(steps - whole) > 1e-6 * Math.max(1, Math.abs(steps)) || whole < -STAMP_BIAS || whole > STAMP_MAX) return null;
+    const onGrid = Math.abs(steps - whole) <= 1e-6 * Math.max(1, Math.abs(steps));
+    if ((!onGrid && Math.abs(steps) < FAR_STEPS) || whole < -STAMP_BIAS || whole > STAMP_MAX) return null;
     out[n] = whole;
   }
   return out;

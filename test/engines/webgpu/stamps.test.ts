@@ -10,7 +10,9 @@ import { compile } from '../../../src-main/compiler/compile.js';
 import type { PlanBlock } from '../../../src-main/compiler/plan.js';
 import { generateProgram } from '../../../src-main/engines/webgpu/codegen.js';
 import { elapsedWgsl, readsTimeOutsideStamps, stampLoadWgsl, stampStates, stampStoreWgsl } from '../../../src-main/engines/webgpu/stamps.js';
-import { makeDoc } from '../../helpers/doc.js';
+import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
+import type { RecordingChunk } from '../../../src-main/engines/types.js';
+import { collectChunks, makeDoc } from '../../helpers/doc.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
@@ -42,6 +44,12 @@ describe('which states are time stamps', () => {
     expect(readsTimeOutsideStamps(cell, 0.1)).toBe(true);
   });
 
+  it('also at a dt that does not divide the "never" start (−1e7 ms): far values are rounded', () => {
+    const cell = compile(net()).blocks.find((b) => b.id === 'cell')!;
+    expect([...stampStates(cell, 0.3)]).toEqual(['t_last']);
+    expect([...stampStates(cell, 0.005)]).toEqual([]); // −2e9 steps: out of range, f32 time
+  });
+
   it('not when the state is read other than as t − X', () => {
     const cell = block(net(), 'cell');
     const code = [...cell.code, { target: 'V', expr: { k: 'bin' as const, op: '+' as const, a: { k: 'var' as const, name: 'V' }, b: { k: 'var' as const, name: 't_last' } } }];
@@ -60,6 +68,21 @@ describe('stamp arithmetic on Dawn', async () => {
   const created = await createWebGpuEngine();
   const engine = 'engine' in created ? created.engine : null;
   afterAll(() => engine?.dispose());
+
+  it.skipIf(!engine)('a refractory LIF at dt = 0.3 ms spikes on the same steps as on the CPU engine', async () => {
+    const plan = compile(makeDoc(
+      [{ id: 'drive', type: 'constant-current', params: { amplitude: '20 nA' } }, { id: 'cell', type: 'lif', size: 3, params: { tau_ref: '2.1 ms' } }, { id: 'sp', type: 'spike-probe' }],
+      ['drive.I->cell.I', 'cell.spikes->sp.spikes'],
+      { dt: '0.3 ms', duration: '60 ms' },
+    ));
+    const sim = new Simulation(plan);
+    sim.advance(plan.steps);
+    const cpu = collectChunks(sim.drain()).spikes.get('sp');
+    const chunks: RecordingChunk[] = [];
+    await engine!.run(plan, { sink: { write: (c) => { chunks.push(c); } } });
+    expect(collectChunks(chunks).spikes.get('sp')).toEqual(cpu);
+    expect(cpu!.length).toBeGreaterThan(5);
+  });
 
   it.skipIf(!engine)('recovers every gap to the step where f32 milliseconds do not', async () => {
     // Steps from 2^21 to 2^29 (3.5 min to 15 h at dt = 0.1 ms), gaps of 1 to 60 steps.
