@@ -9,7 +9,7 @@ import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
 import { F32_TIME_ADVICE, f32TimeProblem } from './webgpu/f32-time.js';
-import type { GpuTuning } from './webgpu/tuning.js';
+import { describeTuning, type GpuTuning } from './webgpu/tuning.js';
 
 export type EngineChoice = 'cpu' | 'webgpu' | 'auto';
 
@@ -41,6 +41,47 @@ async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
 }
 
 /**
+ * The WebGPU engine kept open between runs of this process (the app runs many): opening
+ * the device and compiling a program cost a GPU 0.1 s or more, and re-running a model
+ * reuses its compiled pipelines (the device's cache, keyed by the code). Reopened after the
+ * device was lost. Runs with their own tuning (the CLI's --gpu-* options) open their own.
+ */
+let shared: Promise<WebGpuOpened> | null = null;
+
+async function sharedWebGpu(): Promise<WebGpuOpened> {
+  if (shared) {
+    const held = await shared;
+    if (!('engine' in held) || !isLost(held.engine)) return held;
+    held.dispose();
+  }
+  shared = tryWebGpu({});
+  const opened = await shared;
+  if (!('engine' in opened)) shared = null; // no adapter now: ask again next time
+  return opened;
+}
+
+function isLost(engine: Engine): boolean {
+  const gpu = (engine as Engine & { gpu?: { lostReason: string | null } }).gpu;
+  return gpu?.lostReason !== null && gpu?.lostReason !== undefined;
+}
+
+/** Closes the WebGPU engine kept between runs (at shutdown, so that the process can end). */
+export async function releaseEngines(): Promise<void> {
+  const held = shared;
+  shared = null;
+  const opened = held ? await held : null;
+  if (opened && 'engine' in opened) opened.dispose();
+}
+
+/** The WebGPU engine for a run: the shared one, or with `tuning`, a fresh one the caller disposes. */
+async function webGpuFor(tuning: GpuTuning): Promise<WebGpuOpened> {
+  if (describeTuning(tuning) !== '') return tryWebGpu(tuning);
+  const opened = await sharedWebGpu();
+  // The caller's dispose() must not close the shared engine.
+  return 'engine' in opened ? { ...opened, dispose: () => {} } : opened;
+}
+
+/**
  * Opens the engine of `choice` (the WebGPU engine with `tuning`), for `copies` runs of the
  * plan side by side (a sweep). With the plan given, a run the GPU's f32 time cannot
  * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`.
@@ -50,7 +91,7 @@ export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: Gp
   const timeProblem = plan ? f32TimeProblem(plan) : null;
   if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
-  const gpu = await tryWebGpu(tuning);
+  const gpu = await webGpuFor(tuning);
   if (choice === 'webgpu') {
     if ('engine' in gpu) return gpu;
     throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
@@ -102,7 +143,7 @@ export function autoChoice(gpu: { software: boolean } | { unavailable: string },
 export async function probeEngines(): Promise<EngineStatus> {
   let gpu: WebGpuOpened;
   try {
-    gpu = await tryWebGpu({});
+    gpu = await webGpuFor({}); // the shared engine: the first run finds it open
   } catch (e) {
     gpu = { unavailable: `opening the GPU failed: ${(e as Error).message.split('\n')[0]}` };
   }

@@ -1,14 +1,23 @@
 /**
- * What `--engine auto` takes (src-main/engines/select.ts autoChoice), for each kind of
- * adapter the WebGPU engine can report: none, a software one, a hardware one — with a small
- * model (kept on the CPU engine, which finishes before a GPU has compiled its program) and
- * a large one. The adapters are described, not opened: this machine has no hardware GPU.
+ * src-main/engines/select.ts:
+ * - what `--engine auto` takes (autoChoice), for each kind of adapter the WebGPU engine can
+ *   report: none, a software one, a hardware one — with a small model (kept on the CPU
+ *   engine, which finishes before a GPU has compiled its program) and a large one. The
+ *   adapters are described, not opened: this machine has no hardware GPU;
+ * - the WebGPU engine kept open between runs (on SwiftShader here): reused with its
+ *   compiled pipelines, not closed by a run's dispose(), reopened after a device loss,
+ *   closed by releaseEngines(); runs with their own tuning get their own engine.
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../src-main/cli/load-project.js';
 import { compile } from '../../src-main/compiler/compile.js';
-import { AUTO_GPU_MIN_WORK, autoChoice, modelWork } from '../../src-main/engines/select.js';
+import { AUTO_GPU_MIN_WORK, autoChoice, modelWork, releaseEngines, selectEngine } from '../../src-main/engines/select.js';
+import type { WebGpuEngine } from '../../src-main/engines/webgpu/index.js';
 import { EXAMPLES } from '../helpers/cli.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 
 const example = (name: string) => compile(loadProjectFile(`${EXAMPLES}/${name}.json`));
 
@@ -44,5 +53,45 @@ describe('auto', () => {
       expect(autoChoice({ software: true }, plan)).toMatchObject({ engine: 'cpu', note: expect.stringContaining('software one (SwiftShader)') });
       expect(autoChoice({ unavailable: 'no GPU adapter found' }, plan)).toEqual({ engine: 'cpu', note: 'using the CPU engine: no GPU adapter found' });
     }
+  });
+});
+
+describe('the WebGPU engine kept between runs', async () => {
+  const first = await selectEngine('webgpu').catch(() => null);
+  afterAll(() => releaseEngines());
+  const small = example('ampa-lif');
+
+  it.skipIf(!first)('is reused, with its pipelines, and a run\'s dispose() leaves it open', async () => {
+    const a = first!;
+    const engine = a.engine as WebGpuEngine;
+    await engine.run(small);
+    const compiled = engine.gpu.cachedPipelines;
+    a.dispose();
+    const b = await selectEngine('webgpu');
+    expect(b.engine).toBe(engine);
+    const result = await b.engine.run(small);
+    expect(result.status).toBe('finished');
+    expect(engine.gpu.cachedPipelines).toBe(compiled); // nothing compiled again
+    b.dispose();
+  });
+
+  it.skipIf(!first)('runs with their own tuning open their own engine', async () => {
+    const tuned = await selectEngine('webgpu', undefined, { shape: 'grid' });
+    expect(tuned.engine).not.toBe(first!.engine);
+    tuned.dispose();
+    expect((await selectEngine('webgpu')).engine).toBe(first!.engine);
+  });
+
+  it.skipIf(!first)('is opened anew after its device was lost, and after releaseEngines()', async () => {
+    const engine = (await selectEngine('webgpu')).engine as WebGpuEngine;
+    engine.gpu.device.destroy();
+    await expect.poll(() => engine.gpu.lostReason).not.toBeNull();
+    const fresh = (await selectEngine('webgpu')).engine as WebGpuEngine;
+    expect(fresh).not.toBe(engine);
+    expect((await fresh.run(small)).status).toBe('finished');
+    await releaseEngines();
+    const again = (await selectEngine('webgpu')).engine;
+    expect(again).not.toBe(fresh);
+    await expect(fresh.run(small)).rejects.toThrow(/disposed/); // released
   });
 });
