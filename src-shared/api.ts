@@ -54,6 +54,8 @@ export interface RunRequest {
   duration?: string;
   seed?: number;
   engine: EngineName;
+  /** Started by live mode (a re-run after an edit), not by Run; kept in the run's settings (`RunInfo.live`). */
+  live?: boolean;
 }
 
 /** What a sweep varies: one numeric parameter of one block, over listed values. */
@@ -132,6 +134,8 @@ export interface RunInfo {
   probes: ProbeInfo[];
   /** Present when the run is one copy of a sweep. */
   sweep?: RunSweepInfo;
+  /** Started by live mode (the Runs panel groups consecutive live runs); false for runs stored before it was kept. */
+  live: boolean;
 }
 
 /** A time window of a state or rate probe, min/max-decimated to at most `maxPoints` columns. */
@@ -262,6 +266,7 @@ const runRequestShape = {
   duration: z.string().max(50).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   engine: z.enum(['cpu', 'webgpu', 'auto']),
+  live: z.boolean().optional(),
 };
 
 /** Most copies one sweep may have (values × seeds). */

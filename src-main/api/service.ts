@@ -8,7 +8,8 @@
  * run in the store and returns at once; the engine works off the main thread (the CPU
  * engine in a worker, the WebGPU engine on the GPU), its recordings stream into the store,
  * and the service pushes `run-progress` and `run-data` (each at most ~10 per second) and
- * finally `run-ended`. `stopRun` aborts through the run's AbortSignal.
+ * finally `run-ended`. `stopRun` aborts through the run's AbortSignal. A request from live
+ * mode (`live: true`, a run or a sweep) is kept in the run's settings, read back as `RunInfo.live`.
  *
  * Sweeps: `startSweep` expands the request into copies (every value × every seed, as the
  * CLI's `--sweep`), stores one run per copy of the same project version (the copy's value
@@ -241,7 +242,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   }
 
   function runInfo(run: StoreRunInfo): RunInfo {
-    const settings = (run.settings ?? {}) as { engineNote?: unknown; device?: unknown; durationMs?: number; sweep?: unknown };
+    const settings = (run.settings ?? {}) as { engineNote?: unknown; device?: unknown; durationMs?: number; sweep?: unknown; live?: unknown };
     const engineNote = typeof settings.engineNote === 'string' ? settings.engineNote : null;
     const interrupted = run.status === 'failed' && (run.message ?? '').startsWith(INTERRUPTED);
     const sizes = blockSizes(run);
@@ -263,6 +264,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       populations: (run.summary?.populations ?? []).map((p) => ({ block: p.block, size: p.size, spikes: p.spikes, rateHz: p.rateHz })),
       probes: lab.runs.probes(run.id).map((l) => probeInfo(l, run.dt, sizes)),
       ...(isSweepInfo(settings.sweep) ? { sweep: settings.sweep } : {}),
+      live: settings.live === true,
     };
   }
 
@@ -340,7 +342,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     return {
       id: runId, projectId: 0, versionId: 0, startedAt: now, endedAt: now, wallMs: null,
       engine: engine.name, device: engine.device, engineNote: null, seed: plan.seed, dt: plan.dt, durationMs: plan.duration, status: 'failed',
-      message: oneLine(err instanceof Error ? err.message : String(err)), populations: [], probes: [],
+      message: oneLine(err instanceof Error ? err.message : String(err)), populations: [], probes: [], live: false,
     };
   }
 
@@ -383,6 +385,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
           engineRequested: request.engine,
           device: engine.engine.device,
           ...(engine.note ? { engineNote: engine.note } : {}),
+          ...(request.live ? { live: true } : {}),
         },
         message: 'saved by a run',
       });
@@ -495,6 +498,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
           engineRequested: request.engine,
           device: engine.engine.device,
           ...(note ? { engineNote: note } : {}),
+          ...(request.live ? { live: true } : {}),
           sweep: { id: sweepId, label, count: plans.length, ...tags[k]! } satisfies RunSweepInfo,
         };
         // Every copy is a run of the document as given (one version); the copy's value is in its settings.

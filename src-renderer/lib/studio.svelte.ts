@@ -623,6 +623,7 @@ export class Studio {
         dt: this.settings.dt,
         duration: this.settings.duration,
         seed: this.settings.seed,
+        ...(opts.live ? { live: true } : {}),
       });
       // A run saves the document it ran as a version (if it changed).
       if (info.versionId !== this.versionId) void this.refreshProject();
@@ -673,6 +674,7 @@ export class Studio {
       seed: this.settings.seed,
       sweep: { block: setup.block, param: setup.param, values: setup.values },
       ...(setup.seeds !== null ? { seeds: setup.seeds } : {}),
+      ...(opts.live ? { live: true } : {}),
     });
     const first = infos[0];
     if (!first) return;
@@ -821,6 +823,21 @@ export class Studio {
       this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
     } catch (err) {
       this.fail('Deleting the run failed', err);
+    }
+  }
+
+  /** Deletes runs one after another (a sweep's, a live group's); stops at the first that fails. */
+  async deleteRuns(runs: readonly RunInfo[]): Promise<void> {
+    for (const run of runs) {
+      try {
+        await this.api.deleteRun(run.id);
+      } catch (err) {
+        this.fail(`Deleting run ${run.id} failed`, err);
+        return;
+      }
+      this.runs = this.runs.filter((r) => r.id !== run.id);
+      if (this.shownRun?.id === run.id) this.shownRun = null;
+      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
     }
   }
 

@@ -5,7 +5,8 @@
  * dragging, parameters typed with units), checks that a wrong connection and a bad value
  * are refused with a message, runs the model and compares the trace with the bundled
  * example's, saves, reloads, reopens the project and its run, exports CSV and checks the
- * file against the recording, and stops a long COBA run. Screenshots of each main view go
+ * file against the recording, stops a long COBA run, and folds live mode's re-runs into one
+ * group of the run history. Screenshots of each main view go
  * to test-artifacts/screenshots/.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
@@ -441,4 +442,56 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     expect(await page.locator('[data-block-id="izhikevich"]').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('live mode re-runs after each edit and folds the re-runs into one group of the run history', async () => {
+    await menu('File', 'examples', 'example-ampa-lif.json');
+    await click('[data-testid="discard"]'); // the edits of the test before
+    await expect.poll(() => page.locator('.block-node').count()).toBe(6);
+    // Live on: a first run at once (saving the example as a new project), then one after each edit.
+    const lastProject = Math.max(...(await host.service.listProjects()).map((p) => p.id));
+    await click('[data-testid="live"]');
+    const projectRuns = async () => {
+      const project = (await host.service.listProjects()).find((p) => p.id > lastProject);
+      return project ? host.service.listRuns(project.id) : [];
+    };
+    const finished = async (n: number) => {
+      await expect.poll(async () => (await projectRuns()).filter((r) => r.status !== 'running').length, { timeout: 20_000 }).toBe(n);
+    };
+    await finished(1);
+    await select('post');
+    await type('param:tau', '25 ms');
+    await finished(2);
+    await type('param:tau', '30 ms');
+    await finished(3);
+    const live = await projectRuns();
+    expect(live.map((r) => [r.live, r.status])).toEqual([[true, 'finished'], [true, 'finished'], [true, 'finished']]);
+
+    // One entry for the three, showing (and on the plots) the newest.
+    const group = page.locator('.history [data-live-group]');
+    await expect.poll(() => group.getAttribute('data-count')).toBe('3');
+    expect(await group.count()).toBe(1);
+    expect(await group.locator('[data-testid="live-label"]').textContent()).toBe('Live · 3 runs');
+    expect(await group.locator('.live-head').getAttribute('data-newest-run')).toBe(String(live[0]!.id));
+    expect(await page.locator('.history .run').count()).toBe(0);
+    await expect.poll(() => group.evaluate((el) => el.classList.contains('shown'))).toBe(true);
+    // Opened, it lists them all, each selectable.
+    await click('.history [data-action="expand-live"]');
+    expect(await group.locator('.run').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-run-id'))))).toEqual(live.map((r) => r.id));
+    await click(`.history [data-run-id="${live[2]!.id}"]`);
+    await expect.poll(() => page.locator(`.history [data-run-id="${live[2]!.id}"].shown`).count()).toBe(1);
+    await shot('16-live-runs-grouped');
+
+    // Live off and Run: a run of its own above the group.
+    await click('[data-testid="live"]');
+    await clickCanvasCorner();
+    await click('[data-testid="run"]');
+    await finished(4);
+    await expect.poll(async () => Number(await page.locator('.history .list > .run').first().getAttribute('data-run-id'))).toBe((await projectRuns())[0]!.id);
+    // Delete all, confirmed: only the run started with Run is left.
+    await click('.history [data-action="delete-live"]');
+    await click('.history [data-action="confirm-delete-live"]');
+    await expect.poll(async () => (await projectRuns()).map((r) => r.live)).toEqual([false]);
+    await expect.poll(() => group.count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });
