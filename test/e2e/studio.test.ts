@@ -404,9 +404,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     await select('post');
     await type('param:tau', '30 ms');
     await clickCanvasCorner();
-    await page.keyboard.press('Control+Z');
+    // The edit is in the document (the inspector, shown anew, has it) before it is undone.
+    const tau = () => page.locator('.inspector [data-field="param:tau"] input').inputValue();
     await select('post');
-    expect(await page.locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('20 ms');
+    await expect.poll(tau).toBe('30 ms');
+    await page.keyboard.press('Control+Z');
+    await expect.poll(tau).toBe('20 ms');
     // Click a connection and delete it.
     const canvas = await box('[data-testid="canvas"]');
     await click('[data-testid="zoom-fit"]');
