@@ -12,7 +12,8 @@ import { autoShape, runOnDevice, type BatchRunOptions } from './runner.js';
 import type { GpuTuning } from './tuning.js';
 
 export type { BatchRunOptions } from './runner.js';
-export type { Program, PropagationMode, ScatterMode } from './codegen.js';
+export type { Program } from './codegen.js';
+export type { PropagationMode, ScatterMode } from './decisions.js';
 export type { GpuTuning } from './tuning.js';
 
 /**

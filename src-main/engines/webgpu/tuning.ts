@@ -4,7 +4,7 @@
  * differ in speed, and `propagation` in the rounding of summed weights (see PropagationMode).
  * Pure (no Dawn), so the command line can validate it without opening a device.
  */
-import type { PropagationMode, ScatterMode } from './codegen.js';
+import type { PropagationMode, ScatterMode } from './decisions.js';
 
 export interface GpuTuning {
   /** grid: one dispatch per fused group and step; workgroup: one workgroup per copy runs a whole chunk. auto: workgroup up to 4 elements per lane on a GPU (any size up to 65536 on a software adapter). */
