@@ -35,19 +35,16 @@ function hazard(earlier: Op, later: Op): boolean {
       : reads(earlier, w.res, 'any') || writes(earlier, w.res, 'any')));
 }
 
-/** Greedy fusion from the first op on: each op joins the group before it unless a hazard forbids. */
-function fuseForward(ops: Op[]): Group[] {
-  const groups: Group[] = [];
-  for (const op of ops) {
-    const last = groups.at(-1);
-    if (last && !last.ops.some((e) => hazard(e, op))) last.ops.push(op);
-    else groups.push({ ops: [op] });
-  }
-  return groups;
-}
-
-/** The same from the last op back: each op joins the group after it unless a hazard forbids. */
-function fuseBackward(ops: Op[]): Group[] {
+/**
+ * The step's ops, in order, in the fewest groups. Greedy fusion finds that from either end
+ * (any run of ops inside a valid group is valid); it runs from the last op back, so that
+ * each op joins the group after it unless a hazard forbids, and ops land late: an update
+ * then sits in the group of the op that reads it (a synapse's decay beside its current, in
+ * the same invocation), where the shader compiler can keep the value in a register rather
+ * than store and load it between two dispatches. (SwiftShader A/B on COBA: within its
+ * noise, −4 % to +4 %.)
+ */
+export function fuse(ops: Op[]): Group[] {
   const groups: Group[] = [];
   for (const op of [...ops].reverse()) {
     const first = groups[0];
@@ -55,17 +52,4 @@ function fuseBackward(ops: Op[]): Group[] {
     else groups.unshift({ ops: [op] });
   }
   return groups;
-}
-
-/**
- * The step's ops in as few groups as greedy fusion finds, ops in their order. Between two
- * groupings of one size, the one that places ops late: an update then sits in the group of
- * the op that reads it (a synapse's decay beside its current, in the same invocation), where
- * the shader compiler can keep the value in a register instead of storing and loading it
- * between two dispatches. (SwiftShader A/B on COBA: within its noise, −4 % to +4 %.)
- */
-export function fuse(ops: Op[]): Group[] {
-  const forward = fuseForward(ops);
-  const backward = fuseBackward(ops);
-  return backward.length <= forward.length ? backward : forward;
 }
