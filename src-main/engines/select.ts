@@ -44,9 +44,41 @@ async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
  * The WebGPU engine kept open between runs of this process (the app runs many): opening
  * the device and compiling a program cost a GPU 0.1 s or more, and re-running a model
  * reuses its compiled pipelines (the device's cache, keyed by the code). Reopened after the
- * device was lost. Runs with their own tuning (the CLI's --gpu-* options) open their own.
+ * device was lost, closed when unused for a while. Runs with their own tuning (the CLI's
+ * --gpu-* options) open their own.
  */
 let shared: Promise<WebGpuOpened> | null = null;
+
+/**
+ * The kept engine closes after this long with no run holding it: an open device keeps a
+ * laptop's discrete GPU powered, and a desktop app should not drain the battery between runs.
+ */
+let idleMs = 60_000;
+let users = 0;
+/** Bumped when the kept engine is released: holds of an earlier one no longer count. */
+let generation = 0;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/** Sets how long the kept engine stays open unused (ms). */
+export function setSharedEngineIdle(ms: number): void {
+  idleMs = ms;
+}
+
+function holdShared(): () => void {
+  users++;
+  clearTimeout(idleTimer);
+  idleTimer = undefined;
+  const of = generation;
+  let held = true;
+  return () => {
+    if (!held || of !== generation) return;
+    held = false;
+    users--;
+    if (users > 0) return;
+    idleTimer = setTimeout(() => { if (users === 0) void releaseEngines(); }, idleMs);
+    idleTimer.unref(); // never what keeps the process alive
+  };
+}
 
 async function sharedWebGpu(): Promise<WebGpuOpened> {
   if (shared) {
@@ -67,6 +99,10 @@ function isLost(engine: Engine): boolean {
 
 /** Closes the WebGPU engine kept between runs (at shutdown, so that the process can end). */
 export async function releaseEngines(): Promise<void> {
+  clearTimeout(idleTimer);
+  idleTimer = undefined;
+  generation++;
+  users = 0;
   const held = shared;
   shared = null;
   const opened = held ? await held : null;
@@ -76,9 +112,11 @@ export async function releaseEngines(): Promise<void> {
 /** The WebGPU engine for a run: the shared one, or with `tuning`, a fresh one the caller disposes. */
 async function webGpuFor(tuning: GpuTuning): Promise<WebGpuOpened> {
   if (describeTuning(tuning) !== '') return tryWebGpu(tuning);
+  const unhold = holdShared();
   const opened = await sharedWebGpu();
-  // The caller's dispose() must not close the shared engine.
-  return 'engine' in opened ? { ...opened, dispose: () => {} } : opened;
+  if (!('engine' in opened)) unhold();
+  // The caller's dispose() lets go of the shared engine rather than closing it.
+  return 'engine' in opened ? { ...opened, dispose: unhold } : opened;
 }
 
 /**

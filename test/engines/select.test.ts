@@ -6,13 +6,14 @@
  *   adapters are described, not opened: this machine has no hardware GPU;
  * - the WebGPU engine kept open between runs (on SwiftShader here): reused with its
  *   compiled pipelines, not closed by a run's dispose(), reopened after a device loss,
- *   closed by releaseEngines(); runs with their own tuning get their own engine.
+ *   closed by releaseEngines() and after an idle time with no run holding it; runs with
+ *   their own tuning get their own engine.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../src-main/cli/load-project.js';
 import { compile } from '../../src-main/compiler/compile.js';
-import { AUTO_GPU_MIN_WORK, autoChoice, modelWork, releaseEngines, selectEngine } from '../../src-main/engines/select.js';
+import { AUTO_GPU_MIN_WORK, autoChoice, modelWork, releaseEngines, selectEngine, setSharedEngineIdle } from '../../src-main/engines/select.js';
 import type { WebGpuEngine } from '../../src-main/engines/webgpu/index.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
@@ -79,19 +80,44 @@ describe('the WebGPU engine kept between runs', async () => {
     const tuned = await selectEngine('webgpu', undefined, { shape: 'grid' });
     expect(tuned.engine).not.toBe(first!.engine);
     tuned.dispose();
-    expect((await selectEngine('webgpu')).engine).toBe(first!.engine);
+    const again = await selectEngine('webgpu');
+    expect(again.engine).toBe(first!.engine);
+    again.dispose();
   });
 
   it.skipIf(!first)('is opened anew after its device was lost, and after releaseEngines()', async () => {
-    const engine = (await selectEngine('webgpu')).engine as WebGpuEngine;
+    const lost = await selectEngine('webgpu');
+    const engine = lost.engine as WebGpuEngine;
     engine.gpu.device.destroy();
     await expect.poll(() => engine.gpu.lostReason).not.toBeNull();
-    const fresh = (await selectEngine('webgpu')).engine as WebGpuEngine;
+    lost.dispose();
+    const reopened = await selectEngine('webgpu');
+    const fresh = reopened.engine as WebGpuEngine;
     expect(fresh).not.toBe(engine);
     expect((await fresh.run(small)).status).toBe('finished');
     await releaseEngines();
-    const again = (await selectEngine('webgpu')).engine;
-    expect(again).not.toBe(fresh);
+    reopened.dispose(); // a hold of the released engine: no effect
+    const again = await selectEngine('webgpu');
+    expect(again.engine).not.toBe(fresh);
+    again.dispose();
     await expect(fresh.run(small)).rejects.toThrow(/disposed/); // released
+  });
+
+  it.skipIf(!first)('closes after an idle time with no run holding it, never while one does', async () => {
+    setSharedEngineIdle(50);
+    try {
+      const held = await selectEngine('webgpu');
+      const engine = held.engine as WebGpuEngine;
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await engine.run(small)).status).toBe('finished'); // held: still open
+      held.dispose();
+      await expect.poll(async () => engine.run(small).then(() => 'open', (e: Error) => e.message), { timeout: 2000 }).toMatch(/disposed/);
+      const next = await selectEngine('webgpu');
+      expect(next.engine).not.toBe(engine);
+      expect((await next.engine.run(small)).status).toBe('finished');
+      next.dispose();
+    } finally {
+      setSharedEngineIdle(60_000);
+    }
   });
 });
