@@ -4,16 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dimensionName, formatQuantity, parseUnit, toUnit, UnitError } from '../../src-shared/units.js';
+import { thrownMessage } from '../helpers/errors.js';
 
-function unitError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UnitError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a UnitError');
-}
+const unitError = (f: () => unknown): string => thrownMessage(UnitError, f);
 
 describe('toUnit: prefixes', () => {
   it.each([

@@ -9,16 +9,9 @@ import { parseDocument } from '../../../src-shared/document/load.js';
 import { migrateDocument } from '../../../src-shared/document/migrate.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION } from '../../../src-shared/document/schema.js';
 import { compile } from '../../../src-main/compiler/compile.js';
+import { thrownMessage } from '../../helpers/errors.js';
 
-function documentError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DocumentError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DocumentError');
-}
+const documentError = (f: () => unknown): string => thrownMessage(DocumentError, f);
 
 const V1 = {
   format: DOCUMENT_FORMAT,

@@ -9,18 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../../src-shared/document/errors.js';
 import { parseDocument, parseDocumentText } from '../../../src-shared/document/load.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION } from '../../../src-shared/document/schema.js';
+import { thrownMessage } from '../../helpers/errors.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../assets/examples/', import.meta.url));
 
-function documentError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DocumentError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a DocumentError');
-}
+const documentError = (f: () => unknown): string => thrownMessage(DocumentError, f);
 
 const doc = (extra: Record<string, unknown>) => ({ format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, blocks: [], ...extra });
 const withBlock = (block: Record<string, unknown>) => doc({ blocks: [{ id: 'cell', type: 'lif', size: 1 }, block] });

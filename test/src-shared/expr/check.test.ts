@@ -8,16 +8,9 @@ import type { ValueType } from '../../../src-shared/expr/ast.js';
 import { checkStatements, inlineFunctions, typeOf, type Scope } from '../../../src-shared/expr/check.js';
 import { evaluate } from '../../../src-shared/expr/evaluate.js';
 import { ExprError, parseExpression, parseStatement } from '../../../src-shared/expr/parse.js';
+import { thrownMessage } from '../../helpers/errors.js';
 
-function exprError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ExprError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an ExprError');
-}
+const exprError = (f: () => unknown): string => thrownMessage(ExprError, f);
 
 const scope: Scope = new Map<string, ValueType>([['x', 'num'], ['y', 'num'], ['b', 'bool']]);
 const type = (src: string) => typeOf(parseExpression(src), scope);

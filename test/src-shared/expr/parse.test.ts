@@ -6,16 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { freeNames, mapExpr, walk, type Expr } from '../../../src-shared/expr/ast.js';
 import { ExprError, parseExpression, parseStatement } from '../../../src-shared/expr/parse.js';
+import { thrownMessage } from '../../helpers/errors.js';
 
-function exprError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ExprError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an ExprError');
-}
+const exprError = (f: () => unknown): string => thrownMessage(ExprError, f);
 
 const num = (v: number): Expr => ({ k: 'num', v });
 const v = (name: string): Expr => ({ k: 'var', name });
