@@ -12,3 +12,20 @@ export function maxRelError(actual: readonly number[], expected: readonly number
   }
   return worst;
 }
+
+/**
+ * The reference LIF membrane trace under an input current (no threshold reached): from
+ * V = vRest, each step i moves V exactly towards V_inf = vRest + current(i, V) with time
+ * constant `tau` (exponential Euler, as MODELS.md), for `steps` steps; sample 0 is vRest.
+ */
+export function lifReference(o: { vRest: number; tau: number; dt: number; steps: number; current: (i: number, v: number) => number }): number[] {
+  const em = Math.exp(-o.dt / o.tau);
+  let v = o.vRest;
+  const trace = [v];
+  for (let i = 0; i < o.steps; i++) {
+    const vInf = o.vRest + o.current(i, v);
+    v = vInf + (v - vInf) * em;
+    trace.push(v);
+  }
+  return trace;
+}

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const QUIET = { V_rest: '-65 mV', V_reset: '-65 mV', V_th: '1e6 mV', R: '1 Mohm', tau: '10 ms', tau_ref: '0 ms' };
@@ -66,16 +66,9 @@ describe('AMPA synapse', () => {
     const w = out.plan.projections[0]!.byPre.w;
     expect(w[0]).not.toBe(w[1]);
     const g = out.traces.get('g')![0]!;
-    const em = Math.exp(-DT / 10);
     for (const j of [0, 1]) {
       const V = out.traces.get('V')![j]!;
-      let v = -65;
-      const ev = [v];
-      for (let i = 0; i < g.length - 1; i++) {
-        const vInf = -65 + 1 * w[j]! * g[i + 1]! * (0 - v);
-        v = vInf + (v - vInf) * em;
-        ev.push(v);
-      }
+      const ev = lifReference({ vRest: -65, tau: 10, dt: DT, steps: g.length - 1, current: (i, v) => 1 * w[j]! * g[i + 1]! * (0 - v) });
       expect(maxRelError(V, ev)).toBeLessThan(1e-6);
     }
     // The larger weight depolarises more.
@@ -102,14 +95,7 @@ describe('AMPA synapse', () => {
     const { byPre } = out.plan.projections[0]!;
     const w = [byPre.w[byPre.ptr[0]!]!, byPre.w[byPre.ptr[1]!]!];
     const V = out.traces.get('V')![0]!;
-    const em = Math.exp(-DT / 10);
-    let v = -65;
-    const ev = [v];
-    for (let i = 0; i < V.length - 1; i++) {
-      const vInf = -65 + (w[0]! * g0![i + 1]! + w[1]! * g1![i + 1]!) * (0 - v);
-      v = vInf + (v - vInf) * em;
-      ev.push(v);
-    }
+    const ev = lifReference({ vRest: -65, tau: 10, dt: DT, steps: V.length - 1, current: (i, v) => (w[0]! * g0![i + 1]! + w[1]! * g1![i + 1]!) * (0 - v) });
     expect(maxRelError(V, ev)).toBeLessThan(1e-6);
   });
 });

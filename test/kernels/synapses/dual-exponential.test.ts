@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const QUIET = { V_rest: '-65 mV', V_reset: '-65 mV', V_th: '1e6 mV', R: '1 Mohm', tau: '10 ms', tau_ref: '0 ms' };
@@ -77,14 +77,7 @@ describe('dual-exponential synapse', () => {
     const out = run(1, 10, 0.1, [[0, '2 ms'], [0, '5 ms']], 'conductance', 0);
     const g = out.traces.get('g')![0]!;
     const V = out.traces.get('V')![0]!;
-    const em = Math.exp(-DT / 10);
-    let v = -65;
-    const ev = [v];
-    for (let i = 0; i < g.length - 1; i++) {
-      const vInf = -65 + g[i + 1]! * (0 - v);
-      v = vInf + (v - vInf) * em;
-      ev.push(v);
-    }
+    const ev = lifReference({ vRest: -65, tau: 10, dt: DT, steps: g.length - 1, current: (i, v) => g[i + 1]! * (0 - v) });
     expect(maxRelError(V, ev)).toBeLessThan(1e-6);
     expect(out.plan.probes.find((p) => p.id === 'g')).toMatchObject({ unit: 'µS·ms' });
   });

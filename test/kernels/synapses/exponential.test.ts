@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 /** A LIF that never fires and is not refractory: a voltmeter for the synaptic current. */
@@ -68,15 +68,10 @@ describe('exponential synapse', () => {
     const out = runDoc(doc('current', `${w} nA`, [[0, '1 ms']]));
     const g = out.traces.get('g')![0]!;
     const V = out.traces.get('V')![0]!;
-    const em = Math.exp(-DT / 10);
-    let v = -65;
-    const expected = [v];
-    for (let i = 0; i < 100; i++) {
-      const vInf = -65 + 1 * g[i + 1]!; // R = 1 MΩ; g after step i is the current of step i
-      v = vInf + (v - vInf) * em;
-      expected.push(v);
-    }
+    // R = 1 MΩ; g after step i is the current of step i
+    const expected = lifReference({ vRest: -65, tau: 10, dt: DT, steps: 100, current: (i) => 1 * g[i + 1]! });
     expect(maxRelError(V, expected)).toBeLessThan(1e-6);
+    const em = Math.exp(-DT / 10);
     expect(V[11]).toBeCloseTo(-65 + w * (1 - em), 5);
   });
 
@@ -86,19 +81,17 @@ describe('exponential synapse', () => {
     const g = out.traces.get('g')![0]!;
     const V = out.traces.get('V')![0]!;
     const decay = Math.exp(-DT / 5);
-    const em = Math.exp(-DT / 10);
     let x = 0;
-    let v = -65;
     const eg = [x];
-    const ev = [v];
-    for (let i = 0; i < 100; i++) {
-      x *= decay;
-      if (i === 10 || i === 15) x += w;
-      const vInf = -65 + 1 * x * (0 - v);
-      v = vInf + (v - vInf) * em;
-      eg.push(x);
-      ev.push(v);
-    }
+    const ev = lifReference({
+      vRest: -65, tau: 10, dt: DT, steps: 100,
+      current: (i, v) => {
+        x *= decay;
+        if (i === 10 || i === 15) x += w;
+        eg.push(x);
+        return 1 * x * (0 - v);
+      },
+    });
     expect(maxRelError(g, eg)).toBeLessThan(1e-6);
     expect(maxRelError(V, ev)).toBeLessThan(1e-6);
     // Excitatory (E = 0 above V): the membrane depolarises.

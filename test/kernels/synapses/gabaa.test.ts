@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 
@@ -44,14 +44,7 @@ describe('GABAa synapse', () => {
     const out = run(-60);
     const g = out.traces.get('g')![0]!;
     const V = out.traces.get('V')![0]!;
-    const em = Math.exp(-DT / 20);
-    let v = -60;
-    const ev = [v];
-    for (let i = 0; i < g.length - 1; i++) {
-      const vInf = -60 + g[i + 1]! * (-80 - v);
-      v = vInf + (v - vInf) * em;
-      ev.push(v);
-    }
+    const ev = lifReference({ vRest: -60, tau: 20, dt: DT, steps: g.length - 1, current: (i, v) => g[i + 1]! * (-80 - v) });
     expect(maxRelError(V, ev)).toBeLessThan(1e-6);
     expect(Math.max(...V)).toBe(-60);
     const trough = Math.min(...V);

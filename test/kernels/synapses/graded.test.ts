@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -56,14 +56,7 @@ describe('graded synapse', () => {
     const out = atRest(-35, {}, '0.05 uS');
     const s = out.traces.get('s')![0]!;
     const V = out.traces.get('Vpost')![0]!;
-    const em = Math.exp(-DT / 10);
-    let v = -65;
-    const ev = [v];
-    for (let i = 0; i < s.length - 1; i++) {
-      const vInf = -65 + 0.05 * s[i + 1]! * (0 - v);
-      v = vInf + (v - vInf) * em;
-      ev.push(v);
-    }
+    const ev = lifReference({ vRest: -65, tau: 10, dt: DT, steps: s.length - 1, current: (i, v) => 0.05 * s[i + 1]! * (0 - v) });
     expect(maxRelError(V, ev)).toBeLessThan(1e-6);
     expect(V.at(-1)!).toBeGreaterThan(-64);
   });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
-import { maxRelError } from '../../helpers/numeric.js';
+import { lifReference, maxRelError } from '../../helpers/numeric.js';
 
 const DT = 0.1;
 const [A1, B1, A2, B2, T, P] = [2, 0.01, 1, 0.5, 1, 5];
@@ -83,18 +83,10 @@ describe('NMDA synapse', () => {
       const out = run(vRest);
       const g = out.traces.get('g')![0]!;
       const V = out.traces.get('V')![0]!;
-      const em = Math.exp(-DT / 20);
-      const predict = (block: boolean) => {
-        let v = vRest;
-        const ev = [v];
-        for (let i = 0; i < g.length - 1; i++) {
-          const I = (0.5 * g[i + 1]! * (0 - v)) / (block ? mgBlock(v) : 1);
-          const vInf = vRest + I;
-          v = vInf + (v - vInf) * em;
-          ev.push(v);
-        }
-        return ev;
-      };
+      const predict = (block: boolean) => lifReference({
+        vRest, tau: 20, dt: DT, steps: g.length - 1,
+        current: (i, v) => (0.5 * g[i + 1]! * (0 - v)) / (block ? mgBlock(v) : 1),
+      });
       expect(maxRelError(V, predict(true)), `V_rest ${vRest}`).toBeLessThan(1e-6);
       expect(maxRelError(V, predict(false)), `V_rest ${vRest}`).toBeGreaterThan(1e-3);
     }
