@@ -102,7 +102,8 @@ function senderOf(target: CsvTarget): (bytes: Uint8Array) => Promise<void> {
  */
 type RowFormatter = (out: ByteOut, chunk: StoredChunk, data: Float32Array | Int32Array, row: number) => number;
 
-function wideStateRows(width: number, every: number, time: TimeWriter): RowFormatter {
+/** Wide format: one row per sample, a column per neuron (a rate probe: one column, a row per bin). */
+function wideRows(width: number, every: number, time: TimeWriter): RowFormatter {
   return (out, chunk, data, row) => {
     const buf = out.buf;
     const limit = out.limit;
@@ -159,22 +160,6 @@ function spikeRows(time: TimeWriter): RowFormatter {
   };
 }
 
-function rateRows(binSteps: number, time: TimeWriter): RowFormatter {
-  return (out, chunk, data, row) => {
-    const buf = out.buf;
-    const limit = out.limit;
-    let pos = out.pos;
-    for (; row < chunk.count && pos <= limit; row++) {
-      pos = time(buf, pos, (chunk.first + row) * binSteps);
-      buf[pos++] = COMMA;
-      pos = writeValue(buf, pos, data[row]!);
-      buf[pos++] = NEWLINE;
-    }
-    out.pos = pos;
-    return row;
-  };
-}
-
 interface ProbePlan {
   header: string[];
   maxRowBytes: number;
@@ -190,7 +175,7 @@ function planFor(layout: ProbeLayout, dt: number, long: boolean): ProbePlan {
     return { header: csvHeader(layout), maxRowBytes: MAX_TIME_BYTES + 24, format: spikeRows(time), rowsOf: (c) => c.count, decode: i32Of };
   }
   if (layout.kind === 'rate') {
-    return { header: csvHeader(layout), maxRowBytes: MAX_TIME_BYTES + MAX_VALUE_BYTES + 2, format: rateRows(layout.binSteps, time), rowsOf: (c) => c.count, decode: f32Of };
+    return { header: csvHeader(layout), maxRowBytes: MAX_TIME_BYTES + MAX_VALUE_BYTES + 2, format: wideRows(1, layout.binSteps, time), rowsOf: (c) => c.count, decode: f32Of };
   }
   const neurons = Array.from(layout.neurons, Number);
   if (long) {
@@ -205,7 +190,7 @@ function planFor(layout: ProbeLayout, dt: number, long: boolean): ProbePlan {
   return {
     header: csvHeader(layout),
     maxRowBytes: MAX_TIME_BYTES + neurons.length * (MAX_VALUE_BYTES + 1) + 1,
-    format: wideStateRows(neurons.length, layout.every, time),
+    format: wideRows(neurons.length, layout.every, time),
     rowsOf: (c) => c.count,
     decode: f32Of,
   };
