@@ -371,7 +371,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     if (request.duration !== undefined) overrides.duration = request.duration;
     if (request.seed !== undefined) overrides.seed = request.seed;
     const plan = compiled(doc, overrides);
-    const engine = await selectEngine(request.engine, plan);
+    const engine = await selectEngine(request.engine, { plan });
     let recording: RunRecording;
     try {
       recording = recordRun(lab, {
@@ -404,15 +404,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
 
   /** Picks the engine of a sweep: never refuses; without a (suitable) GPU, the CPU engine with a note. */
   async function sweepEngine(choice: EngineName, copies: number, plan: Plan): Promise<{ engine: SelectedEngine; note: string | null }> {
-    let selected: SelectedEngine;
-    try {
-      selected = await selectEngine(choice, plan, {}, copies);
-    } catch (err) {
-      // Only `webgpu` throws: no adapter, or a run too long for f32 time. A sweep still runs, on the CPU engine.
-      const reason = (err as Error).message.replace(/^the WebGPU engine (is unavailable|cannot run this to the step): /, '').replace(/; use the CPU engine.*$/, '');
-      selected = await selectEngine('cpu');
-      selected = { ...selected, note: `using the CPU engine: ${reason}` };
-    }
+    const selected = await selectEngine(choice, { plan, copies, fallback: true });
     const batch = typeof (selected.engine as Partial<BatchEngine>).runBatch === 'function';
     if (batch || copies <= 1) return { engine: selected, note: selected.note ?? null };
     const why = selected.note ?? `using the ${selected.engine.name === 'cpu' ? 'CPU' : selected.engine.name} engine`;

@@ -106,9 +106,10 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
   if (!opts.outDir) throw new Error('--out-dir is required (or use --explain alone)');
 
-  const selected = await selectEngine(choice, plan, gpuTuning(opts));
+  const tuning = gpuTuning(opts);
+  const selected = await selectEngine(choice, { plan, tuning });
   if (selected.note) console.error(selected.note);
-  const tuned = describeTuning(gpuTuning(opts));
+  const tuned = describeTuning(tuning);
   if (tuned && selected.engine.name !== 'webgpu') console.error(`the --gpu-* options (${tuned}) apply to the WebGPU engine only; ignored on the ${selected.engine.name} engine`);
   const csv = new CsvFolderSink(plan, opts.outDir);
   const sinks: RecordingSink[] = [csv];

@@ -22,10 +22,10 @@ export interface SelectedEngine {
 }
 
 /** The WebGPU engine opened, or the one-line reason it cannot be. */
-type WebGpuOpened = { engine: Engine; software: boolean; dispose(): void } | { unavailable: string };
+type WebGpuOpened = { engine: Engine & { lost?: boolean }; software: boolean; dispose(): void } | { unavailable: string };
 
 async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
-  let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; dispose?: () => void } } | { unavailable: string }> };
+  let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; lost?: boolean; dispose?: () => void } } | { unavailable: string }> };
   try {
     // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
     const specifier = './webgpu/index.js';
@@ -83,18 +83,13 @@ function holdShared(): () => void {
 async function sharedWebGpu(): Promise<WebGpuOpened> {
   if (shared) {
     const held = await shared;
-    if (!('engine' in held) || !isLost(held.engine)) return held;
+    if (!('engine' in held) || held.engine.lost !== true) return held;
     held.dispose();
   }
   shared = tryWebGpu({});
   const opened = await shared;
   if (!('engine' in opened)) shared = null; // no adapter now: ask again next time
   return opened;
-}
-
-function isLost(engine: Engine): boolean {
-  const gpu = (engine as Engine & { gpu?: { lostReason: string | null } }).gpu;
-  return gpu?.lostReason !== null && gpu?.lostReason !== undefined;
 }
 
 /** Closes the WebGPU engine kept between runs (at shutdown, so that the process can end). */
@@ -119,19 +114,34 @@ async function webGpuFor(tuning: GpuTuning): Promise<WebGpuOpened> {
   return 'engine' in opened ? { ...opened, dispose: unhold } : opened;
 }
 
+/** What `selectEngine` is told about the run, beyond the engine asked for. */
+export interface EngineRequest {
+  /** The run's plan: `auto` weighs its size, and f32 time is checked against its length. */
+  plan?: Plan;
+  /** The WebGPU engine's layout (the CLI's --gpu-* options); given, a fresh engine is opened. */
+  tuning?: GpuTuning;
+  /** Runs of the plan side by side (a sweep): `auto` weighs them together. */
+  copies?: number;
+  /** Where `webgpu` cannot run: the CPU engine with the reason as note, instead of an error (sweeps). */
+  fallback?: boolean;
+}
+
 /**
- * Opens the engine of `choice` (the WebGPU engine with `tuning`), for `copies` runs of the
- * plan side by side (a sweep). With the plan given, a run the GPU's f32 time cannot
- * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`.
+ * Opens the engine of `choice`. With the plan given, a run the GPU's f32 time cannot
+ * resolve to the step goes to the CPU engine under `auto` and is refused under `webgpu`
+ * (unless `fallback`).
  */
-export async function selectEngine(choice: EngineChoice, plan?: Plan, tuning: GpuTuning = {}, copies = 1): Promise<SelectedEngine> {
+export async function selectEngine(choice: EngineChoice, request: EngineRequest = {}): Promise<SelectedEngine> {
+  const { plan, tuning = {}, copies = 1, fallback = false } = request;
+  const onCpu = (reason: string): SelectedEngine => ({ engine: cpuEngine, note: `using the CPU engine: ${reason}`, dispose: () => {} });
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
   const timeProblem = plan ? f32TimeProblem(plan) : null;
-  if (timeProblem && choice === 'auto') return { engine: cpuEngine, note: `using the CPU engine: ${timeProblem}`, dispose: () => {} };
+  if (timeProblem && (choice === 'auto' || fallback)) return onCpu(timeProblem);
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const gpu = await webGpuFor(tuning);
   if (choice === 'webgpu') {
     if ('engine' in gpu) return gpu;
+    if (fallback) return onCpu(gpu.unavailable);
     throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
   }
   const auto = autoChoice(gpu, plan, copies);

@@ -77,7 +77,7 @@ describe('the WebGPU engine kept between runs', async () => {
   });
 
   it.skipIf(!first)('runs with their own tuning open their own engine', async () => {
-    const tuned = await selectEngine('webgpu', undefined, { shape: 'grid' });
+    const tuned = await selectEngine('webgpu', { tuning: { shape: 'grid' } });
     expect(tuned.engine).not.toBe(first!.engine);
     tuned.dispose();
     const again = await selectEngine('webgpu');

@@ -57,6 +57,11 @@ export class WebGpuEngine implements Engine {
     return this.gpu.software;
   }
 
+  /** Whether the device was lost (the engine cannot run any more). */
+  get lost(): boolean {
+    return this.gpu.lostReason !== null;
+  }
+
   /** The adapter in words (vendor, architecture, device). */
   get deviceDescription(): string {
     return this.gpu.description;

@@ -99,13 +99,16 @@ describe('f32 time on the GPU', () => {
     expect(f32TimeProblem(plan)).toMatch(/block "drive" \(constant-current\) computes with the step count.*exact only up to 16777216 steps/);
   });
 
-  it('sends such a run to the CPU engine under auto and refuses it under webgpu', async () => {
+  it('sends such a run to the CPU engine under auto (and for a sweep) and refuses it under webgpu', async () => {
     const plan = compile(lif('300 s', offGrid));
-    const auto = await selectEngine('auto', plan);
+    const auto = await selectEngine('auto', { plan });
     expect(auto.engine.name).toBe('cpu');
     expect(auto.note).toMatch(/^using the CPU engine: block "cell" \(lif\) compares times/);
     expect(auto.note).not.toContain('\n');
-    await expect(selectEngine('webgpu', plan)).rejects.toThrow(/cannot run this to the step: block "cell".*use the CPU engine/);
+    await expect(selectEngine('webgpu', { plan })).rejects.toThrow(/cannot run this to the step: block "cell".*use the CPU engine/);
+    const sweep = await selectEngine('webgpu', { plan, fallback: true });
+    expect(sweep.engine.name).toBe('cpu');
+    expect(sweep.note).toBe(auto.note);
   });
 });
 
