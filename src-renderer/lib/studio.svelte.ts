@@ -818,12 +818,17 @@ export class Studio {
   async deleteRun(run: RunInfo): Promise<void> {
     try {
       await this.api.deleteRun(run.id);
-      this.runs = this.runs.filter((r) => r.id !== run.id);
-      if (this.shownRun?.id === run.id) this.shownRun = null;
-      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
+      this.forgetRun(run.id);
     } catch (err) {
       this.fail('Deleting the run failed', err);
     }
+  }
+
+  /** Drops a deleted run from the history, the plots and the overlays. */
+  private forgetRun(id: number): void {
+    this.runs = this.runs.filter((r) => r.id !== id);
+    if (this.shownRun?.id === id) this.shownRun = null;
+    this.overlayRuns = this.overlayRuns.filter((r) => r.id !== id);
   }
 
   /** Deletes runs one after another (a sweep's, a live group's); stops at the first that fails. */
@@ -835,9 +840,7 @@ export class Studio {
         this.fail(`Deleting run ${run.id} failed`, err);
         return;
       }
-      this.runs = this.runs.filter((r) => r.id !== run.id);
-      if (this.shownRun?.id === run.id) this.shownRun = null;
-      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
+      this.forgetRun(run.id);
     }
   }
 
