@@ -3,6 +3,8 @@
  * printer maps these names; a name not listed here is an error at parse time.
  */
 
+import { walk, type Expr } from './ast.js';
+
 export interface BuiltinDef {
   arity: number;
   /** Result type; arguments are numbers unless noted. */
@@ -37,3 +39,10 @@ export const BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     doc: 'true with probability p: 24-bit uniform integer < f32(p)·2^24, identical on every engine',
   },
 };
+
+/** Whether an expression draws random numbers (a call of a random built-in anywhere in it). */
+export function drawsRandom(e: Expr): boolean {
+  let found = false;
+  walk(e, (n) => { if (n.k === 'call' && BUILTINS[n.fn]?.random) found = true; });
+  return found;
+}

@@ -21,8 +21,8 @@
  * not probed and its update does not use t, step or random numbers.
  */
 import { randomStream } from '../../../kernels/random.js';
-import { freeNames, walk, type Statement } from '../../../src-shared/expr/ast.js';
-import { BUILTINS } from '../../../src-shared/expr/builtins.js';
+import { freeNames, type Statement } from '../../../src-shared/expr/ast.js';
+import { drawsRandom } from '../../../src-shared/expr/builtins.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import { simplify, simplifyF64Division } from '../../../src-shared/expr/simplify.js';
 import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
@@ -65,7 +65,7 @@ export function foldableSynapses(plan: Plan): Set<string> {
     for (const s of b.code) {
       const names = freeNames(s.expr);
       if (names.has('t') || names.has('step')) timeOrRandom = true;
-      walk(s.expr, (n) => { if (n.k === 'call' && BUILTINS[n.fn]?.random) timeOrRandom = true; });
+      if (drawsRandom(s.expr)) timeOrRandom = true;
     }
     if (!timeOrRandom) out.add(p.synapse);
   }

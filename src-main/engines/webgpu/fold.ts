@@ -5,15 +5,9 @@
  * `step` against whole numbers and compares integers (print-wgsl.ts), exact at any step.
  * Shared by the code generator and the f32 time check, so both see the same code.
  */
-import { BUILTINS } from '../../../src-shared/expr/builtins.js';
-import { walk, type Statement } from '../../../src-shared/expr/ast.js';
+import type { Statement } from '../../../src-shared/expr/ast.js';
+import { drawsRandom } from '../../../src-shared/expr/builtins.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
-
-function drawsRandom(code: Statement[]): boolean {
-  let found = false;
-  for (const s of code) walk(s.expr, (n) => { if (n.k === 'call' && BUILTINS[n.fn]?.random) found = true; });
-  return found;
-}
 
 /**
  * The statements folded. Constant locals propagate only in code without random draws: a
@@ -22,7 +16,7 @@ function drawsRandom(code: Statement[]): boolean {
  */
 export function foldBlockCode(code: Statement[], constants: ReadonlyMap<string, number | boolean>, states: ReadonlySet<string>): Statement[] {
   const env = new Map(constants);
-  const propagate = !drawsRandom(code);
+  const propagate = !code.some((s) => drawsRandom(s.expr));
   const writes = new Map<string, number>();
   for (const s of code) writes.set(s.target, (writes.get(s.target) ?? 0) + 1);
   return code.map((s) => {
