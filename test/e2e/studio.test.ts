@@ -391,11 +391,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('studio in the browser', () => {
     await page.keyboard.press('Control+C');
     await page.keyboard.press('Control+V');
     await expect.poll(nodes).toBe(8);
-    expect(await wires()).toBe(6);
+    // Connections are drawn after their blocks: wait for them too.
+    await expect.poll(wires).toBe(6);
     expect(await page.locator('[data-block-id="post2"]').count()).toBe(1);
     await page.keyboard.press('Control+Z');
     await expect.poll(nodes).toBe(6);
-    expect(await wires()).toBe(5);
+    await expect.poll(wires).toBe(5);
     await page.keyboard.press('Control+Shift+Z');
     await expect.poll(nodes).toBe(8);
     await page.keyboard.press('Delete');
