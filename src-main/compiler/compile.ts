@@ -8,6 +8,7 @@ import type { BlockDef } from '../../kernels/types.js';
 import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { roundHalfAway } from '../../src-shared/expr/numeric.js';
+import { connectionRefusal, CURRENT_ONLY_INTO_NEURON } from '../../src-shared/ports.js';
 import { toUnit } from '../../src-shared/units.js';
 import { blockExpression, checkedCurrent, checkedUpdate } from './block-code.js';
 import { connect, toCsr } from './connectivity.js';
@@ -123,12 +124,10 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const inp = b.def.inputs[to.port];
     if (!out) { sink.add({ block: from.block, field: where, message: `${a.def.title} has no output "${from.port}" (outputs: ${Object.keys(a.def.outputs).join(', ') || 'none'})` }); return; }
     if (!inp) { sink.add({ block: to.block, field: where, message: `${b.def.title} has no input "${to.port}" (inputs: ${Object.keys(b.def.inputs).join(', ') || 'none'})` }); return; }
-    if (inp.type !== 'any' && inp.type !== out.type) {
-      sink.add({ block: to.block, field: where, message: `input "${to.port}" takes ${inp.type}, but "${e.from}" gives ${out.type}` });
-      return;
-    }
-    if (out.type === 'current' && b.def.category !== 'neuron' && b.def.category !== 'probe') {
-      sink.add({ block: to.block, field: where, message: 'a current can only flow into a neuron block' });
+    const refusal = connectionRefusal(out.type, inp.type, b.def.category);
+    if (refusal) {
+      const message = refusal === 'socket-type' ? `input "${to.port}" takes ${inp.type}, but "${e.from}" gives ${out.type}` : CURRENT_ONLY_INTO_NEURON;
+      sink.add({ block: to.block, field: where, message });
       return;
     }
     edges.push({ from, to });

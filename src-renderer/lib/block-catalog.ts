@@ -60,16 +60,6 @@ export function paletteGroups(filter = ''): Array<{ category: BlockCategory; tit
   })).filter((g) => g.blocks.length > 0);
 }
 
-/** Whether an output of type `out` may feed an input of type `into`. */
-export function socketsCompatible(out: SocketType, into: SocketType): boolean {
-  return into === 'any' || out === into;
-}
-
-/** Whether an input takes several connections (currents sum; everything else takes one). */
-export function inputTakesMany(type: SocketType): boolean {
-  return type === 'current';
-}
-
 /** The weight unit of a synapse block given its parameters (variant-dependent). */
 export function weightUnit(def: BlockDef, params: Record<string, unknown>): string {
   const spec = def.synapse;

@@ -23,7 +23,8 @@ import type { BlockDoc, EdgeDoc, ProjectDocument } from '../../src-shared/docume
 import BlockNodeView from '../components/BlockNodeView.svelte';
 import ConnectionPath from '../components/ConnectionPath.svelte';
 import SocketDot from '../components/SocketDot.svelte';
-import { CATEGORY_ORDER, CATEGORY_TITLES, idStem, inputTakesMany, newBlock, socketsCompatible, uniqueBlockId } from './block-catalog.js';
+import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
+import { CATEGORY_ORDER, CATEGORY_TITLES, idStem, newBlock, uniqueBlockId } from './block-catalog.js';
 
 /** A socket that knows what flows through it. */
 export class TypedSocket extends ClassicPreset.Socket {
@@ -267,11 +268,12 @@ export class GraphEditor {
     const inp = target.def.inputs[c.targetInput as string];
     if (!out || !inp) return 'Cannot connect: no such port';
     if (source === target) return `Cannot connect ${source.block.id} to itself`;
-    if (!socketsCompatible(out.type, inp.type)) {
+    const refusal = connectionRefusal(out.type, inp.type, target.def.category);
+    if (refusal === 'socket-type') {
       return `Cannot connect ${source.block.id}.${String(c.sourceOutput)} (${out.type}) to ${target.block.id}.${String(c.targetInput)}, which takes ${inp.type}`;
     }
-    if (out.type === 'current' && inp.type === 'current' && target.def.category !== 'neuron') {
-      return `A current can only flow into a neuron block, not into ${target.block.id}`;
+    if (refusal === 'current-not-into-neuron') {
+      return `Cannot connect ${source.block.id}.${String(c.sourceOutput)} to ${target.block.id}: ${CURRENT_ONLY_INTO_NEURON}`;
     }
     const dup = this.editor.getConnections().some((w) =>
       w.source === c.source && w.target === c.target && w.sourceOutput === c.sourceOutput && w.targetInput === c.targetInput);
