@@ -28,6 +28,8 @@ export interface ProjectSummary {
   versions: number;
   latestVersionId: number;
   runs: number;
+  /** True for the lab's one scratch project, which keeps the runs of documents not saved as a project. */
+  scratch?: boolean;
 }
 
 export interface ProjectVersionInfo {
@@ -136,7 +138,16 @@ export interface RunInfo {
   sweep?: RunSweepInfo;
   /** Started by live mode (the Runs panel groups consecutive live runs); false for runs stored before it was kept. */
   live: boolean;
+  /** Pinned in the Runs panel: a pinned live run is never dropped from the rolling set (see LIVE_RUNS_KEPT). */
+  pinned: boolean;
 }
+
+/**
+ * Live mode keeps the newest this many live runs of a project (a live sweep counts once);
+ * older ones are deleted as new ones start, unless pinned. Runs started with Run are never
+ * deleted by the app.
+ */
+export const LIVE_RUNS_KEPT = 10;
 
 /** A time window of a state or rate probe, min/max-decimated to at most `maxPoints` columns. */
 export interface TraceData {
@@ -184,6 +195,14 @@ export interface SpikeflowApi {
 
   listProjects(): Promise<ProjectSummary[]>;
   createProject(name: string, document: unknown): Promise<OpenProject>;
+  /**
+   * Save as: a new project whose latest version is `document`, and the runs `runIds` (the
+   * history shown with the document) moved into it with the versions they ran. The
+   * projects they came from keep their versions.
+   */
+  saveProjectAs(name: string, document: unknown, runIds: number[]): Promise<OpenProject>;
+  /** The lab's scratch project (created on first use), where runs of unsaved documents are kept. */
+  scratchProject(): Promise<ProjectSummary>;
   openProject(projectId: number, versionId?: number): Promise<OpenProject>;
   saveProject(projectId: number, document: unknown, message?: string): Promise<ProjectVersionInfo>;
   renameProject(projectId: number, name: string): Promise<void>;
@@ -213,6 +232,8 @@ export interface SpikeflowApi {
   readTrace(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxPoints?: number }): Promise<TraceData>;
   readSpikes(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxSpikes?: number }): Promise<SpikeData>;
   deleteRun(runId: number): Promise<void>;
+  /** Pins a run (never dropped from live mode's rolling set) or unpins it. */
+  pinRun(runId: number, pinned: boolean): Promise<RunInfo>;
   /** Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL (web host). */
   exportRunCsv(runId: number, probe?: string, long?: boolean): Promise<{ path?: string; url?: string }>;
 }
@@ -282,6 +303,8 @@ export const API_PARAMS = {
   engineStatus: z.tuple([]),
   listProjects: z.tuple([]),
   createProject: z.tuple([z.string().min(1).max(200), z.unknown()]),
+  saveProjectAs: z.tuple([z.string().min(1).max(200), z.unknown(), z.array(id).max(100_000)]),
+  scratchProject: z.tuple([]),
   openProject: z.tuple([id, id.optional()]),
   saveProject: z.tuple([id, z.unknown(), z.string().max(2000).optional()]),
   renameProject: z.tuple([id, z.string().min(1).max(200)]),
@@ -313,6 +336,7 @@ export const API_PARAMS = {
   readTrace: z.tuple([id, z.string().min(1).max(200), window]),
   readSpikes: z.tuple([id, z.string().min(1).max(200), window]),
   deleteRun: z.tuple([id]),
+  pinRun: z.tuple([id, z.boolean()]),
   exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional()]),
 } satisfies Record<keyof SpikeflowApi, z.ZodType>;
 

@@ -27,6 +27,8 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   engineStatus: [],
   listProjects: [],
   createProject: ['name', 'document'],
+  saveProjectAs: ['name', 'document', 'runIds'],
+  scratchProject: [],
   openProject: ['projectId', 'versionId'],
   saveProject: ['projectId', 'document', 'message'],
   renameProject: ['projectId', 'name'],
@@ -46,6 +48,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   readTrace: ['runId', 'probe', 'window'],
   readSpikes: ['runId', 'probe', 'window'],
   deleteRun: ['runId'],
+  pinRun: ['runId', 'pinned'],
   exportRunCsv: ['runId', 'probe', 'long'],
 };
 

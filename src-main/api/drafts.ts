@@ -1,6 +1,7 @@
 /**
  * What the app keeps besides saved versions: autosaved drafts of unsaved edits (one per
- * project, plus one for a project not saved yet) and the recently opened projects.
+ * project, plus one for a project not saved yet), the recently opened projects, and which
+ * project is the scratch project (where runs of unsaved documents are kept).
  *
  * These two tables live in the lab file but are created here with IF NOT EXISTS rather
  * than by a numbered store migration, because the store's migrations belong to the lab
@@ -30,6 +31,12 @@ export const APP_TABLES_SQL = `
     -- Orders opens within the same millisecond.
     seq INTEGER NOT NULL
   ) STRICT;
+
+  -- At most one row: the project that keeps the runs of documents not saved as a project.
+  CREATE TABLE IF NOT EXISTS app_scratch (
+    only INTEGER PRIMARY KEY CHECK (only = 1),
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE
+  ) STRICT;
 `;
 
 /** How many recent projects are kept. */
@@ -44,6 +51,8 @@ export class AppState {
     touch: Database.Statement;
     trim: Database.Statement;
     recent: Database.Statement;
+    scratch: Database.Statement;
+    setScratch: Database.Statement;
   };
 
   constructor(private readonly lab: Lab) {
@@ -62,6 +71,8 @@ export class AppState {
         'DELETE FROM app_recent_projects WHERE project_id NOT IN (SELECT project_id FROM app_recent_projects ORDER BY seq DESC LIMIT ?)',
       ),
       recent: db.prepare('SELECT project_id FROM app_recent_projects ORDER BY seq DESC LIMIT ?'),
+      scratch: db.prepare('SELECT project_id FROM app_scratch WHERE only = 1'),
+      setScratch: db.prepare('INSERT INTO app_scratch (only, project_id) VALUES (1, ?) ON CONFLICT(only) DO UPDATE SET project_id = excluded.project_id'),
     };
   }
 
@@ -97,6 +108,17 @@ export class AppState {
       this.sql.touch.run(projectId, timestamp());
       this.sql.trim.run(RECENT_LIMIT);
     });
+  }
+
+  /** The scratch project's id, or null when there is none (never made, or deleted). */
+  scratchId(): number | null {
+    const row = this.lab.guard('reading the scratch project', () => this.sql.scratch.get() as { project_id: number } | undefined);
+    return row?.project_id ?? null;
+  }
+
+  /** Makes `projectId` the scratch project. */
+  setScratch(projectId: number): void {
+    this.lab.write('remembering the scratch project', () => this.sql.setScratch.run(projectId));
   }
 
   /** Ids of the recently opened projects, newest first. */

@@ -89,7 +89,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (opts.sweep || opts.seeds) {
     if (!opts.outDir) throw new Error('--out-dir is required');
     const batch = await import('./batch-run.js');
-    const { docs, labels } = batch.expandSweep(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
+    const { docs, labels } = batch.expandSweepOption(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
     await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides)), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
     return;
   }

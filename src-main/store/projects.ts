@@ -145,6 +145,7 @@ export class ProjectStore {
       version: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? AND number = ?`),
       versionById: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE id = ?`),
       versions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number`),
+      moveRun: db.prepare('UPDATE runs SET version_id = ? WHERE id = ?'),
     };
   }
 
@@ -254,6 +255,40 @@ export class ProjectStore {
   duplicate(ref: ProjectRef, newName: string): OpenedProject {
     const source = this.open(ref);
     return this.create(newName, source.document, `duplicated from ${source.project.name} version ${source.version.number}`);
+  }
+
+  /**
+   * Save as, taking the run history along: creates project `newName` and moves the runs
+   * `runIds` into it. A run points at the exact version it ran, so each version those runs
+   * ran is copied into the new project first (oldest first, its message saying where it
+   * came from) and the runs are pointed at the copies; `document` is then the latest
+   * version. The projects the runs came from keep all their versions. All or nothing.
+   */
+  saveAsWithRuns(newName: string, document: ProjectDocument, runIds: readonly number[]): OpenedProject {
+    const clean = checkName(newName, this.lab.file);
+    const doc = this.validate(document, clean);
+    const runs = runIds.map((id) => this.lab.runs.get(id));
+    const id = this.lab.write(`saving project ${JSON.stringify(clean)} with its runs`, () => {
+      if (this.sql.byName.get(clean)) throw this.nameTaken(clean);
+      const now = timestamp();
+      const projectId = Number(this.sql.insertProject.run(clean, now, now).lastInsertRowid);
+      const copies = new Map<number, number>();
+      let number = 0;
+      let lastHash: string | null = null;
+      for (const versionId of [...new Set(runs.map((r) => r.versionId))].sort((a, b) => a - b)) {
+        const row = this.sql.versionById.get(versionId) as VersionRow;
+        const from = runs.find((r) => r.versionId === versionId)!;
+        const message = `from ${from.projectName} version ${from.versionNumber}${row.message ? ` (${row.message})` : ''}`;
+        number += 1;
+        copies.set(versionId, Number(this.sql.insertVersion.run(projectId, number, row.saved_at, message, row.document, row.document_hash).lastInsertRowid));
+        lastHash = row.document_hash;
+      }
+      const hash = documentHash(doc);
+      if (hash !== lastHash) this.insertVersion(projectId, number + 1, now, null, doc, hash);
+      for (const run of runs) this.sql.moveRun.run(copies.get(run.versionId)!, run.id);
+      return projectId;
+    });
+    return this.open(id);
   }
 
   /** Deletes a project with all its versions, runs and recordings, and reclaims the space. */

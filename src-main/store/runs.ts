@@ -156,6 +156,7 @@ export class RunStore {
       ),
       heartbeat: db.prepare('UPDATE runs SET heartbeat_at = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM runs WHERE id = ?'),
+      settings: db.prepare('UPDATE runs SET settings = ? WHERE id = ?'),
       probes: db.prepare('SELECT layout FROM probes WHERE run_id = ? ORDER BY rowid'),
       totals: db.prepare('SELECT probe, sum(count) AS rows, max(last) AS last FROM chunks WHERE run_id = ? GROUP BY probe'),
     };
@@ -254,6 +255,36 @@ export class RunStore {
     this.lab.write(`deleting run ${runId}`, () => this.sql.delete.run(runId));
     this.lab.reclaimSpace();
     return { freedBytes: before - this.lab.sizeBytes() };
+  }
+
+  /**
+   * Deletes several runs (none may be recording) in one transaction and reclaims the space
+   * once; returns the bytes by which the database shrank.
+   */
+  deleteMany(runIds: readonly number[]): { freedBytes: number } {
+    if (runIds.length === 0) return { freedBytes: 0 };
+    for (const id of runIds) {
+      if (this.get(id).status === 'running') {
+        throw new LabError(`${this.lab.file}: run ${id} is still recording; stop it before deleting it`, this.lab.file);
+      }
+    }
+    const before = this.lab.sizeBytes();
+    this.lab.write(`deleting ${runIds.length} runs`, () => {
+      for (const id of runIds) this.sql.delete.run(id);
+    });
+    this.lab.reclaimSpace();
+    return { freedBytes: before - this.lab.sizeBytes() };
+  }
+
+  /** Replaces a run's stored settings with `update(settings)` (tags such as a pin or a note). */
+  updateSettings(runId: number, update: (settings: Record<string, unknown>) => Record<string, unknown>): void {
+    this.lab.write(`updating run ${runId}`, () => {
+      const row = this.sql.get.get(runId) as RunRow | undefined;
+      if (!row) throw new LabError(`${this.lab.file} has no run ${runId}`, this.lab.file);
+      const settings = JSON.parse(row.settings) as unknown;
+      const plain = typeof settings === 'object' && settings !== null && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+      this.sql.settings.run(JSON.stringify(update(plain)), runId);
+    });
   }
 
   /** Marks runs whose writer process is gone as failed ("interrupted …"); returns how many. */

@@ -85,7 +85,7 @@ describe('live runs through the service', () => {
 describe("the renderer's grouping of live runs", () => {
   const run = (id: number, live: boolean, sweep?: { id: string; index: number }): RunInfo => ({
     id, projectId: 1, versionId: 1, startedAt: '', endedAt: null, wallMs: null, engine: 'cpu', device: null, engineNote: null, seed: 1, dt: 0.1, durationMs: 10,
-    status: 'finished', message: null, populations: [], probes: [], live,
+    status: 'finished', message: null, populations: [], probes: [], live, pinned: false,
     ...(sweep ? { sweep: { ...sweep, label: `sweep ${sweep.id}`, copyLabel: `copy ${sweep.index}`, count: 2, block: 'syn', param: 'tau', value: '1 ms' } } : {}),
   });
   /** Rows in words: a run's id, "sweep x: ids", or "live <key>: [rows inside]" with the group's run ids. */

@@ -238,7 +238,7 @@ describe("the renderer's sweep helpers", () => {
   it("groups a sweep's runs in the history at its newest run, in the sweep's order", () => {
     const run = (id: number, sweep?: { id: string; index: number }): RunInfo => ({
       id, projectId: 1, versionId: 1, startedAt: '', endedAt: null, wallMs: null, engine: 'cpu', device: null, engineNote: null, seed: 1, dt: 0.1, durationMs: 10,
-      status: 'finished', message: null, populations: [], probes: [], live: false,
+      status: 'finished', message: null, populations: [], probes: [], live: false, pinned: false,
       ...(sweep ? { sweep: { ...sweep, label: `sweep ${sweep.id}`, copyLabel: `copy ${sweep.index}`, count: 2, block: 'syn', param: 'tau', value: '1 ms' } } : {}),
     });
     const items = historyItems([run(6), run(5, { id: 'b', index: 1 }), run(4, { id: 'b', index: 0 }), run(3), run(2, { id: 'a', index: 1 }), run(1, { id: 'a', index: 0 })]);

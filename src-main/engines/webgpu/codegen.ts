@@ -19,6 +19,7 @@ import { type PropagationMode, type ScatterMode, decide, layoutNeeds } from './d
 import { Literals, type CopyCtx, u } from './copy-context.js';
 import { recordOp, buildOps, placeRecords } from './element-ops.js';
 import { privateInputsOf, fuse } from './fuse.js';
+import { BatchMismatchError } from './errors.js';
 
 export interface ProgramOptions {
   workgroupSize: number;
@@ -82,7 +83,7 @@ export function checkSameStructure(plans: Plan[]): void {
   const first = sig(plans[0]!);
   plans.forEach((p, k) => {
     if (sig(p) !== first) {
-      throw new Error(`batch copy ${k} ("${p.name}") differs in structure from copy 0 (blocks, sizes, connections, probes, dt or duration); a batch may only differ in parameter values and seed`);
+      throw new BatchMismatchError(k, 'structure', `batch copy ${k} ("${p.name}") differs in structure from copy 0 (blocks, sizes, connections, probes, dt or duration); a batch may only differ in parameter values and seed`);
     }
   });
 }
@@ -121,7 +122,7 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
   copies.forEach((cp, c) => {
     const types = cp.lits.entries.map((e) => e.type).join('');
     if (cp.bodies.join('\n\u0003\n') !== template || types !== copies[0]!.lits.entries.map((e) => e.type).join('')) {
-      throw new Error(`batch copy ${c} ("${plans[c]!.name}") folds to different code than copy 0 (a swept parameter changes which branch of a block's code applies); run these values separately`);
+      throw new BatchMismatchError(c, 'code', `batch copy ${c} ("${plans[c]!.name}") folds to different code than copy 0 (a swept parameter changes which branch of a block's code applies); run these values separately`);
     }
   });
 

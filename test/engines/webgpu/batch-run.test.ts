@@ -1,12 +1,12 @@
 /**
- * The CLI's sweep and seed batches: `expandSweep` validates the spec and names each copy;
+ * The CLI's sweep and seed batches: `expandSweepOption` validates the spec and names each copy;
  * `runSweepCli` writes one CSV set per copy, each equal to that copy run alone on the CPU.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { expandSweep, runSweepCli } from '../../../src-main/cli/batch-run.js';
+import { expandSweepOption as expandSweep, runSweepCli } from '../../../src-main/cli/batch-run.js';
 import { compile } from '../../../src-main/compiler/compile.js';
 import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
 import { parseDocument } from '../../../src-shared/document/load.js';
@@ -30,7 +30,7 @@ const doc = parseDocument({
   ],
 });
 
-describe('expandSweep', () => {
+describe('expandSweepOption', () => {
   it('makes one document per value, with folder-safe labels', () => {
     const { docs, labels } = expandSweep(doc, 'syn.tau=2 ms, 5ms,8', undefined);
     expect(labels).toEqual(['syn.tau=2ms', 'syn.tau=5ms', 'syn.tau=8']);

@@ -1,0 +1,106 @@
+/**
+ * Reading recordings back: a state or rate probe as a min/max-decimated window
+ * (`readTrace`), spikes in a window (`readSpikes`), and CSV export of one probe or all.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SpikeData, TraceData } from '../../src-shared/api.js';
+import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
+import type { Lab } from '../store/lab.js';
+import { ApiError } from './errors.js';
+
+const DEFAULT_MAX_POINTS = 2000;
+const DEFAULT_MAX_SPIKES = 200_000;
+
+export type TraceWindow = { t0?: number; t1?: number; neurons?: number[]; maxPoints?: number };
+export type SpikeWindow = { t0?: number; t1?: number; neurons?: number[]; maxSpikes?: number };
+
+export function readTrace(lab: Lab, runId: number, probe: string, window: TraceWindow): TraceData {
+  const layout = lab.runs.probe(runId, probe);
+  if (layout.kind === 'spikes') {
+    throw new ApiError(`run ${runId}, probe "${probe}" records spikes; read it with readSpikes`);
+  }
+  const run = lab.runs.get(runId);
+  const stepMs = layout.kind === 'state' ? layout.every * run.dt : layout.binSteps * run.dt;
+  const extent = lab.recordings.extent(runId, probe);
+  // The same clamping as the store's reads, to know whether buckets hold several samples.
+  const eps = 1e-9;
+  const s0 = window.t0 === undefined ? extent.first : Math.max(extent.first, Math.ceil(window.t0 / stepMs - eps));
+  const s1 = window.t1 === undefined ? extent.last : Math.min(extent.last, Math.floor(window.t1 / stepMs + eps));
+  const samples = Math.max(0, s1 - s0 + 1);
+  const buckets = window.maxPoints ?? DEFAULT_MAX_POINTS;
+  const series = lab.recordings.decimate(runId, probe, {
+    buckets,
+    ...(window.t0 !== undefined ? { fromMs: window.t0 } : {}),
+    ...(window.t1 !== undefined ? { toMs: window.t1 } : {}),
+    ...(window.neurons && layout.kind === 'state' ? { neurons: window.neurons } : {}),
+  });
+  const columns = series.neurons ?? [0];
+  const cols = columns.length;
+  const out: TraceData['series'] = columns.map((neuron) => ({ neuron, min: new Array<number>(series.buckets), max: new Array<number>(series.buckets) }));
+  for (let b = 0; b < series.buckets; b++) {
+    for (let j = 0; j < cols; j++) {
+      out[j]!.min[b] = series.min[b * cols + j]!;
+      out[j]!.max[b] = series.max[b * cols + j]!;
+    }
+  }
+  const t = Array.from(series.timesMs, (ms) => Number(ms.toPrecision(12)));
+  return { probe, t, series: out, decimated: series.buckets < samples };
+}
+
+export function readSpikes(lab: Lab, runId: number, probe: string, window: SpikeWindow): SpikeData {
+  const spikes = lab.recordings.readSpikes(runId, probe, {
+    ...(window.t0 !== undefined ? { fromMs: window.t0 } : {}),
+    ...(window.t1 !== undefined ? { toMs: window.t1 } : {}),
+    ...(window.neurons ? { neurons: window.neurons } : {}),
+  });
+  const max = window.maxSpikes ?? DEFAULT_MAX_SPIKES;
+  const n = Math.min(max, spikes.steps.length);
+  const t = new Array<number>(n);
+  const neuron = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = Number((spikes.steps[i]! * spikes.dt).toPrecision(12));
+    neuron[i] = spikes.neurons[i]!;
+  }
+  return { probe, t, neuron, truncated: spikes.steps.length > n };
+}
+
+/** A file name for a probe's CSV ("run-12-V.csv"). */
+export const csvFileName = (runId: number, probe: string) => `run-${runId}-${probe.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
+
+/** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */
+export async function exportRunCsvTo(lab: Lab, runId: number, probe: string | undefined, long: boolean, file: string): Promise<{ path: string }> {
+  if (probe === undefined) {
+    await exportCsvFiles(lab, runId, file, { long });
+    return { path: file };
+  }
+  lab.runs.probe(runId, probe);
+  // Written under a temporary name and renamed when complete, like the store's export.
+  const temp = `${file}.${process.pid}.partial`;
+  const handle = await fs.promises.open(temp, 'w');
+  try {
+    await writeProbeCsv(lab, runId, probe, async (bytes) => {
+      for (let done = 0; done < bytes.byteLength; ) done += (await handle.write(bytes, done, bytes.byteLength - done)).bytesWritten;
+    }, { long });
+    await handle.close();
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  return { path: file };
+}
+
+/** `exportRunCsv`: into the host's export folder (desktop: a file; the web host turns it into a download). */
+export async function exportRunCsvToDir(lab: Lab, exportDir: string, runId: number, probe: string | undefined, long: boolean): Promise<{ path: string }> {
+  lab.runs.get(runId);
+  const target = probe === undefined ? path.join(exportDir, `run-${runId}`) : path.join(exportDir, csvFileName(runId, probe));
+  fs.mkdirSync(exportDir, { recursive: true });
+  return exportRunCsvTo(lab, runId, probe, long, target);
+}
+
+/** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
+export function writeRunCsv(lab: Lab, runId: number, probe: string, long: boolean, target: CsvTarget): Promise<{ bytes: number; rows: number }> {
+  return writeProbeCsv(lab, runId, probe, target, { long });
+}
