@@ -1,7 +1,34 @@
 /**
  * Saving files from the page: text and images as downloads (object URLs), and URLs the
  * host prepared (CSV). In the desktop app the shell turns downloads into save dialogs.
+ * A browser may save a download without a word, so every download is announced by name to
+ * the listeners of onDownload (the studio shows a notice).
  */
+
+type DownloadListener = (filename: string) => void;
+const listeners = new Set<DownloadListener>();
+
+/** Calls `listener` with the file's name whenever a download starts; returns the unsubscribe. */
+export function onDownload(listener: DownloadListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(filename: string): void {
+  for (const listener of listeners) listener(filename);
+}
+
+/** The file name of a Content-Disposition header (`attachment; filename="x.csv"`), or null. */
+export function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return m[1]!;
+  }
+}
 
 function clickLink(href: string, filename?: string): void {
   const a = document.createElement('a');
@@ -23,12 +50,23 @@ export function downloadText(filename: string, text: string, type = 'text/plain'
 export function downloadBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   clickLink(url, filename);
+  announce(filename);
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Downloads from a URL of the host (its Content-Disposition names the file). */
+/**
+ * Downloads from a URL of the host (its Content-Disposition names the file). The name is
+ * announced once a HEAD request of the same URL has told it.
+ */
 export function downloadUrl(url: string): void {
   clickLink(url, '');
+  // A failed download shows in the browser's own list; only a good one is announced.
+  fetch(url, { method: 'HEAD' }).then(
+    (res) => {
+      if (res.ok) announce(dispositionName(res.headers.get('Content-Disposition')) ?? 'the file');
+    },
+    () => undefined,
+  );
 }
 
 /** Lets the user pick a file; resolves with it, or null when cancelled. */

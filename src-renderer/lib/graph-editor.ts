@@ -25,6 +25,8 @@ import ConnectionPath from '../components/ConnectionPath.svelte';
 import SocketDot from '../components/SocketDot.svelte';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
 import { CATEGORY_ORDER, CATEGORY_TITLES, idStem, newBlock, uniqueBlockId } from './block-catalog.js';
+import { freeMinimapCorner, type Box } from './minimap-corner.js';
+import { boundingBox, shiftIntoView } from './shift-into-view.js';
 
 /** A socket that knows what flows through it. */
 export class TypedSocket extends ClassicPreset.Socket {
@@ -170,6 +172,7 @@ export class GraphEditor {
         context.type === 'connectioncreated' || context.type === 'connectionremoved'
       ) {
         if (context.type === 'noderemoved' || context.type === 'connectionremoved') this.queueSelection();
+        if (context.type === 'nodecreated' || context.type === 'noderemoved') this.queueMinimapPlacement();
         if (context.type === 'connectionremoved' && this.selectedWire?.id === context.data.id) this.selectedWire = null;
         if (!this.loading) this.callbacks.onChange('structure');
       }
@@ -189,6 +192,12 @@ export class GraphEditor {
         case 'nodetranslated':
           this.movedDuringPress = true;
           if (!this.loading) this.callbacks.onChange('position');
+          this.queueMinimapPlacement();
+          break;
+        case 'translated':
+        case 'zoomed':
+        case 'resized':
+          this.queueMinimapPlacement();
           break;
         case 'render':
           // The context menu's own box is position: fixed (its own stacking context): lift it
@@ -197,6 +206,7 @@ export class GraphEditor {
           break;
         case 'rendered':
           if (context.data.type === 'node') this.measure(context.data.payload as BlockNode, context.data.element);
+          this.queueMinimapPlacement();
           break;
       }
       return context;
@@ -226,6 +236,7 @@ export class GraphEditor {
     window.addEventListener('pointerup', this.releasePress);
     window.addEventListener('keydown', this.trackCtrl);
     window.addEventListener('keyup', this.trackCtrl);
+    this.resizeObserver.observe(container);
   }
 
   private accumulate = false;
@@ -249,6 +260,8 @@ export class GraphEditor {
     window.removeEventListener('keydown', this.trackCtrl);
     window.removeEventListener('keyup', this.trackCtrl);
     window.removeEventListener('pointerup', this.releasePress);
+    this.resizeObserver.disconnect();
+    cancelAnimationFrame(this.minimapFrame);
     this.area.destroy();
   }
 
@@ -343,7 +356,10 @@ export class GraphEditor {
     const pos = position ?? this.viewCenter();
     const id = uniqueBlockId(idStem(type), this.blockIds());
     const node = await this.addNode(newBlock(type, id, { x: Math.round(pos.x), y: Math.round(pos.y) }));
-    if (node) await this.selectOnly([node]);
+    if (node) {
+      await this.moveIntoView([node]);
+      await this.selectOnly([node]);
+    }
     return node;
   }
 
@@ -574,6 +590,7 @@ export class GraphEditor {
     // The next paste lands further on.
     const next = { ...clip, blocks: clip.blocks.map((b) => ({ ...b, position: { x: (b.position?.x ?? 0) + 40, y: (b.position?.y ?? 0) + 40 } })) };
     this.memoryClip = JSON.stringify(next);
+    await this.moveIntoView([...added.values()]);
     await this.selectOnly([...added.values()]);
     return added.size;
   }
@@ -588,6 +605,62 @@ export class GraphEditor {
   }
 
   // ---- view -----------------------------------------------------------------------------
+
+  /** The visible part of the canvas, in graph coordinates. */
+  private visibleArea(): Box {
+    const { x, y, k } = this.area.area.transform;
+    return { left: -x / k, top: -y / k, width: this.container.clientWidth / k, height: this.container.clientHeight / k };
+  }
+
+  /** A node's box in graph coordinates (its measured size). */
+  private nodeBox(node: BlockNode): Box {
+    const p = this.area.nodeViews.get(node.id)?.position ?? { x: 0, y: 0 };
+    return { left: p.x, top: p.y, width: node.width, height: node.height };
+  }
+
+  /**
+   * Moves new nodes together, as little as needed, so that they lie inside the visible
+   * canvas (a block dropped at an edge, or pasted where the view no longer is).
+   */
+  private async moveIntoView(nodes: BlockNode[]): Promise<void> {
+    if (nodes.length === 0 || this.container.clientWidth === 0) return;
+    const margin = 12 / this.area.area.transform.k;
+    const { dx, dy } = shiftIntoView(boundingBox(nodes.map((n) => this.nodeBox(n))), this.visibleArea(), margin);
+    if (dx === 0 && dy === 0) return;
+    for (const n of nodes) {
+      const b = this.nodeBox(n);
+      await this.area.translate(n.id, { x: Math.round(b.left + dx), y: Math.round(b.top + dy) });
+    }
+  }
+
+  private minimapFrame = 0;
+  private readonly resizeObserver = new ResizeObserver(() => this.queueMinimapPlacement());
+  /** The minimap's last drawn size (it has none while hidden). */
+  private minimapSize = { width: 120, height: 120 };
+
+  private queueMinimapPlacement(): void {
+    if (this.minimapFrame) return;
+    this.minimapFrame = requestAnimationFrame(() => {
+      this.minimapFrame = 0;
+      this.placeMinimap();
+    });
+  }
+
+  /**
+   * Puts the minimap in a corner of the canvas where it covers no block, or hides it
+   * (data-minimap on the canvas; styles.css places it).
+   */
+  private placeMinimap(): void {
+    const mini = this.container.querySelector<HTMLElement>('.minimap');
+    if (mini && mini.offsetWidth > 0) this.minimapSize = { width: mini.offsetWidth, height: mini.offsetHeight };
+    const { x, y, k } = this.area.area.transform;
+    const blocks = this.editor.getNodes().map((n) => {
+      const b = this.nodeBox(n);
+      return { left: b.left * k + x, top: b.top * k + y, width: b.width * k, height: b.height * k };
+    });
+    const view = { width: this.container.clientWidth, height: this.container.clientHeight };
+    this.container.dataset.minimap = freeMinimapCorner(view, this.minimapSize, blocks) ?? 'none';
+  }
 
   async zoomToFit(): Promise<void> {
     const nodes = this.editor.getNodes();

@@ -66,13 +66,14 @@ export function selectTimeHook(durationMs: () => number, onView: (v: TimeView) =
 }
 
 /**
- * Ctrl+wheel zooms the time axis around the pointer; double-click resets. `pan`: Shift+drag
- * (or the middle button) pans too. `minSpan`: a zoom to a window this narrow or narrower
- * (ms) is ignored.
+ * The gestures every plot shares: Ctrl+wheel zooms the time axis around the pointer,
+ * Shift+drag (or the middle button) pans it, double-click resets. A plain drag selects a
+ * window to zoom to (the cursor's drag, see selectTimeHook). `minSpan`: a zoom to a window
+ * this narrow or narrower (ms) is ignored.
  */
 export function attachTimeGestures(
   plot: uPlot,
-  opts: { view: () => TimeView; durationMs: () => number; onView: (v: TimeView | null) => void; pan?: boolean; minSpan?: number },
+  opts: { view: () => TimeView; durationMs: () => number; onView: (v: TimeView | null) => void; minSpan?: number },
 ): void {
   const { view, durationMs, onView } = opts;
   const over = plot.over;
@@ -86,26 +87,25 @@ export function attachTimeGestures(
     const t1 = Math.min(durationMs(), x + (v.t1 - x) * f);
     if (opts.minSpan === undefined || t1 - t0 > opts.minSpan) onView({ t0, t1 });
   }, { passive: false });
-  if (opts.pan) {
-    over.addEventListener('pointerdown', (ev) => {
-      if (!ev.shiftKey && ev.button !== 1) return;
-      ev.preventDefault();
-      over.setPointerCapture(ev.pointerId);
-      const start = { x: ev.clientX, v: view() };
-      const perPx = (start.v.t1 - start.v.t0) / Math.max(1, over.clientWidth);
-      const move = (e: PointerEvent) => {
-        let dt = -(e.clientX - start.x) * perPx;
-        dt = Math.max(-start.v.t0, Math.min(durationMs() - start.v.t1, dt));
-        onView({ t0: start.v.t0 + dt, t1: start.v.t1 + dt });
-      };
-      const up = () => {
-        over.removeEventListener('pointermove', move);
-        over.removeEventListener('pointerup', up);
-      };
-      over.addEventListener('pointermove', move);
-      over.addEventListener('pointerup', up);
-    });
-  }
+  // Cancelling pointerdown keeps uPlot (which listens to mousedown) from starting a selection.
+  over.addEventListener('pointerdown', (ev) => {
+    if (!ev.shiftKey && ev.button !== 1) return;
+    ev.preventDefault();
+    over.setPointerCapture(ev.pointerId);
+    const start = { x: ev.clientX, v: view() };
+    const perPx = (start.v.t1 - start.v.t0) / Math.max(1, over.clientWidth);
+    const move = (e: PointerEvent) => {
+      let dt = -(e.clientX - start.x) * perPx;
+      dt = Math.max(-start.v.t0, Math.min(durationMs() - start.v.t1, dt));
+      onView({ t0: start.v.t0 + dt, t1: start.v.t1 + dt });
+    };
+    const up = () => {
+      over.removeEventListener('pointermove', move);
+      over.removeEventListener('pointerup', up);
+    };
+    over.addEventListener('pointermove', move);
+    over.addEventListener('pointerup', up);
+  });
   over.addEventListener('dblclick', () => onView(null));
 }
 

@@ -2,15 +2,21 @@
  * Shared set-up of the browser tests (test/e2e/*.test.ts) and the editor benchmark
  * (bench/editor.ts): builds dist/renderer when it is stale, starts the real web host on a
  * temporary lab, opens headless Chromium (Debian's, or SPIKEFLOW_CHROMIUM) on it, and the
- * page helpers that act through the mouse only, as a user would.
+ * page helpers that act through the mouse and keyboard, as a user would.
+ *
+ * The tests wait on state (attributes, counts, the service's records), never on fixed
+ * sleeps, and scroll an element into view through its own scroll container, so they do
+ * not depend on the Chromium build, the fonts or the machine's speed. useStudioPerTest
+ * gives every test its own lab and browser context: any test runs alone, in any order.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import type { RunInfo } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,6 +24,8 @@ export const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 export const RENDERER = path.join(ROOT, 'dist', 'renderer');
 export const VIEWPORT = { width: 1440, height: 900 };
+/** The smaller laptop screen the layout must fit too. */
+export const SMALL_VIEWPORT = { width: 1280, height: 800 };
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -62,11 +70,19 @@ export interface BrowserStudio {
 }
 
 /**
- * Starts the web host on a new temporary lab (`tmpPrefix` names its folder) and opens
- * headless Chromium with the flags above. `exportDir`: the host exports to tmp/exports;
- * `downloads`: the browser accepts downloads into tmp/downloads.
+ * What a studio is started with: `tmpPrefix` names its temporary folder; `exportDir`: the
+ * host exports to tmp/exports; `downloads`: the browser accepts downloads (into
+ * tmp/downloads); `viewport`: the window's size (default VIEWPORT).
  */
-export async function launchStudio(opts: { tmpPrefix: string; exportDir?: boolean; downloads?: boolean }): Promise<BrowserStudio> {
+export interface StudioOptions {
+  tmpPrefix: string;
+  exportDir?: boolean;
+  downloads?: boolean;
+  viewport?: { width: number; height: number };
+}
+
+/** Starts the web host on a new temporary lab and opens headless Chromium with the flags above. */
+export async function launchStudio(opts: StudioOptions): Promise<BrowserStudio> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
   let host: WebHost | undefined;
   let context: BrowserContext | undefined;
@@ -81,16 +97,42 @@ export async function launchStudio(opts: { tmpPrefix: string; exportDir?: boolea
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
-      viewport: VIEWPORT,
+      viewport: opts.viewport ?? VIEWPORT,
       ...(opts.downloads ? { acceptDownloads: true, downloadsPath: path.join(tmp, 'downloads') } : {}),
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    return { tmp, host, context, page, pageErrors, close };
+    return { tmp, host, context, page, pageErrors: collectErrors(page), close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}
+
+/** Uncaught page errors and console errors of `page`, as they come. */
+function collectErrors(page: Page): string[] {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  return pageErrors;
+}
+
+/** The web host on a new temporary lab and a new context (own storage) of `browser` on it. */
+async function openStudio(browser: Browser, opts: StudioOptions): Promise<BrowserStudio> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
+  let host: WebHost | undefined;
+  let context: BrowserContext | undefined;
+  const close = async () => {
+    await context?.close();
+    await host?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite'), ...(opts.exportDir ? { exportDir: path.join(tmp, 'exports') } : {}) });
+    context = await browser.newContext({ viewport: opts.viewport ?? VIEWPORT, ...(opts.downloads ? { acceptDownloads: true } : {}) });
+    const page = await context.newPage();
+    return { tmp, host, context, page, pageErrors: collectErrors(page), close };
   } catch (err) {
     await close().catch(() => {});
     throw err;
@@ -98,10 +140,37 @@ export async function launchStudio(opts: { tmpPrefix: string; exportDir?: boolea
 }
 
 /**
+ * For a browser test's describe block: one Chromium for its tests, and for each test a
+ * studio of its own (a new lab, a new browser context), handed to `ready` before the test
+ * and closed after it. The page is blank: the test sets up the lab (host.service), then
+ * opens the studio (studioActions' open).
+ */
+export function useStudioPerTest(opts: StudioOptions, ready: (studio: BrowserStudio) => void): void {
+  let browser: Browser | undefined;
+  let studio: BrowserStudio | undefined;
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    fs.mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  }, 180_000);
+  beforeEach(async () => {
+    studio = await openStudio(browser!, opts);
+    ready(studio);
+  }, 60_000);
+  afterEach(async () => {
+    await studio?.close();
+    studio = undefined;
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  }, 60_000);
+}
+
+/**
  * For a browser test's describe block: before its tests, builds the renderer if stale and
  * launches the studio (see launchStudio), handing it to `ready`; after them, closes it.
  */
-export function useBrowserStudio(opts: Parameters<typeof launchStudio>[0], ready: (studio: BrowserStudio) => void): void {
+export function useBrowserStudio(opts: StudioOptions, ready: (studio: BrowserStudio) => void): void {
   let studio: BrowserStudio | undefined;
   beforeAll(async () => {
     ensureRendererBuilt();
@@ -116,19 +185,17 @@ export function useBrowserStudio(opts: Parameters<typeof launchStudio>[0], ready
 
 /**
  * Helpers that find elements by selector and act on them with the mouse, on the page
- * `getPage` returns when called (a test's page is opened in its beforeAll).
+ * `getPage` returns when called (a test's page is opened in its beforeAll or beforeEach).
  */
 export function pageHelpers(getPage: () => Page) {
+  /** The element's box once it is visible (lists re-render: it waits for the element again). */
   async function box(selector: string) {
-    const page = getPage();
-    const el = page.locator(selector).first();
-    // Lists re-render (a reload of runs, projects): retry until the element stays put.
+    const el = getPage().locator(selector).first();
     for (let attempt = 0; ; attempt++) {
       await el.waitFor({ state: 'visible' });
       const b = await el.boundingBox();
       if (b) return b;
       if (attempt === 20) throw new Error(`${selector} has no box`);
-      await page.waitForTimeout(50);
     }
   }
 
@@ -137,23 +204,38 @@ export function pageHelpers(getPage: () => Page) {
     return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
   }
 
+  /**
+   * Scrolls `selector` into view inside its own scroll containers (a list, the plots), so
+   * that a click lands on it whatever the window's size. Blocks on the canvas are left as
+   * they are: the canvas pans, it does not scroll.
+   */
+  async function scrollTo(selector: string) {
+    const el = getPage().locator(selector).first();
+    await el.waitFor({ state: 'attached' });
+    await el.evaluate((e) => {
+      if (!e.closest('.rete-canvas')) e.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    });
+  }
+
   async function click(selector: string) {
+    await scrollTo(selector);
     const c = await center(selector);
     await getPage().mouse.click(c.x, c.y);
   }
 
-  /** Scrolls the plots (mouse wheel over them) until `selector` is fully in view. */
+  /**
+   * Scrolls the plots so that `selector` is wholly in view, and fails if it cannot be (a
+   * plot taller than the plot pane).
+   */
   async function reveal(selector: string) {
-    const page = getPage();
-    const panel = await box('.plots');
-    for (let i = 0; i < 20; i++) {
-      const b = await box(selector);
-      if (b.y >= panel.y && b.y + b.height <= panel.y + panel.height) return;
-      await page.mouse.move(panel.x + 20, panel.y + panel.height / 2);
-      await page.mouse.wheel(0, b.y < panel.y ? -120 : 120);
-      await page.waitForTimeout(50);
-    }
-    throw new Error(`cannot scroll ${selector} into view`);
+    await scrollTo(selector);
+    const fits = await getPage().locator(selector).first().evaluate((e) => {
+      const pane = e.closest('.plots') ?? e.ownerDocument.documentElement;
+      const a = e.getBoundingClientRect();
+      const b = pane.getBoundingClientRect();
+      return a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5 && a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
+    });
+    if (!fits) throw new Error(`cannot scroll ${selector} wholly into view`);
   }
 
   /** Opens menu `name` and clicks `item`, or hovers `item` and clicks `sub` of its submenu. */
@@ -168,5 +250,204 @@ export function pageHelpers(getPage: () => Page) {
     }
   }
 
-  return { box, center, click, reveal, menu };
+  return { box, center, click, scrollTo, reveal, menu };
+}
+
+/** Resolves after the page has drawn two more frames. */
+export function nextFrames(page: Page): Promise<unknown> {
+  return page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/** A point on the page. */
+export type Point = { x: number; y: number };
+
+/** A box on the page (as Playwright's boundingBox). */
+export type PageBox = { x: number; y: number; width: number; height: number };
+
+/** Whether `inner` lies wholly inside `outer` (half a pixel of rounding allowed). */
+export function boxInside(inner: PageBox, outer: PageBox): boolean {
+  return inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 &&
+    inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+}
+
+/** Whether two boxes share any area. */
+export function boxesOverlap(a: PageBox, b: PageBox): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** An example project of assets/examples (`file`: its file name, e.g. "ampa-lif.json"). */
+export function exampleDocument(file: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'assets', 'examples', file), 'utf8')) as unknown;
+}
+
+/** Waits until run `runId` of `host` has ended; returns its record. */
+export async function waitRunEnd(host: WebHost, runId: number, timeoutMs = 60_000): Promise<RunInfo> {
+  let info: RunInfo | undefined;
+  await expect.poll(async () => {
+    info = await host.service.getRun(runId);
+    return info.status;
+  }, { timeout: timeoutMs, interval: 100 }).not.toBe('running');
+  return info!;
+}
+
+/**
+ * Sets up a lab the way a test needs it without the UI: project `name` from example `file`,
+ * and (unless `run` is false) one finished run of it on the CPU engine.
+ */
+export async function projectFromExample(host: WebHost, file: string, name: string, run = true): Promise<{ projectId: number; run: RunInfo | null }> {
+  const doc = exampleDocument(file);
+  const created = await host.service.createProject(name, doc);
+  if (!run) return { projectId: created.project.id, run: null };
+  const started = await host.service.startRun({ projectId: created.project.id, document: doc, engine: 'cpu' });
+  const ended = await waitRunEnd(host, started.id);
+  expect(ended.status).toBe('finished');
+  return { projectId: created.project.id, run: ended };
+}
+
+/**
+ * What a user does in the studio, through page.mouse and page.keyboard (plus pageHelpers),
+ * on the studio `get` returns when called.
+ */
+export function studioActions(get: () => BrowserStudio) {
+  const page = () => get().page;
+  const helpers = pageHelpers(page);
+  const { box, center, click, menu } = helpers;
+
+  /** Opens the studio in the page and waits until it is ready (the last project restored). */
+  async function open() {
+    await page().goto(get().host.url);
+    await page().locator('.rete-canvas').waitFor();
+    await page().locator('.app:not(.busy)').waitFor();
+  }
+
+  /** Opens project `name` through File → Open and waits for its `blocks` blocks. */
+  async function openProject(name: string, blocks: number) {
+    await menu('File', 'open');
+    await page().locator('[data-dialog="open"]').waitFor();
+    await click(`[data-project-name="${name}"]`);
+    await expect.poll(() => page().locator('[data-testid="project-title"]').textContent()).toContain(name);
+    await expect.poll(() => page().locator('.block-node').count()).toBe(blocks);
+  }
+
+  /** Opens a bundled example through File → Examples (`file`: e.g. "ampa-lif.json") and waits for its `blocks` blocks. */
+  async function openExample(file: string, blocks: number) {
+    await menu('File', 'examples', `example-${file}`);
+    await expect.poll(() => page().locator('.block-node').count()).toBe(blocks);
+  }
+
+  /** Shows run `runId` from the run history and waits until probe `probe` is plotted. */
+  async function showRun(runId: number, probe: string) {
+    await click(`.history [data-run-id="${runId}"]`);
+    await expect.poll(async () => Number(await page().locator(`.card[data-probe="${probe}"] .chart`).getAttribute('data-points')), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+  }
+
+  /** Clicks an empty spot of the canvas (clears the selection, takes the focus from fields). */
+  async function clickCanvasCorner() {
+    const c = await box('[data-testid="canvas"]');
+    await page().mouse.click(c.x + c.width - 12, c.y + 12);
+  }
+
+  async function drag(from: Point, to: Point, modifiers: Array<'Shift' | 'Control'> = []) {
+    const p = page();
+    await p.mouse.move(from.x, from.y);
+    for (const m of modifiers) await p.keyboard.down(m);
+    await p.mouse.down();
+    await p.mouse.move(from.x + (to.x - from.x) / 3, from.y + (to.y - from.y) / 3, { steps: 4 });
+    await p.mouse.move(to.x, to.y, { steps: 8 });
+    await p.mouse.up();
+    for (const m of modifiers) await p.keyboard.up(m);
+  }
+
+  /** Drags a block from the palette to (x, y) of the canvas (relative to its top-left corner). */
+  async function place(type: string, x: number, y: number) {
+    const canvas = await box('[data-testid="canvas"]');
+    const before = await page().locator('.block-node').count();
+    await drag(await center(`[data-palette-type="${type}"]`), { x: canvas.x + x, y: canvas.y + y });
+    await expect.poll(() => page().locator('.block-node').count()).toBe(before + 1);
+  }
+
+  const socket = (block: string, side: 'input' | 'output', port: string) =>
+    `[data-block-id="${block}"] [data-side="${side}"][data-port="${port}"]`;
+
+  /** How many connections are drawn. */
+  const wires = () => page().locator('svg.wire[data-connection-id]:not([data-connection-id=""])').count();
+
+  async function connect(from: string, fromPort: string, to: string, toPort: string) {
+    await drag(await center(socket(from, 'output', fromPort)), await center(socket(to, 'input', toPort)));
+  }
+
+  /** Clicks a block's header (selects it and shows it in the inspector). */
+  async function select(block: string) {
+    await click(`[data-block-id="${block}"] .head`);
+    await expect.poll(() => page().locator('.inspector [data-field="id"] input').inputValue()).toBe(block);
+  }
+
+  /** Types into an inspector field and commits with Enter (Ctrl+Enter in a text area). */
+  async function type(field: string, text: string) {
+    const sel = `.inspector [data-field="${field}"] input, .inspector [data-field="${field}"] textarea`;
+    await click(sel);
+    await page().keyboard.press('Control+A');
+    await page().keyboard.type(text);
+    const multiline = (await page().locator(sel).first().evaluate((el) => el.tagName)) === 'TEXTAREA';
+    await page().keyboard.press(multiline ? 'Control+Enter' : 'Enter');
+  }
+
+  /** Types into a text field found by `selector`, replacing its text, and commits with `commit` (a key, or none). */
+  async function typeInto(selector: string, text: string, commit = 'Enter') {
+    await click(selector);
+    await page().keyboard.press('Control+A');
+    await page().keyboard.type(text);
+    if (commit) await page().keyboard.press(commit);
+  }
+
+  /** Picks an engine in the run bar by its first letter (Tab from the seed field to the engine list). */
+  async function pickEngine(letter: 'a' | 'c' | 'w', value: string) {
+    await click('[data-testid="run-seed"]');
+    await page().keyboard.press('Tab');
+    await page().keyboard.type(letter);
+    await expect.poll(() => page().locator('[data-testid="run-engine"]').inputValue()).toBe(value);
+  }
+
+  /** The text of the visible notices. */
+  const notices = () => page().locator('.notice').allTextContents();
+
+  /** Dismisses every notice (for pictures). */
+  async function dismissNotices() {
+    await page().locator('.notice button').evaluateAll((buttons) => buttons.forEach((b) => (b as unknown as { click(): void }).click()));
+    await expect.poll(() => page().locator('.notice').count()).toBe(0);
+  }
+
+  /** Waits until every block keeps its place for two frames (after an auto-arrange or a fit). */
+  async function blocksSettled() {
+    const places = () => page().locator('.block-node').evaluateAll((els) => els.map((e) => {
+      const b = e.getBoundingClientRect();
+      return `${Math.round(b.x)},${Math.round(b.y)},${Math.round(b.width)}`;
+    }).join(' '));
+    let last = '';
+    await expect.poll(async () => {
+      await nextFrames(page());
+      const now = await places();
+      const same = now === last;
+      last = now;
+      return same;
+    }).toBe(true);
+  }
+
+  /**
+   * A screenshot into test-artifacts/screenshots; notices are dismissed first unless
+   * `keepNotices`, and the pointer moved away unless `keepPointer`.
+   */
+  async function shot(name: string, opts: { keepNotices?: boolean; keepPointer?: boolean } = {}) {
+    const p = page();
+    if (!opts.keepNotices) await dismissNotices();
+    if (!opts.keepPointer) await p.mouse.move(2, (p.viewportSize()?.height ?? VIEWPORT.height) - 2); // no hover effects in the pictures
+    await nextFrames(p);
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  }
+
+  return {
+    ...helpers, open, openProject, openExample, showRun, clickCanvasCorner, drag, place, socket, wires, connect, select, type,
+    typeInto, pickEngine, notices, dismissNotices, blocksSettled, shot,
+  };
 }
