@@ -109,7 +109,19 @@ async function startDesktop(electron: string, args: string[], graceMs = 4000): P
   });
 }
 
+/**
+ * One plain line where the machine has no GPU, said before anything looks for one. (Where
+ * the Vulkan loader has no driver, the engines do not open Dawn at all, so none of its
+ * native warnings reach this terminal; see src-main/engines/webgpu/vulkan-drivers.ts.)
+ */
+async function sayIfNoGpu(): Promise<void> {
+  const { findVulkanDrivers } = await import('../src-main/engines/webgpu/vulkan-drivers.js');
+  const drivers = findVulkanDrivers();
+  if (drivers && drivers.found.length === 0) console.log('No GPU found: simulations run on the CPU');
+}
+
 async function run(argv: string[]): Promise<void> {
+  await sayIfNoGpu();
   const web = argv.includes('--web');
   const desktopOnly = argv.includes('--desktop');
   const rest = argv.filter((a) => a !== '--web' && a !== '--desktop');

@@ -180,8 +180,10 @@ export interface ExampleInfo {
  */
 export interface EngineStatus {
   cpu: { device: string };
-  webgpu: { available: true; device: string; software: boolean } | { available: false; reason: string };
-  auto: { engine: 'cpu' | 'webgpu'; note: string | null };
+  /** `reason` in a user's words ("no GPU found"); `detail` the technical cause, for a tooltip. */
+  webgpu: { available: true; device: string; software: boolean } | { available: false; reason: string; detail?: string };
+  /** `note` says in a user's words why Auto takes the CPU; `detail` the technical cause. */
+  auto: { engine: 'cpu' | 'webgpu'; note: string | null; detail?: string };
 }
 
 /** The service both transports expose. All methods are async. */

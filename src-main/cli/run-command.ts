@@ -108,7 +108,8 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
 
   const tuning = gpuTuning(opts);
   const selected = await selectEngine(choice, { plan, tuning });
-  if (selected.note) console.error(selected.note);
+  // One plain line; the technical cause only when asked to explain.
+  if (selected.note) console.error(opts.explain && selected.detail ? `${selected.note} (${selected.detail})` : selected.note);
   const tuned = describeTuning(tuning);
   if (tuned && selected.engine.name !== 'webgpu') console.error(`the --gpu-* options (${tuned}) apply to the WebGPU engine only; ignored on the ${selected.engine.name} engine`);
   const csv = new CsvFolderSink(plan, opts.outDir);

@@ -1,13 +1,17 @@
 /**
  * Picks the engine for a run: `cpu`, `webgpu`, or `auto` (WebGPU on a hardware adapter for
- * all but small models, else the CPU engine with a one-line reason). A software adapter
+ * all but small models, else the CPU engine with a one-line note). A software adapter
  * (SwiftShader) computes correctly but far slower than the CPU engine, so `auto` passes it
  * over.
+ *
+ * Notes are for the user ("No GPU found: running on the CPU"); the technical cause goes
+ * into `detail`, shown by --explain and in tooltips.
  */
 import type { EngineStatus } from '../../src-shared/api.js';
 import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
 import type { Engine } from './types.js';
+import { unavailableText, type GpuUnavailable } from './webgpu/device.js';
 import { F32_TIME_ADVICE, f32TimeProblem } from './webgpu/f32-time.js';
 import { describeTuning, type GpuTuning } from './webgpu/tuning.js';
 
@@ -15,25 +19,32 @@ export type EngineChoice = 'cpu' | 'webgpu' | 'auto';
 
 export interface SelectedEngine {
   engine: Engine;
-  /** Why the engine is not the one asked for (auto → cpu). */
+  /** Why the engine is not the one asked for (auto → cpu), in a user's words. */
   note?: string;
+  /** The technical cause behind `note` (for --explain and tooltips). */
+  detail?: string;
   /** Releases the GPU device, if any. */
   dispose(): void;
 }
 
-/** The WebGPU engine opened, or the one-line reason it cannot be. */
-type WebGpuOpened = { engine: Engine & { lost?: boolean }; software: boolean; dispose(): void } | { unavailable: string };
+/** The WebGPU engine opened, or why it cannot be. */
+type WebGpuOpened = { engine: Engine & { lost?: boolean }; software: boolean; dispose(): void } | GpuUnavailable;
+
+/** A note for a run moved to the CPU engine: "No GPU found: running on the CPU". */
+function onCpuNote(reason: string): string {
+  return `${reason.charAt(0).toUpperCase()}${reason.slice(1)}: running on the CPU`;
+}
 
 async function tryWebGpu(tuning: GpuTuning): Promise<WebGpuOpened> {
-  let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; lost?: boolean; dispose?: () => void } } | { unavailable: string }> };
+  let mod: { createWebGpuEngine?: (tuning: GpuTuning) => Promise<{ engine: Engine & { software?: boolean; lost?: boolean; dispose?: () => void } } | GpuUnavailable> };
   try {
     // A variable specifier: the WebGPU module (and Dawn) load only when asked for.
     const specifier = './webgpu/index.js';
     mod = (await import(specifier)) as typeof mod;
   } catch (e) {
-    return { unavailable: `the WebGPU engine could not be loaded (${(e as Error).message})` };
+    return { unavailable: 'the GPU engine could not be loaded', detail: (e as Error).message.split('\n')[0] };
   }
-  if (!mod.createWebGpuEngine) return { unavailable: 'the WebGPU engine is not built into this version' };
+  if (!mod.createWebGpuEngine) return { unavailable: 'the GPU engine is not part of this version' };
   const r = await mod.createWebGpuEngine(tuning);
   if ('unavailable' in r) return r;
   const engine = r.engine;
@@ -133,22 +144,25 @@ export interface EngineRequest {
  */
 export async function selectEngine(choice: EngineChoice, request: EngineRequest = {}): Promise<SelectedEngine> {
   const { plan, tuning = {}, copies = 1, fallback = false } = request;
-  const onCpu = (reason: string): SelectedEngine => ({ engine: cpuEngine, note: `using the CPU engine: ${reason}`, dispose: () => {} });
+  const onCpu = (note: string, detail?: string): SelectedEngine => ({ engine: cpuEngine, note, ...(detail ? { detail } : {}), dispose: () => {} });
   if (choice === 'cpu') return { engine: cpuEngine, dispose: () => {} };
   const timeProblem = plan ? f32TimeProblem(plan) : null;
-  if (timeProblem && (choice === 'auto' || fallback)) return onCpu(timeProblem);
+  if (timeProblem && (choice === 'auto' || fallback)) return onCpu(LONG_RUN_NOTE, timeProblem);
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
   const gpu = await webGpuFor(tuning);
   if (choice === 'webgpu') {
     if ('engine' in gpu) return gpu;
-    if (fallback) return onCpu(gpu.unavailable);
-    throw new Error(`the WebGPU engine is unavailable: ${gpu.unavailable}`);
+    if (fallback) return onCpu(onCpuNote(gpu.unavailable), gpu.detail);
+    throw new Error(`the WebGPU engine is unavailable: ${unavailableText(gpu)}`);
   }
   const auto = autoChoice(gpu, plan, copies);
   if ('engine' in gpu && auto.engine === 'webgpu') return gpu;
   if ('engine' in gpu) gpu.dispose();
-  return { engine: cpuEngine, ...(auto.note ? { note: auto.note } : {}), dispose: () => {} };
+  return auto.note ? onCpu(auto.note, auto.detail) : { engine: cpuEngine, dispose: () => {} };
 }
+
+/** The note of a run too long for the GPU's f32 time (the detail says which block and why). */
+export const LONG_RUN_NOTE = 'This run is too long to keep exact time on the GPU: running on the CPU';
 
 /**
  * Element updates (steps × elements of every block) below which `auto` keeps a model on the
@@ -165,20 +179,35 @@ export function modelWork(plan: Plan): number {
   return plan.steps * plan.blocks.reduce((n, b) => n + b.size, 0);
 }
 
+/** What `auto` takes: the engine, the note in a user's words (null on the GPU) and its technical detail. */
+export interface AutoChoice {
+  engine: 'cpu' | 'webgpu';
+  note: string | null;
+  detail?: string;
+}
+
 /**
  * What `auto` takes, given what opening the WebGPU engine gave (a run too long for f32
  * time aside): the WebGPU engine on a hardware adapter, unless the model (when given; times
  * `copies` for a sweep) is too small to gain from it; else the CPU engine and why.
  */
-export function autoChoice(gpu: { software: boolean } | { unavailable: string }, plan?: Plan, copies = 1): { engine: 'cpu' | 'webgpu'; note: string | null } {
-  if ('unavailable' in gpu) return { engine: 'cpu', note: `using the CPU engine: ${gpu.unavailable}` };
+export function autoChoice(gpu: { software: boolean } | GpuUnavailable, plan?: Plan, copies = 1): AutoChoice {
+  if ('unavailable' in gpu) return { engine: 'cpu', note: onCpuNote(gpu.unavailable), ...(gpu.detail ? { detail: gpu.detail } : {}) };
   if (gpu.software) {
-    return { engine: 'cpu', note: 'using the CPU engine: the only GPU adapter is a software one (SwiftShader), slower than the CPU engine' };
+    return {
+      engine: 'cpu',
+      note: 'Only a software GPU found: running on the CPU, which is faster',
+      detail: 'the only GPU adapter is a software one (SwiftShader), slower than the CPU engine',
+    };
   }
   const work = plan ? copies * modelWork(plan) : Infinity;
   if (work < AUTO_GPU_MIN_WORK) {
-    const what = copies > 1 ? `a small sweep (${copies} copies, ${work.toExponential(1)} element updates)` : `a small model (${work.toExponential(1)} element updates)`;
-    return { engine: 'cpu', note: `using the CPU engine: ${what} finishes there before a GPU has prepared its program` };
+    const what = copies > 1 ? `${copies} copies, ${work.toExponential(1)} element updates` : `${work.toExponential(1)} element updates`;
+    return {
+      engine: 'cpu',
+      note: `${copies > 1 ? 'Small sweep' : 'Small model'}: running on the CPU, which finishes it before a GPU is ready`,
+      detail: `${what}, below ${AUTO_GPU_MIN_WORK.toExponential(0)}: the CPU engine finishes before a GPU has prepared its program`,
+    };
   }
   return { engine: 'webgpu', note: null };
 }
@@ -193,10 +222,13 @@ export async function probeEngines(): Promise<EngineStatus> {
   try {
     gpu = await webGpuFor({}); // the shared engine: the first run finds it open
   } catch (e) {
-    gpu = { unavailable: `opening the GPU failed: ${(e as Error).message.split('\n')[0]}` };
+    gpu = { unavailable: 'the GPU could not be opened', detail: (e as Error).message.split('\n')[0] };
   }
   const auto = autoChoice(gpu);
-  if (!('engine' in gpu)) return { cpu: { device: cpuEngine.device }, webgpu: { available: false, reason: gpu.unavailable }, auto };
+  if (!('engine' in gpu)) {
+    const webgpu = { available: false as const, reason: gpu.unavailable, ...(gpu.detail ? { detail: gpu.detail } : {}) };
+    return { cpu: { device: cpuEngine.device }, webgpu, auto };
+  }
   try {
     return { cpu: { device: cpuEngine.device }, webgpu: { available: true, device: gpu.engine.device, software: gpu.software }, auto };
   } finally {

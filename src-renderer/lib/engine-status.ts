@@ -1,8 +1,8 @@
 /**
  * The run bar's engine choices in words, from the host's `engineStatus()`: which device
  * each engine would use, what Auto picks, and why WebGPU is unavailable where it is. Labels
- * stay short (a long device name is cut, its whole text goes into the title); the values
- * stay `auto`, `webgpu` and `cpu`.
+ * stay short (a long device name is cut, its whole text goes into the title, with the
+ * technical cause of a note); the values stay `auto`, `webgpu` and `cpu`.
  */
 import type { EngineName, EngineStatus } from '../../src-shared/api.js';
 
@@ -23,6 +23,11 @@ const SOFTWARE_SUFFIX = ' (software adapter)';
 /** `text` cut to `max` characters with a trailing "…". */
 export function shorten(text: string, max = DEVICE_LABEL_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** A note in words with its technical cause after it, for a tooltip. */
+function withDetail(text: string, detail: string | undefined): string {
+  return detail ? `${text} (${detail})` : text;
 }
 
 /** A GPU's name for a label: cut short, "(software)" kept in sight for a software adapter. */
@@ -48,13 +53,13 @@ export function engineOptions(status: EngineStatus | null): EngineOption[] {
   }
   const { cpu, webgpu, auto } = status;
   const cpuTitle = `CPU engine on ${cpu.device} (one worker thread)`;
-  const gpuTitle = webgpu.available ? `WebGPU engine on ${webgpu.device}` : `WebGPU is unavailable: ${webgpu.reason}`;
+  const gpuTitle = webgpu.available ? `WebGPU engine on ${webgpu.device}` : `WebGPU is unavailable: ${withDetail(webgpu.reason, webgpu.detail)}`;
   const autoGpu = auto.engine === 'webgpu' && webgpu.available;
   return [
     {
       value: 'auto',
       label: autoGpu ? `Auto (WebGPU: ${gpuLabel(webgpu.device, webgpu.software)})` : 'Auto (CPU)',
-      title: `Auto: ${autoGpu ? gpuTitle : cpuTitle}${auto.note ? `; ${auto.note}` : ''}`,
+      title: `Auto: ${autoGpu ? gpuTitle : cpuTitle}${auto.note ? `\n${withDetail(auto.note, auto.detail)}` : ''}`,
       disabled: false,
     },
     webgpu.available

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 /** What this machine's WebGPU engine reports when opened directly (then closed). */
-async function gpuHere(): Promise<{ device: string; software: boolean } | { unavailable: string }> {
+async function gpuHere(): Promise<{ device: string; software: boolean } | { unavailable: string; detail?: string }> {
   const r = await createWebGpuEngine();
   if ('unavailable' in r) return r;
   const out = { device: r.engine.device, software: r.engine.software };
@@ -54,20 +54,20 @@ describe('engineStatus', () => {
 
     const gpu = await gpuHere();
     if ('unavailable' in gpu) {
-      expect(status.webgpu).toEqual({ available: false, reason: gpu.unavailable });
-      expect(status.auto).toEqual({ engine: 'cpu', note: `using the CPU engine: ${gpu.unavailable}` });
+      expect(status.webgpu).toEqual({ available: false, reason: gpu.unavailable, ...(gpu.detail ? { detail: gpu.detail } : {}) });
+      expect(status.auto).toMatchObject({ engine: 'cpu', note: `${gpu.unavailable.charAt(0).toUpperCase()}${gpu.unavailable.slice(1)}: running on the CPU` });
     } else {
       expect(status.webgpu).toEqual({ available: true, device: gpu.device, software: gpu.software });
       if (gpu.software) {
         expect(status.webgpu.available && status.webgpu.device).toMatch(/ \(software adapter\)$/);
-        expect(status.auto).toEqual({ engine: 'cpu', note: expect.stringMatching(/^using the CPU engine: .*software/) });
+        expect(status.auto).toEqual({ engine: 'cpu', note: 'Only a software GPU found: running on the CPU, which is faster', detail: expect.stringMatching(/software/) });
       } else {
         expect(status.auto).toEqual({ engine: 'webgpu', note: null });
       }
     }
     const auto = await selectEngine('auto');
     auto.dispose();
-    expect({ engine: auto.engine.name, note: auto.note ?? null }).toEqual(status.auto);
+    expect({ engine: auto.engine.name, note: auto.note ?? null, ...(auto.detail ? { detail: auto.detail } : {}) }).toEqual(status.auto);
 
     // Once per service: the same answer, without opening the GPU again.
     expect(h.service.engineStatus()).toBe(h.service.engineStatus());
@@ -90,15 +90,16 @@ describe('engineStatus', () => {
       'process.stdout.write(JSON.stringify(status));',
     ]);
     expect(status.cpu.device).toBe(describeCpus());
-    expect(status.webgpu).toEqual({ available: false, reason: expect.stringMatching(/no GPU adapter/) });
-    expect(status.auto).toEqual({ engine: 'cpu', note: `using the CPU engine: ${status.webgpu.available ? '' : status.webgpu.reason}` });
+    expect(status.webgpu).toEqual({ available: false, reason: 'no GPU found', detail: expect.stringMatching(/^no Vulkan driver is installed/) });
+    expect(status.auto).toEqual({ engine: 'cpu', note: 'No GPU found: running on the CPU', detail: expect.stringMatching(/^no Vulkan driver is installed/) });
     const labels = engineOptions(status);
     expect(labels.map((o) => [o.value, o.label, o.disabled])).toEqual([
       ['auto', 'Auto (CPU)', false],
       ['webgpu', 'WebGPU (unavailable)', true],
       ['cpu', `CPU: ${shorten(status.cpu.device)}`, false],
     ]);
-    expect(labels[1]!.title).toBe(`WebGPU is unavailable: ${status.webgpu.available ? '' : status.webgpu.reason}`);
+    expect(labels[1]!.title).toMatch(/^WebGPU is unavailable: no GPU found \(no Vulkan driver is installed/);
+    expect(labels[0]!.title).toMatch(/\nNo GPU found: running on the CPU \(no Vulkan driver is installed/);
   }, 90_000);
 });
 
@@ -160,7 +161,8 @@ describe("the run bar's engine labels", () => {
       expect(webgpu.label).toMatch(status.webgpu.software ? /^WebGPU: .+ \(software\)$/ : /^WebGPU: .+$/);
       expect(webgpu).toMatchObject({ disabled: false, title: `WebGPU engine on ${status.webgpu.device}` });
     } else {
-      expect(webgpu).toMatchObject({ label: 'WebGPU (unavailable)', disabled: true, title: `WebGPU is unavailable: ${status.webgpu.reason}` });
+      expect(webgpu).toMatchObject({ label: 'WebGPU (unavailable)', disabled: true, title: expect.stringMatching(/^WebGPU is unavailable: /) });
+      expect(webgpu.title).toContain(status.webgpu.reason);
     }
     expect(auto.label).toMatch(status.auto.engine === 'cpu' ? /^Auto \(CPU\)$/ : /^Auto \(WebGPU: .+\)$/);
     if (status.auto.note) expect(auto.title).toContain(status.auto.note);
@@ -178,11 +180,14 @@ describe("the run bar's engine labels", () => {
     const sw: EngineStatus = {
       cpu: { device: '2 × CPU' },
       webgpu: { available: true, device: 'google swiftshader swiftshader-device-subzero- SwiftShader driver 5.0.0 (software adapter)', software: true },
-      auto: { engine: 'cpu', note: 'using the CPU engine: the only GPU adapter is a software one' },
+      auto: { engine: 'cpu', note: 'Only a software GPU found: running on the CPU, which is faster', detail: 'the only GPU adapter is a software one' },
     };
     const [swAuto, swGpu] = engineOptions(sw);
     expect(swGpu!.label).toBe('WebGPU: google swiftshader… (software)');
-    expect(swAuto).toMatchObject({ label: 'Auto (CPU)', title: 'Auto: CPU engine on 2 × CPU (one worker thread); using the CPU engine: the only GPU adapter is a software one' });
+    expect(swAuto).toMatchObject({
+      label: 'Auto (CPU)',
+      title: 'Auto: CPU engine on 2 × CPU (one worker thread)\nOnly a software GPU found: running on the CPU, which is faster (the only GPU adapter is a software one)',
+    });
     expect(engineOptions(null).map((o) => o.label)).toEqual(['Auto', 'WebGPU', 'CPU']);
   });
 });

@@ -40,19 +40,24 @@ describe('auto', () => {
   it('keeps a small model on the CPU engine even with a hardware GPU, saying why', () => {
     const choice = autoChoice({ software: false }, small);
     expect(choice.engine).toBe('cpu');
-    expect(choice.note).toMatch(/^using the CPU engine: a small model \(\d\.\de\+\d+ element updates\) finishes there before a GPU has prepared its program$/);
+    expect(choice.note).toBe('Small model: running on the CPU, which finishes it before a GPU is ready');
+    expect(choice.detail).toMatch(/^\d\.\de\+\d+ element updates, below 2e\+7: the CPU engine finishes before a GPU has prepared its program$/);
   });
 
   it('counts the copies of a sweep: many small copies together go to the GPU', () => {
     const copies = Math.ceil(AUTO_GPU_MIN_WORK / modelWork(small)) + 1;
     expect(autoChoice({ software: false }, small, copies)).toEqual({ engine: 'webgpu', note: null });
-    expect(autoChoice({ software: false }, small, 2).note).toMatch(/a small sweep \(2 copies, /);
+    expect(autoChoice({ software: false }, small, 2)).toMatchObject({ note: expect.stringMatching(/^Small sweep: /), detail: expect.stringMatching(/^2 copies, /) });
   });
 
   it('passes over a software adapter and a missing one, whatever the model', () => {
     for (const plan of [small, coba, undefined]) {
-      expect(autoChoice({ software: true }, plan)).toMatchObject({ engine: 'cpu', note: expect.stringContaining('software one (SwiftShader)') });
-      expect(autoChoice({ unavailable: 'no GPU adapter found' }, plan)).toEqual({ engine: 'cpu', note: 'using the CPU engine: no GPU adapter found' });
+      expect(autoChoice({ software: true }, plan)).toMatchObject({
+        engine: 'cpu', note: 'Only a software GPU found: running on the CPU, which is faster', detail: expect.stringContaining('software one (SwiftShader)'),
+      });
+      expect(autoChoice({ unavailable: 'no GPU found', detail: 'Dawn sees no adapter' }, plan))
+        .toEqual({ engine: 'cpu', note: 'No GPU found: running on the CPU', detail: 'Dawn sees no adapter' });
+      expect(autoChoice({ unavailable: 'no GPU found' }, plan)).toEqual({ engine: 'cpu', note: 'No GPU found: running on the CPU' });
     }
   });
 });

@@ -4,6 +4,7 @@
  * device-loss and uncaptured-error tracking, and a pipeline cache keyed by a hash of the
  * generated WGSL.
  */
+import { findVulkanDrivers } from './vulkan-drivers.js';
 
 /** WebGPU usage flags (numeric values of the spec; avoids depending on globals). */
 export const BufferUsage = {
@@ -12,6 +13,23 @@ export const BufferUsage = {
 } as const;
 export const MapMode = { READ: 0x0001, WRITE: 0x0002 } as const;
 export const ShaderStage = { VERTEX: 0x1, FRAGMENT: 0x2, COMPUTE: 0x4 } as const;
+
+/**
+ * Why the WebGPU engine has no GPU: `unavailable` in a user's words ("no GPU found"),
+ * `detail` the technical cause (for --explain and tooltips).
+ */
+export interface GpuUnavailable {
+  unavailable: string;
+  detail?: string;
+}
+
+/** The reason where no usable adapter exists. */
+export const NO_GPU = 'no GPU found';
+
+/** The reason with its detail, for an error message: "no GPU found (no Vulkan driver is installed …)". */
+export function unavailableText(u: GpuUnavailable): string {
+  return u.detail ? `${u.unavailable} (${u.detail})` : u.unavailable;
+}
 
 /** Pipelines kept per device; the oldest go first beyond this (a long app session compiles many). */
 const PIPELINE_CACHE_SIZE = 64;
@@ -158,25 +176,34 @@ function describe(adapter: GPUAdapter): string {
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown GPU';
 }
 
+function firstLine(e: unknown): string {
+  return (e as Error).message.split('\n')[0] ?? '';
+}
+
 /**
  * Opens a device on the best adapter, or says in one line why there is none.
  * Limits are raised to what the adapter allows where the engine may need more than the
  * defaults (large networks need large storage bindings).
  */
-export async function openGpuDevice(): Promise<GpuDevice | { unavailable: string }> {
+export async function openGpuDevice(): Promise<GpuDevice | GpuUnavailable> {
+  // Without a Vulkan driver (Linux) Dawn would only print the loader's failure on stderr.
+  const drivers = findVulkanDrivers();
+  if (drivers && drivers.found.length === 0) {
+    return { unavailable: NO_GPU, detail: `no Vulkan driver is installed: no driver file in ${drivers.searched}` };
+  }
   let gpu: GPU;
   try {
     gpu = await loadDawn();
   } catch (e) {
-    return { unavailable: `the WebGPU runtime (Dawn) could not be loaded: ${(e as Error).message.split('\n')[0]}` };
+    return { unavailable: 'the GPU runtime could not be loaded', detail: `Dawn (npm webgpu) could not be loaded: ${firstLine(e)}` };
   }
   let adapter: GPUAdapter | null = null;
   try {
     adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) ?? (await gpu.requestAdapter());
   } catch (e) {
-    return { unavailable: `requesting a GPU adapter failed: ${(e as Error).message.split('\n')[0]}` };
+    return { unavailable: 'the GPU could not be opened', detail: `requesting a GPU adapter failed: ${firstLine(e)}` };
   }
-  if (!adapter) return { unavailable: 'no GPU adapter found (Dawn sees no Vulkan, Metal or Direct3D 12 device)' };
+  if (!adapter) return { unavailable: NO_GPU, detail: 'Dawn sees no Vulkan, Metal or Direct3D 12 adapter' };
   const a = adapter.limits;
   const requiredLimits: Record<string, number> = {
     maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
@@ -191,7 +218,7 @@ export async function openGpuDevice(): Promise<GpuDevice | { unavailable: string
   try {
     device = await adapter.requestDevice({ label: 'spikeflow', requiredLimits });
   } catch (e) {
-    return { unavailable: `the GPU adapter refused a device: ${(e as Error).message.split('\n')[0]}` };
+    return { unavailable: 'the GPU could not be opened', detail: `the adapter (${describe(adapter)}) refused a device: ${firstLine(e)}` };
   }
   return new GpuDevice(adapter, device, describe(adapter));
 }

@@ -7,7 +7,7 @@
 import type { Plan } from '../../compiler/plan.js';
 import type { Engine, RunOptions, RunResult } from '../types.js';
 import { generateProgram, type Program } from './codegen.js';
-import { openGpuDevice, type GpuDevice } from './device.js';
+import { openGpuDevice, unavailableText, type GpuDevice, type GpuUnavailable } from './device.js';
 import { autoShape, runOnDevice, type BatchRunOptions } from './runner.js';
 import type { GpuTuning } from './tuning.js';
 
@@ -97,10 +97,11 @@ export class WebGpuEngine implements Engine {
 }
 
 /**
- * Opens the WebGPU engine on the best adapter (high-performance first), or returns the
- * one-line reason it is unavailable (no adapter, Dawn missing), for the CPU fallback.
+ * Opens the WebGPU engine on the best adapter (high-performance first), or returns why it
+ * is unavailable (no GPU, Dawn missing: in words, with the technical detail), for the CPU
+ * fallback.
  */
-export async function createWebGpuEngine(tuning: GpuTuning = {}): Promise<{ engine: WebGpuEngine } | { unavailable: string }> {
+export async function createWebGpuEngine(tuning: GpuTuning = {}): Promise<{ engine: WebGpuEngine } | GpuUnavailable> {
   const gpu = await openGpuDevice();
   if ('unavailable' in gpu) return gpu;
   return { engine: new WebGpuEngine(gpu, tuning) };
@@ -114,7 +115,7 @@ export async function runBatch(plans: Plan[], options: BatchRunOptions & { engin
   const { engine, ...rest } = options;
   if (engine) return engine.runBatch(plans, rest);
   const created = await createWebGpuEngine();
-  if ('unavailable' in created) throw new Error(`the WebGPU engine is unavailable: ${created.unavailable}`);
+  if ('unavailable' in created) throw new Error(`the WebGPU engine is unavailable: ${unavailableText(created)}`);
   try {
     return await created.engine.runBatch(plans, rest);
   } finally {

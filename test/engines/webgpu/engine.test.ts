@@ -76,14 +76,15 @@ const collector = () => {
 
 describe('engine availability', () => {
   it('without an adapter, says why in one line and does not throw', () => {
-    const r = runWithoutGpu<{ unavailable?: string }>([
+    const r = runWithoutGpu<{ unavailable?: string; detail?: string }>([
       `const { createWebGpuEngine } = await import(${JSON.stringify(new URL('../../../src-main/engines/webgpu/index.ts', import.meta.url).href)});`,
       'const r = await createWebGpuEngine();',
       "process.stdout.write(JSON.stringify(r));",
       "if ('engine' in r) r.engine.dispose();",
     ]);
-    expect(r.unavailable).toMatch(/no GPU adapter/);
-    expect(r.unavailable).not.toContain('\n');
+    expect(r.unavailable).toBe('no GPU found');
+    expect(r.detail).toMatch(/^no Vulkan driver is installed: no driver file in VK_DRIVER_FILES=/);
+    expect(r.detail).not.toContain('\n');
   });
 });
 

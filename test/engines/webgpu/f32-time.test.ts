@@ -103,12 +103,13 @@ describe('f32 time on the GPU', () => {
     const plan = compile(lif('300 s', offGrid));
     const auto = await selectEngine('auto', { plan });
     expect(auto.engine.name).toBe('cpu');
-    expect(auto.note).toMatch(/^using the CPU engine: block "cell" \(lif\) compares times/);
-    expect(auto.note).not.toContain('\n');
+    expect(auto.note).toBe('This run is too long to keep exact time on the GPU: running on the CPU');
+    expect(auto.detail).toMatch(/^block "cell" \(lif\) compares times/);
+    expect(auto.detail).not.toContain('\n');
     await expect(selectEngine('webgpu', { plan })).rejects.toThrow(/cannot run this to the step: block "cell".*use the CPU engine/);
     const sweep = await selectEngine('webgpu', { plan, fallback: true });
     expect(sweep.engine.name).toBe('cpu');
-    expect(sweep.note).toBe(auto.note);
+    expect(sweep).toMatchObject({ note: auto.note, detail: auto.detail });
   });
 });
 
