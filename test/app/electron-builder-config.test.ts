@@ -68,7 +68,7 @@ describe('electron-builder.yml', () => {
       const stub = path.join(temp, 'electron-dist');
       fs.mkdirSync(path.join(stub, 'resources'), { recursive: true });
       fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho stub\n', { mode: 0o755 });
-      fs.writeFileSync(path.join(stub, 'version'), 'v45.4.1');
+      fs.writeFileSync(path.join(stub, 'version'), 'v41.7.1');
       const output = path.join(temp, 'release');
       await promisify(execFile)(
         process.execPath,
