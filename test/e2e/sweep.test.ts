@@ -11,52 +11,25 @@
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { WebHost } from '../../src-main/web-host/server.js';
-import { CHROMIUM, SHOTS, VIEWPORT, pageHelpers, useBrowserStudio } from './harness.js';
+import { CHROMIUM, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
-  let host: WebHost;
-  let page: Page;
-  let pageErrors: string[] = [];
-
-  useBrowserStudio({ tmpPrefix: 'spikeflow-e2e-sweep-', exportDir: true }, (studio) => ({ host, page, pageErrors } = studio));
-
-  // ---- helpers: everything the user does goes through page.mouse and page.keyboard ----
-
-  const { box, center, click, reveal, menu } = pageHelpers(() => page);
-
-  async function drag(from: { x: number; y: number }, to: { x: number; y: number }) {
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move(to.x, to.y, { steps: 8 });
-    await page.mouse.up();
-  }
-
-  /** Types into a text field found by `selector`, replacing its text. */
-  async function typeInto(selector: string, text: string, commit = 'Enter') {
-    await click(selector);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text);
-    if (commit) await page.keyboard.press(commit);
-  }
+  let studio: BrowserStudio;
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-sweep-', exportDir: true }, (s) => (studio = s));
+  const ui = studioActions(() => studio);
+  const { box, center, click, reveal, drag, typeInto } = ui;
 
   const VALUES = ['2 ms', '5 ms', '10 ms'];
 
   it('picks a parameter, sweeps 3 values from the run bar and sees 3 traces overlaid', async () => {
-    await page.goto(host.url);
-    await page.locator('.rete-canvas').waitFor();
-    await menu('File', 'examples', 'example-poisson-exp-lif.json');
-    await expect.poll(() => page.locator('.block-node').count()).toBe(9);
+    const { page, host, pageErrors } = studio;
+    await ui.open();
+    await ui.openExample('poisson-exp-lif.json', 9);
 
-    // A short run on the WebGPU engine (Tab from the seed field to the engine list).
+    // A short run on the WebGPU engine.
     await typeInto('[data-testid="run-duration"]', '200 ms');
-    await click('[data-testid="run-seed"]');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type('w');
-    expect(await page.locator('[data-testid="run-engine"]').inputValue()).toBe('webgpu');
+    await ui.pickEngine('w', 'webgpu');
 
     // Pick the synapse's time constant in the inspector and open its sweep form.
     await click('[data-block-id="syn"] .head');
@@ -70,7 +43,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-testid="sweep-error"]').textContent()).toBe('"5 mV" is a voltage, expected a time (ms)');
     expect(await page.locator('[data-testid="sweep-chip"]').count()).toBe(0);
-    await page.screenshot({ path: path.join(SHOTS, '14-sweep-form.png') });
+    await ui.shot('14-sweep-form', { keepNotices: true, keepPointer: true });
 
     // Three values with units; Enter sets the sweep up in the run bar.
     await typeInto('[data-testid="sweep-values"]', VALUES.join(', '));
@@ -89,8 +62,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     expect(await group.locator('.run[data-status="finished"]').count()).toBe(3);
 
     // The store holds 3 runs of one project version, on the WebGPU engine, tagged with one sweep.
-    const project = (await host.service.listProjects())[0]!;
-    const runs = (await host.service.listRuns(project.id)).sort((a, b) => a.id - b.id);
+    const projects = await host.service.listProjects();
+    const runs = (await Promise.all(projects.map((p) => host.service.listRuns(p.id)))).flat().sort((a, b) => a.id - b.id);
     expect(runs).toHaveLength(3);
     expect(new Set(runs.map((r) => r.versionId)).size).toBe(1);
     expect(new Set(runs.map((r) => r.sweep?.id)).size).toBe(1);
@@ -115,14 +88,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     const traces = await Promise.all(runs.map((r) => host.service.readTrace(r.id, 'syn_I', { maxPoints: 100_000 })));
     expect(traces[0]!.series[0]!.min).not.toEqual(traces[2]!.series[0]!.min);
 
-    for (let i = 0; i < 8 && (await page.locator('.notice button').count()) > 0; i++) {
-      const b = await page.locator('.notice button').first().boundingBox({ timeout: 500 }).catch(() => null);
-      if (b) await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
-      await page.waitForTimeout(60);
-    }
-    await page.mouse.move(2, VIEWPORT.height - 2); // no hover effects in the picture
-    await page.waitForTimeout(250);
-    await page.screenshot({ path: path.join(SHOTS, '15-sweep-overlaid.png') });
+    await ui.shot('15-sweep-overlaid');
 
     // One run of the sweep alone, then the whole sweep again from its group.
     await click(`.history [data-run-id="${runs[1]!.id}"]`);
