@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { GPU_PROPAGATIONS, GPU_SCATTERS, GPU_SHAPES } from '../engines/webgpu/tuning.js';
 import { compile } from '../compiler/compile.js';
+import { formatWarning } from '../compiler/diagnostics.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
 
@@ -40,6 +41,7 @@ program
   .argument('<project.json>', 'project document')
   .action((file: string) => {
     const plan = compile(loadProjectFile(file));
+    for (const w of plan.warnings) console.error(formatWarning(w));
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     console.log(`${file}: valid — ${count(plan.blocks.length, 'block')}, ${count(plan.projections.length, 'synapse block')}, ${count(plan.probes.length, 'probe')}, ${count(plan.steps, 'step')}`);
   });

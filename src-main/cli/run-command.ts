@@ -5,6 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import { compile, type RunOverrides } from '../compiler/compile.js';
+import { formatWarning } from '../compiler/diagnostics.js';
 import { explainPlan } from '../compiler/explain.js';
 import type { Plan } from '../compiler/plan.js';
 import { selectEngine, type EngineChoice, type SelectedEngine } from '../engines/select.js';
@@ -95,6 +96,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
 
   const plan = compile(doc, overrides);
+  for (const w of plan.warnings) console.error(formatWarning(w));
   if (opts.explain) {
     console.log(explainPlan(plan));
     if (choice === 'webgpu') {

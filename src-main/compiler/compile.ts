@@ -1,7 +1,8 @@
 /**
  * document → plan. Validates what the schema cannot (block types, parameters and units,
  * ports and socket types, sizes), orders the step (graph-order.ts), draws connectivity,
- * weights and initial values with the run seed, and lists the passes of one step.
+ * weights and initial values with the run seed, and lists the passes of one step. Connection
+ * rules are src-shared/ports.ts (the editor's too); warnings come from undriven.ts.
  */
 import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
@@ -17,6 +18,7 @@ import { orderBlocks } from './graph-order.js';
 import { HostRandom, streamOf } from './host-random.js';
 import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
+import { undrivenWarnings } from './undriven.js';
 
 /** Run settings that override the document's (from the CLI or the app's run bar). */
 export interface RunOverrides {
@@ -81,7 +83,10 @@ function drawValues(spec: ValueOrDistributionDoc, unit: string, count: number, r
   return out;
 }
 
-/** Compiles a validated document into an engine-neutral plan, or throws CompileError. */
+/**
+ * Compiles a validated document into an engine-neutral plan, or throws CompileError. A plan
+ * may carry warnings (a neuron nothing drives): the model runs, but likely not as meant.
+ */
 export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Plan {
   const sink = new DiagnosticSink();
 
@@ -285,10 +290,12 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     }
   }
 
+  const steps = roundHalfAway(duration! / dt!);
   return {
     name: doc.name,
-    dt: dt!, duration: duration!, steps: roundHalfAway(duration! / dt!), seed,
+    dt: dt!, duration: duration!, steps, seed,
     blocks, projections, passes, probes, order: components, spikeHistory,
+    warnings: undrivenWarnings(blocks, dt!, steps),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Compile problems. Each names the block (and the field or port) it is about, so the CLI
- * can print one clear line and the editor can show it on the node.
+ * can print one clear line and the editor can show it on the node. Errors stop the
+ * compile (CompileError); warnings travel with the plan (Plan.warnings).
  */
 
 export interface Diagnostic {
@@ -12,6 +13,11 @@ export interface Diagnostic {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.block ? `block "${d.block}"` : '', d.field ? `${d.field}` : ''].filter(Boolean).join(', ');
   return where ? `${where}: ${d.message}` : d.message;
+}
+
+/** One line for a warning (the CLI prints these on stderr; they do not change the exit code). */
+export function formatWarning(d: Diagnostic): string {
+  return `warning: ${formatDiagnostic(d)}`;
 }
 
 /** Raised when a document cannot be compiled; carries every problem found. */

@@ -6,6 +6,7 @@
  */
 import type { Expr, Statement } from '../../src-shared/expr/ast.js';
 import type { BlockCategory, BlockTemplate } from '../../kernels/types.js';
+import type { Diagnostic } from './diagnostics.js';
 
 export interface PlanState {
   name: string;
@@ -115,4 +116,6 @@ export interface Plan {
   order: string[][];
   /** Ring depth of each spiking block's spike history. */
   spikeHistory: Record<string, number>;
+  /** What runs but likely not as meant (a neuron nothing drives); errors throw instead. */
+  warnings: Diagnostic[];
 }
