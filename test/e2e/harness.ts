@@ -23,6 +23,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 export const RENDERER = path.join(ROOT, 'dist', 'renderer');
+/**
+ * The renderer the tests are served: dist/renderer (built from the sources when stale), or
+ * a build given by SPIKEFLOW_E2E_RENDERER (e.g. an older commit's, to see a test fail
+ * before its fix).
+ */
+const SERVED_RENDERER = process.env.SPIKEFLOW_E2E_RENDERER ? path.resolve(process.env.SPIKEFLOW_E2E_RENDERER) : null;
 export const VIEWPORT = { width: 1440, height: 900 };
 /** The smaller laptop screen the layout must fit too. */
 export const SMALL_VIEWPORT = { width: 1280, height: 800 };
@@ -81,6 +87,15 @@ export interface StudioOptions {
   viewport?: { width: number; height: number };
 }
 
+/** The web host on the lab in `tmp`, serving the renderer under test. */
+function startHost(tmp: string, opts: StudioOptions): Promise<WebHost> {
+  return startWebHost({
+    dbPath: path.join(tmp, 'lab.sqlite'),
+    ...(opts.exportDir ? { exportDir: path.join(tmp, 'exports') } : {}),
+    ...(SERVED_RENDERER ? { rendererDir: SERVED_RENDERER } : {}),
+  });
+}
+
 /** Starts the web host on a new temporary lab and opens headless Chromium with the flags above. */
 export async function launchStudio(opts: StudioOptions): Promise<BrowserStudio> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), opts.tmpPrefix));
@@ -92,7 +107,7 @@ export async function launchStudio(opts: StudioOptions): Promise<BrowserStudio> 
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite'), ...(opts.exportDir ? { exportDir: path.join(tmp, 'exports') } : {}) });
+    host = await startHost(tmp, opts);
     context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -129,7 +144,7 @@ async function openStudio(browser: Browser, opts: StudioOptions): Promise<Browse
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    host = await startWebHost({ dbPath: path.join(tmp, 'lab.sqlite'), ...(opts.exportDir ? { exportDir: path.join(tmp, 'exports') } : {}) });
+    host = await startHost(tmp, opts);
     context = await browser.newContext({ viewport: opts.viewport ?? VIEWPORT, ...(opts.downloads ? { acceptDownloads: true } : {}) });
     const page = await context.newPage();
     return { tmp, host, context, page, pageErrors: collectErrors(page), close };
@@ -149,7 +164,7 @@ export function useStudioPerTest(opts: StudioOptions, ready: (studio: BrowserStu
   let browser: Browser | undefined;
   let studio: BrowserStudio | undefined;
   beforeAll(async () => {
-    ensureRendererBuilt();
+    if (!SERVED_RENDERER) ensureRendererBuilt();
     fs.mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   }, 180_000);
@@ -173,7 +188,7 @@ export function useStudioPerTest(opts: StudioOptions, ready: (studio: BrowserStu
 export function useBrowserStudio(opts: StudioOptions, ready: (studio: BrowserStudio) => void): void {
   let studio: BrowserStudio | undefined;
   beforeAll(async () => {
-    ensureRendererBuilt();
+    if (!SERVED_RENDERER) ensureRendererBuilt();
     fs.mkdirSync(SHOTS, { recursive: true });
     studio = await launchStudio(opts);
     ready(studio);

@@ -142,14 +142,14 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     await ui.open();
     await ui.openProject('Broken', 6);
     await click('[data-testid="run"]');
-    const error = page.locator('[data-testid="run-error"]');
+    const error = page.locator('[data-testid="run-progress"] .error');
     await error.waitFor();
     const text = (await error.textContent()) ?? '';
     expect(text).toMatch(/"syn"[^]*"g"/);
     // Nothing of it is cut off at the right edge: it wraps inside the run bar.
     const fit = await error.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
     expect(fit.scroll).toBeLessThanOrEqual(fit.client);
-    expect(boxInside(await box('[data-testid="run-error"]'), await box('[data-testid="run-bar"]'))).toBe(true);
+    expect(boxInside(await box('[data-testid="run-progress"] .error'), await box('[data-testid="run-bar"]'))).toBe(true);
     await shot('17-run-problem-in-full', { keepNotices: true });
   }, 60_000);
 });
