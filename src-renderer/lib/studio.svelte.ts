@@ -1,8 +1,15 @@
 /**
  * The studio's state and actions, shared by every component: the open project and its
- * document, the editor, validation as you edit, autosaved drafts, runs (start, stop,
- * progress, live mode) and the run history. Components read the `$state` fields and call
- * the methods; nothing else talks to the API except the plots, which read recordings.
+ * document, the editor, validation as you edit, autosaved drafts, and the chrome (notices,
+ * dialogs). Runs, sweeps, live mode and the run history live in the run controller
+ * (run-controller.svelte.ts); the Studio hands it the document and reaches its state
+ * through the accessors at the end of the class, so components read everything from
+ * `studio`. Nothing else talks to the API except the plots, which read recordings.
+ *
+ * What counts as unsaved: edits to the model (blocks, edges, parameters, run settings,
+ * name). Moving blocks is layout only: it raises no "Unsaved changes" prompt, and is kept
+ * with the draft (autosaved, and saved before another project opens) and with the next
+ * saved version.
  */
 import type {
   ApiDiagnostic, ApiEvents, EngineName, EngineStatus, ExampleInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
@@ -12,9 +19,13 @@ import { getContext, setContext } from 'svelte';
 import { toUnit } from '../../src-shared/units.js';
 import { blockDef } from '../../kernels/index.js';
 import { ApiCallError, createApiClient, type ApiClient, type ConnectionState } from './api-client.js';
+import { sameModel } from './document-compare.js';
 import type { BlockNode, GraphEditor } from './graph-editor.js';
-import { downloadText, downloadUrl } from './downloads.js';
-import { sweepCount, sweepText, type SweepSetup } from './sweep.js';
+import { downloadText } from './downloads.js';
+import { RunController, type RunHost, type RunSettingsText } from './run-controller.svelte.js';
+import type { SweepSetup } from './sweep.js';
+
+export type { ActiveSweep, RunProgress, RunSettingsText } from './run-controller.svelte.js';
 
 /** A short message at the bottom of the window. */
 export interface Notice {
@@ -34,40 +45,8 @@ export type Dialog =
   | { kind: 'shortcuts' }
   | { kind: 'guide' };
 
-/** A sweep in progress: its runs and how far each got. */
-export interface ActiveSweep {
-  runs: RunInfo[];
-  label: string;
-  /** Steps done and planned, summed over the copies. */
-  step: number;
-  steps: number;
-  /** Copies that have ended. */
-  ended: number;
-}
-
-/** Most runs shown over the shown run's plots. */
-const MAX_OVERLAYS = 15;
-
-export interface RunProgress {
-  runId: number;
-  step: number;
-  steps: number;
-  simulatedMs: number;
-  wallMs: number;
-}
-
-/** Run settings as the run bar edits them (text with units). */
-export interface RunSettingsText {
-  dt: string;
-  duration: string;
-  seed: number;
-}
-
 const VALIDATE_DELAY_MS = 350;
-const LIVE_DELAY_MS = 700;
 const DRAFT_INTERVAL_MS = 3000;
-/** Live mode re-runs only models up to this many neuron-steps (about a second of CPU). */
-const LIVE_MAX_NEURON_STEPS = 4_000_000;
 
 function emptyDocument(name = 'Untitled'): ProjectDocument {
   return {
@@ -85,8 +64,9 @@ function quantityText(v: number | string, unit: string): string {
   return typeof v === 'number' ? `${v} ${unit}` : v;
 }
 
-export class Studio {
+export class Studio implements RunHost {
   readonly client: ApiClient;
+  readonly runner: RunController;
   graph: GraphEditor | null = null;
 
   connection = $state<ConnectionState>('connecting');
@@ -99,8 +79,11 @@ export class Studio {
   name = $state('Untitled');
   description = $state('');
   settings = $state<RunSettingsText>({ dt: '0.1 ms', duration: '100 ms', seed: 1 });
+  /** The model has edits not saved as a version (layout aside: see `layoutChanged`). */
   dirty = $state(false);
-  /** Bumped on every change of the document (blocks, edges, parameters, settings). */
+  /** Blocks were moved since the last save: kept with the draft, never a reason to ask. */
+  layoutChanged = $state(false);
+  /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
   revision = $state(0);
   recent = $state.raw<ProjectSummary[]>([]);
   examples = $state.raw<ExampleInfo[]>([]);
@@ -112,26 +95,10 @@ export class Studio {
   /** Bumped when a selected block changes, so the inspector re-reads it. */
   selectionRev = $state(0);
   diagnostics = $state.raw<ApiDiagnostic[]>([]);
+  /** What compiles but likely runs not as meant (a neuron nothing drives); shown on the node in amber. */
+  warnings = $state.raw<ApiDiagnostic[]>([]);
   validating = $state(false);
   blockCount = $state(0);
-
-  // ---- runs ----
-  engine = $state<EngineName>('auto');
-  /** Which engines the host has and on what device; null until it has looked (opening the GPU takes a moment). */
-  engineStatus = $state.raw<EngineStatus | null>(null);
-  live = $state(false);
-  activeRun = $state.raw<RunInfo | null>(null);
-  progress = $state.raw<RunProgress | null>(null);
-  starting = $state(false);
-  runs = $state.raw<RunInfo[]>([]);
-  shownRun = $state.raw<RunInfo | null>(null);
-  /** Runs drawn over the shown run's plots (a sweep's other copies, or runs picked in the history). */
-  overlayRuns = $state.raw<RunInfo[]>([]);
-  /** The sweep set up in the inspector: Run starts it instead of a single run. */
-  sweep = $state.raw<SweepSetup | null>(null);
-  /** The sweep running now (its first run is `activeRun`). */
-  activeSweep = $state.raw<ActiveSweep | null>(null);
-  runError = $state<string | null>(null);
   settingsErrors = $state<{ dt?: string; duration?: string; seed?: string }>({});
 
   // ---- chrome ----
@@ -139,40 +106,19 @@ export class Studio {
   dialog = $state<Dialog | null>(null);
   showMinimap = $state(true);
 
-  /** How far runs seen in this session got (ms): the plots of a stopped run end there. */
-  readonly simulatedEnd = new Map<number, number>();
   private noticeId = 0;
   private validateTimer: ReturnType<typeof setTimeout> | undefined;
-  private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private draftTimer: ReturnType<typeof setInterval> | undefined;
   private draftRevision = 0;
   private validatedRevision = -1;
-  private runDataListeners = new Set<(p: ApiEvents['run-data']) => void>();
-  private runEndedListeners = new Set<(p: RunInfo) => void>();
-  private lastLiveWallMs = 0;
-  /** Steps done by each copy of the active sweep. */
-  private sweepSteps = new Map<number, number>();
-  /** Ends of runs not known yet: a run can end before the reply that started it arrives. */
-  private endedEarly = new Map<number, RunInfo>();
+  /** The scratch project's id, once asked for (runs of unsaved documents go there). */
+  private scratchId: number | null = null;
+  private scratchExplained = false;
 
   constructor() {
     this.client = createApiClient();
     this.client.onState((s) => (this.connection = s));
-    this.client.on('run-progress', (p) => {
-      const sweep = this.activeSweep;
-      if (sweep && sweep.runs.some((r) => r.id === p.runId)) {
-        this.progress = p;
-        this.sweepSteps.set(p.runId, p.step);
-        let step = 0;
-        for (const v of this.sweepSteps.values()) step += v;
-        this.activeSweep = { ...sweep, step };
-      } else if (this.activeRun && p.runId === this.activeRun.id) this.progress = p;
-      this.simulatedEnd.set(p.runId, p.simulatedMs);
-    });
-    this.client.on('run-data', (p) => {
-      for (const cb of this.runDataListeners) cb(p);
-    });
-    this.client.on('run-ended', (info) => this.onRunEnded(info));
+    this.runner = new RunController(this);
   }
 
   get api() {
@@ -186,7 +132,7 @@ export class Studio {
     this.graph = graph;
     // Not awaited: the editor need not wait for the host to open (and close) the GPU.
     this.api.engineStatus().then(
-      (status) => (this.engineStatus = status),
+      (status) => (this.runner.engineStatus = status),
       (err: unknown) => console.warn('the engine status could not be read', err),
     );
     try {
@@ -269,31 +215,31 @@ export class Studio {
     };
     this.settingsErrors = {};
     this.diagnostics = [];
+    this.warnings = [];
     await this.graph?.load(doc);
     this.blockCount = doc.blocks.length;
     await this.graph?.zoomToFit();
     this.dirty = false;
+    this.layoutChanged = false;
     this.revision++;
     this.draftRevision = this.revision;
     this.selection = [];
-    this.shownRun = null;
-    this.overlayRuns = [];
-    this.sweep = null;
-    this.runs = [];
-    this.runError = null;
-    if (project) await this.refreshRuns(true);
+    this.runner.reset();
+    if (project) await this.runner.refreshRuns(true);
     this.scheduleValidate(0);
   }
 
-  /** The editor reports a change. */
+  /** The editor reports a change: of the model ('structure'), or of the layout only ('position'). */
   onGraphChange(kind: 'structure' | 'position'): void {
-    this.dirty = true;
     this.revision++;
     this.blockCount = this.graph?.nodes().length ?? 0;
-    if (kind === 'structure') {
-      this.scheduleValidate();
-      this.scheduleLive();
+    if (kind === 'position') {
+      this.layoutChanged = true;
+      return;
     }
+    this.dirty = true;
+    this.scheduleValidate();
+    this.runner.scheduleLive();
   }
 
   onSelection(nodes: BlockNode[]): void {
@@ -347,16 +293,7 @@ export class Studio {
     try {
       const result = await this.api.validate(doc);
       if (revision !== this.revision) return false; // superseded by a newer edit
-      const diagnostics = result.ok ? [] : result.diagnostics;
-      this.diagnostics = diagnostics;
-      const byBlock = new Map<string, ApiDiagnostic[]>();
-      for (const d of diagnostics) {
-        if (!d.block) continue;
-        const list = byBlock.get(d.block) ?? [];
-        list.push(d);
-        byBlock.set(d.block, list);
-      }
-      await this.graph?.setDiagnostics(byBlock);
+      await this.setDiagnostics(result.ok ? [] : result.diagnostics, result.ok ? result.warnings ?? [] : []);
       this.validatedRevision = revision;
       return result.ok;
     } catch (err) {
@@ -365,6 +302,25 @@ export class Studio {
     } finally {
       this.validating = false;
     }
+  }
+
+  private async setDiagnostics(diagnostics: ApiDiagnostic[], warnings: ApiDiagnostic[] = []): Promise<void> {
+    this.diagnostics = diagnostics;
+    this.warnings = warnings.map((w) => ({ ...w, severity: 'warning' as const }));
+    const byBlock = new Map<string, ApiDiagnostic[]>();
+    for (const d of [...diagnostics, ...this.warnings]) {
+      if (!d.block) continue;
+      const list = byBlock.get(d.block) ?? [];
+      list.push(d);
+      byBlock.set(d.block, list);
+    }
+    await this.graph?.setDiagnostics(byBlock);
+  }
+
+  /** A run was refused with these problems: show them, then check again (they may be stale). */
+  async showDiagnostics(diagnostics: ApiDiagnostic[]): Promise<void> {
+    this.diagnostics = diagnostics;
+    await this.validateNow();
   }
 
   /** Diagnostics of one block. */
@@ -380,7 +336,7 @@ export class Studio {
   // ---- drafts -----------------------------------------------------------------------------
 
   async saveDraftNow(): Promise<void> {
-    if (!this.dirty || this.draftRevision === this.revision || this.connection !== 'open') return;
+    if (!(this.dirty || this.layoutChanged) || this.draftRevision === this.revision || this.connection !== 'open') return;
     const revision = this.revision;
     try {
       await this.api.saveDraft(this.project?.id ?? null, this.document());
@@ -393,12 +349,15 @@ export class Studio {
 
   // ---- projects ---------------------------------------------------------------------------
 
-  /** Runs `action` now, or after the user agreed to discard unsaved edits. */
+  /**
+   * Runs `action` now, or after the user agreed to discard unsaved edits. A moved block is
+   * no reason to ask: the layout is written to the draft first, and comes back with the project.
+   */
   guardUnsaved(action: () => Promise<void>): void {
     if (this.dirty && (this.project || (this.graph?.nodes().length ?? 0) > 0)) {
       this.dialog = { kind: 'confirm-discard', then: action };
     } else {
-      void action();
+      void this.saveDraftNow().then(action);
     }
   }
 
@@ -414,16 +373,17 @@ export class Studio {
   async openProject(projectId: number, versionId?: number, opts: { quiet?: boolean } = {}): Promise<void> {
     const opened = await this.api.openProject(projectId, versionId);
     let doc = opened.document;
-    let restoredDraft = false;
+    let draft: ProjectDocument | null = null;
     if (versionId === undefined) {
-      const draft = await this.api.loadDraft(projectId);
-      if (draft) {
-        doc = draft;
-        restoredDraft = true;
-      }
+      draft = await this.api.loadDraft(projectId);
+      if (draft) doc = draft;
     }
     await this.loadDocument(doc, opened.project, opened.versionId);
-    if (restoredDraft) {
+    if (draft && sameModel(draft, opened.document)) {
+      // Only the layout differs: it is restored as it was left, without a word.
+      this.layoutChanged = true;
+      if (!opts.quiet) this.notify(`Opened ${opened.project.name}`, 'info', 2000);
+    } else if (draft) {
       this.dirty = true;
       this.revision++;
       this.notify('Restored unsaved edits of this project', 'info');
@@ -440,6 +400,14 @@ export class Studio {
     for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
   }
 
+  /** The document is now saved as `versionId`: nothing is unsaved. */
+  private markSaved(versionId: number): void {
+    this.versionId = versionId;
+    this.dirty = false;
+    this.layoutChanged = false;
+    this.draftRevision = this.revision;
+  }
+
   /** Saves a new version (or creates the project). Returns false when it could not. */
   async save(): Promise<boolean> {
     try {
@@ -448,9 +416,7 @@ export class Studio {
         return await this.saveAs(name);
       }
       const version = await this.api.saveProject(this.project.id, this.document());
-      this.versionId = version.id;
-      this.dirty = false;
-      this.draftRevision = this.revision;
+      this.markSaved(version.id);
       this.lastSavedAt = version.createdAt;
       this.project = (await this.api.listProjects()).find((p) => p.id === this.project!.id) ?? this.project;
       this.recent = await this.api.recentProjects();
@@ -462,18 +428,23 @@ export class Studio {
     }
   }
 
+  /**
+   * Saves the document as a new project. The runs in the Runs panel move with it (with the
+   * versions they ran), so the history and the plots stay as they are and refer to the new
+   * project only; the project it came from keeps its saved versions.
+   */
   async saveAs(name: string): Promise<boolean> {
     try {
+      const runIds = this.runner.runs.map((r) => r.id);
+      const opened = await this.api.saveProjectAs(name, { ...this.document(), name }, runIds);
       this.name = name;
-      const opened = await this.api.createProject(name, this.document());
       this.project = opened.project;
-      this.versionId = opened.versionId;
-      this.dirty = false;
-      this.draftRevision = this.revision;
+      this.markSaved(opened.versionId);
       this.lastSavedAt = opened.project.updatedAt;
-      this.runs = [];
+      await this.runner.rehome(opened.project.id);
       this.recent = await this.api.recentProjects();
-      this.notify(`Saved as ${name}`, 'success', 2000);
+      const moved = runIds.length === 0 ? '' : ` with its ${runIds.length} run${runIds.length === 1 ? '' : 's'}`;
+      this.notify(`Saved as ${name}${moved}`, 'success', 2500);
       return true;
     } catch (err) {
       this.fail('Saving failed', err);
@@ -484,7 +455,7 @@ export class Studio {
   async rename(name: string): Promise<void> {
     if (!this.project) {
       this.name = name;
-      this.onGraphChange('position');
+      this.onGraphChange('structure');
       return;
     }
     try {
@@ -554,215 +525,6 @@ export class Studio {
     downloadText(`${safe}.spikeflow.json`, `${JSON.stringify(doc, null, 2)}\n`, 'application/json');
   }
 
-  // ---- runs -------------------------------------------------------------------------------
-
-  /** Population size × steps of the current model, for the live-mode limit. */
-  modelCost(): number {
-    let neurons = 0;
-    for (const n of this.graph?.nodes() ?? []) if (n.def.sized) neurons += n.block.size ?? 1;
-    let steps = 0;
-    try {
-      steps = toUnit(this.settings.duration, 'ms') / toUnit(this.settings.dt, 'ms');
-    } catch {
-      return Infinity;
-    }
-    return Math.max(1, neurons) * steps * (this.sweep ? sweepCount(this.sweep) : 1);
-  }
-
-  get liveAllowed(): boolean {
-    return this.modelCost() <= LIVE_MAX_NEURON_STEPS;
-  }
-
-  private scheduleLive(): void {
-    if (!this.live) return;
-    clearTimeout(this.liveTimer);
-    this.liveTimer = setTimeout(() => void this.liveRun(), LIVE_DELAY_MS);
-  }
-
-  private async liveRun(): Promise<void> {
-    if (!this.live || !this.liveAllowed || this.lastLiveWallMs > 3000) return;
-    if (!(await this.validateNow())) return;
-    if (this.activeRun) await this.stopRun();
-    await this.run({ live: true });
-  }
-
-  setLive(on: boolean): void {
-    this.live = on;
-    if (on) {
-      if (!this.liveAllowed) this.notify('Live mode re-runs small models only; this one is too large', 'info');
-      this.lastLiveWallMs = 0;
-      this.scheduleLive();
-    }
-  }
-
-  async run(opts: { live?: boolean } = {}): Promise<void> {
-    if (this.activeRun || this.starting) return;
-    if (this.settingsErrors.dt || this.settingsErrors.duration || this.settingsErrors.seed) {
-      this.notify('Fix the run settings first', 'error');
-      return;
-    }
-    this.starting = true;
-    this.runError = null;
-    try {
-      if (!this.project) {
-        const name = await this.uniqueName(this.name.trim() || 'Untitled');
-        const opened = await this.api.createProject(name, this.document());
-        this.project = opened.project;
-        this.versionId = opened.versionId;
-        this.name = name;
-        this.recent = await this.api.recentProjects();
-      }
-      if (this.sweep) {
-        await this.startSweep(this.project.id, this.sweep, opts);
-        return;
-      }
-      const info = await this.api.startRun({
-        projectId: this.project.id,
-        document: this.document(),
-        engine: this.engine,
-        dt: this.settings.dt,
-        duration: this.settings.duration,
-        seed: this.settings.seed,
-        ...(opts.live ? { live: true } : {}),
-      });
-      // A run saves the document it ran as a version (if it changed).
-      if (info.versionId !== this.versionId) void this.refreshProject();
-      this.versionId = info.versionId;
-      this.dirty = false;
-      this.draftRevision = this.revision;
-      this.activeRun = info;
-      this.progress = { runId: info.id, step: 0, steps: Math.round(info.durationMs / info.dt), simulatedMs: 0, wallMs: 0 };
-      this.shownRun = info;
-      this.overlayRuns = this.overlayRuns.filter((r) => r.id !== info.id);
-      this.runs = [info, ...this.runs.filter((r) => r.id !== info.id)];
-      if (!opts.live) this.notify(`Run ${info.id} started (${info.engine})`, 'info', 1500);
-      this.replayEarlyEnds([info]);
-    } catch (err) {
-      const e = err as ApiCallError;
-      this.runError = e.message;
-      if (e.diagnostics?.length) {
-        this.diagnostics = e.diagnostics;
-        await this.validateNow();
-        this.notify(`The model has ${e.diagnostics.length} problem${e.diagnostics.length === 1 ? '' : 's'}; see the marked blocks`, 'error');
-      } else {
-        this.fail('The run did not start', err);
-      }
-    } finally {
-      this.starting = false;
-    }
-  }
-
-  /** Sets up (or, with null, clears) the sweep that Run starts. */
-  setSweep(setup: SweepSetup | null): void {
-    this.sweep = setup;
-    if (setup) this.notify(`Sweep set up: ${sweepText(setup)} (${sweepCount(setup)} runs). Press Run to start it.`, 'info');
-  }
-
-  /** Starts the sweep set up in the inspector: one run per copy, the copies overlaid in the plots. */
-  private async startSweep(projectId: number, setup: SweepSetup, opts: { live?: boolean }): Promise<void> {
-    const node = this.graph?.nodeByBlockId(setup.block);
-    if (!node || !(setup.param in node.def.params)) {
-      this.sweep = null;
-      throw new Error(`the swept parameter ${setup.block}.${setup.param} is no longer in the model; the sweep was cleared`);
-    }
-    const infos = await this.api.startSweep({
-      projectId,
-      document: this.document(),
-      engine: this.engine,
-      dt: this.settings.dt,
-      duration: this.settings.duration,
-      seed: this.settings.seed,
-      sweep: { block: setup.block, param: setup.param, values: setup.values },
-      ...(setup.seeds !== null ? { seeds: setup.seeds } : {}),
-      ...(opts.live ? { live: true } : {}),
-    });
-    const first = infos[0];
-    if (!first) return;
-    if (first.versionId !== this.versionId) void this.refreshProject();
-    this.versionId = first.versionId;
-    this.dirty = false;
-    this.draftRevision = this.revision;
-    this.sweepSteps = new Map(infos.map((r) => [r.id, 0]));
-    const steps = infos.reduce((n, r) => n + Math.round(r.durationMs / r.dt), 0);
-    this.activeSweep = { runs: infos, label: first.sweep?.label ?? sweepText(setup), step: 0, steps, ended: 0 };
-    this.activeRun = first;
-    this.progress = { runId: first.id, step: 0, steps: Math.round(first.durationMs / first.dt), simulatedMs: 0, wallMs: 0 };
-    this.shownRun = first;
-    this.overlayRuns = infos.slice(1, 1 + MAX_OVERLAYS);
-    const ids = new Set(infos.map((r) => r.id));
-    this.runs = [...[...infos].reverse(), ...this.runs.filter((r) => !ids.has(r.id))];
-    if (!opts.live) {
-      this.notify(`Sweep started: ${infos.length} runs (${first.engine})`, 'info', 2000);
-      if (first.message) this.notify(first.message, 'info', 6000);
-    }
-    this.replayEarlyEnds(infos);
-  }
-
-  /** Applies the ends of these runs that arrived before the reply that started them. */
-  private replayEarlyEnds(runs: RunInfo[]): void {
-    for (const r of runs) {
-      const end = this.endedEarly.get(r.id);
-      if (!end) continue;
-      this.endedEarly.delete(r.id);
-      this.onRunEnded(end);
-    }
-  }
-
-  async stopRun(): Promise<void> {
-    const run = this.activeRun;
-    if (!run) return;
-    try {
-      await this.api.stopRun(run.id);
-    } catch (err) {
-      this.fail('Stopping failed', err);
-    }
-  }
-
-  private onRunEnded(info: RunInfo): void {
-    const known = this.activeRun?.id === info.id || !!this.activeSweep?.runs.some((r) => r.id === info.id) || this.runs.some((r) => r.id === info.id);
-    if (!known && this.starting) {
-      this.endedEarly.set(info.id, info);
-      if (this.endedEarly.size > 100) this.endedEarly.delete(this.endedEarly.keys().next().value!);
-    }
-    const sweep = this.activeSweep;
-    if (sweep && sweep.runs.some((r) => r.id === info.id)) {
-      const runs = sweep.runs.map((r) => (r.id === info.id ? info : r));
-      const ended = runs.filter((r) => r.status !== 'running').length;
-      this.sweepSteps.set(info.id, Math.round(info.durationMs / info.dt));
-      this.activeSweep = { ...sweep, runs, ended };
-      if (ended === runs.length) {
-        this.activeSweep = null;
-        this.activeRun = null;
-        if (this.live) this.lastLiveWallMs = runs.reduce((t, r) => t + (r.wallMs ?? 0), 0);
-        const failed = runs.filter((r) => r.status === 'failed');
-        if (failed.length > 0) this.notify(`${failed.length} of ${runs.length} runs of the sweep failed: ${failed[0]!.message ?? 'unknown error'}`, 'error');
-        else if (runs.some((r) => r.status === 'cancelled')) this.notify('Sweep stopped', 'info');
-        else this.notify(`Sweep finished: ${runs.length} runs`, 'success', 2000);
-      }
-    } else if (this.activeRun?.id === info.id) {
-      this.activeRun = null;
-      if (this.live) this.lastLiveWallMs = info.wallMs ?? 0;
-      if (info.status === 'failed') this.notify(`Run ${info.id} failed: ${info.message ?? 'unknown error'}`, 'error');
-      else if (info.status === 'cancelled') this.notify(`Run ${info.id} stopped`, 'info');
-    }
-    if (this.shownRun?.id === info.id) this.shownRun = info;
-    if (this.overlayRuns.some((r) => r.id === info.id)) this.overlayRuns = this.overlayRuns.map((r) => (r.id === info.id ? info : r));
-    if (this.project && info.projectId === this.project.id) {
-      this.runs = this.runs.some((r) => r.id === info.id) ? this.runs.map((r) => (r.id === info.id ? info : r)) : [info, ...this.runs];
-    }
-    for (const cb of this.runEndedListeners) cb(info);
-  }
-
-  onRunData(cb: (p: ApiEvents['run-data']) => void): () => void {
-    this.runDataListeners.add(cb);
-    return () => this.runDataListeners.delete(cb);
-  }
-
-  onRunEnd(cb: (p: RunInfo) => void): () => void {
-    this.runEndedListeners.add(cb);
-    return () => this.runEndedListeners.delete(cb);
-  }
-
   /** Re-reads the open project's summary (versions, runs). */
   async refreshProject(): Promise<void> {
     const id = this.project?.id;
@@ -775,84 +537,29 @@ export class Studio {
     }
   }
 
-  async refreshRuns(showLatest = false): Promise<void> {
-    if (!this.project) {
-      this.runs = [];
-      return;
+  // ---- what the run controller asks of the document (RunHost) -----------------------------
+
+  historyProject(): number | null {
+    return this.project?.id ?? null;
+  }
+
+  /** The open project; for an unsaved document, the scratch project (one for all of them). */
+  async runProject(): Promise<number> {
+    if (this.project) return this.project.id;
+    if (this.scratchId === null) this.scratchId = (await this.api.scratchProject()).id;
+    if (!this.scratchExplained) {
+      this.scratchExplained = true;
+      this.notify('Runs of an unsaved document are kept in the Scratch project; Save moves them to this project', 'info', 5000);
     }
-    try {
-      this.runs = await this.api.listRuns(this.project.id);
-      if (showLatest && !this.shownRun) this.shownRun = this.runs.find((r) => r.status !== 'running') ?? null;
-    } catch (err) {
-      this.fail('Listing runs failed', err);
-    }
+    return this.scratchId;
   }
 
-  showRun(run: RunInfo): void {
-    this.shownRun = run;
-    this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
-  }
-
-  /** Shows a sweep: its first run, with the others overlaid. */
-  showSweep(runs: RunInfo[]): void {
-    if (runs.length === 0) return;
-    this.shownRun = runs[0]!;
-    this.overlayRuns = runs.slice(1, 1 + MAX_OVERLAYS);
-  }
-
-  isOverlaid(run: RunInfo): boolean {
-    return this.overlayRuns.some((r) => r.id === run.id);
-  }
-
-  toggleOverlay(run: RunInfo): void {
-    if (this.isOverlaid(run)) this.overlayRuns = this.overlayRuns.filter((r) => r.id !== run.id);
-    else if (this.shownRun?.id !== run.id) {
-      if (this.overlayRuns.length >= MAX_OVERLAYS) {
-        this.notify(`At most ${MAX_OVERLAYS} runs can be overlaid`, 'info');
-        return;
-      }
-      this.overlayRuns = [...this.overlayRuns, run];
-    }
-  }
-
-  async deleteRun(run: RunInfo): Promise<void> {
-    try {
-      await this.api.deleteRun(run.id);
-      this.forgetRun(run.id);
-    } catch (err) {
-      this.fail('Deleting the run failed', err);
-    }
-  }
-
-  /** Drops a deleted run from the history, the plots and the overlays. */
-  private forgetRun(id: number): void {
-    this.runs = this.runs.filter((r) => r.id !== id);
-    if (this.shownRun?.id === id) this.shownRun = null;
-    this.overlayRuns = this.overlayRuns.filter((r) => r.id !== id);
-  }
-
-  /** Deletes runs one after another (a sweep's, a live group's); stops at the first that fails. */
-  async deleteRuns(runs: readonly RunInfo[]): Promise<void> {
-    for (const run of runs) {
-      try {
-        await this.api.deleteRun(run.id);
-      } catch (err) {
-        this.fail(`Deleting run ${run.id} failed`, err);
-        return;
-      }
-      this.forgetRun(run.id);
-    }
-  }
-
-  /** Exports one probe (or every probe) of a run as CSV: a download, or a file on desktop. */
-  async exportCsv(run: RunInfo, probe?: string): Promise<void> {
-    try {
-      const where = await this.api.exportRunCsv(run.id, probe, undefined);
-      if (where.url) downloadUrl(this.client.resolveUrl(where.url));
-      else if (where.path) this.notify(`CSV written to ${where.path}`, 'success', 6000);
-    } catch (err) {
-      this.fail('Exporting CSV failed', err);
-    }
+  ran(versionId: number): void {
+    // A run of an unsaved document stored it in the scratch project: it is still unsaved here.
+    if (!this.project) return;
+    // A run saves the document it ran as a version (if it changed).
+    if (versionId !== this.versionId) void this.refreshProject();
+    this.markSaved(versionId);
   }
 
   // ---- editor commands (menus, keys) -------------------------------------------------------
@@ -867,6 +574,41 @@ export class Studio {
     await this.graph?.updateBlock(node, mutate);
     this.selectionRev++;
   }
+
+  // ---- the run controller's state and actions, as the components read them ----------------
+
+  get engine(): EngineName { return this.runner.engine; }
+  set engine(e: EngineName) { this.runner.engine = e; }
+  get engineStatus(): EngineStatus | null { return this.runner.engineStatus; }
+  get live() { return this.runner.live; }
+  get activeRun() { return this.runner.activeRun; }
+  get progress() { return this.runner.progress; }
+  get starting() { return this.runner.starting; }
+  get runs(): RunInfo[] { return this.runner.runs; }
+  get shownRun() { return this.runner.shownRun; }
+  get overlayRuns(): RunInfo[] { return this.runner.overlayRuns; }
+  set overlayRuns(runs: RunInfo[]) { this.runner.overlayRuns = runs; }
+  get sweep() { return this.runner.sweep; }
+  get activeSweep() { return this.runner.activeSweep; }
+  get runError() { return this.runner.runError; }
+  get simulatedEnd() { return this.runner.simulatedEnd; }
+  get liveAllowed() { return this.runner.liveAllowed; }
+  modelCost() { return this.runner.modelCost(); }
+  run(opts: { live?: boolean } = {}) { return this.runner.run(opts); }
+  stopRun() { return this.runner.stopRun(); }
+  setLive(on: boolean) { this.runner.setLive(on); }
+  setSweep(setup: SweepSetup | null) { this.runner.setSweep(setup); }
+  refreshRuns(showLatest = false) { return this.runner.refreshRuns(showLatest); }
+  showRun(run: RunInfo) { this.runner.showRun(run); }
+  showSweep(runs: RunInfo[]) { this.runner.showSweep(runs); }
+  isOverlaid(run: RunInfo) { return this.runner.isOverlaid(run); }
+  toggleOverlay(run: RunInfo) { this.runner.toggleOverlay(run); }
+  setPinned(run: RunInfo, pinned: boolean) { return this.runner.setPinned(run, pinned); }
+  deleteRun(run: RunInfo) { return this.runner.deleteRun(run); }
+  deleteRuns(runs: readonly RunInfo[]) { return this.runner.deleteRuns(runs); }
+  exportCsv(run: RunInfo, probe?: string) { return this.runner.exportCsv(run, probe); }
+  onRunData(cb: (p: ApiEvents['run-data']) => void) { return this.runner.onRunData(cb); }
+  onRunEnd(cb: (p: RunInfo) => void) { return this.runner.onRunEnd(cb); }
 }
 
 const STUDIO = Symbol('studio');

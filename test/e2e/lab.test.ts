@@ -1,0 +1,170 @@
+/**
+ * End-to-end: how the lab keeps projects and runs, driven with the mouse and keyboard in
+ * headless Chromium against the real web host (a temporary lab for each test). Save as
+ * takes the run history along (Runs panel and plots keep showing it); moving a block is no
+ * unsaved change (another project opens without a prompt, the layout kept with the draft);
+ * runs of unsaved examples share one scratch project; live mode keeps a bounded rolling
+ * set of runs, and a pinned run survives it.
+ *
+ * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LIVE_RUNS_KEPT, type RunInfo } from '../../src-shared/api.js';
+import { CHROMIUM, projectFromExample, studioActions, useStudioPerTest, waitRunEnd, type BrowserStudio } from './harness.js';
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
+  let studio: BrowserStudio;
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-lab-' }, (s) => (studio = s));
+  const ui = studioActions(() => studio);
+  const { click } = ui;
+  const page = () => studio.page;
+  const service = () => studio.host.service;
+
+  /** The run ids listed in the Runs panel, top to bottom. */
+  const listedRuns = () => page().locator('.history [data-run-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-run-id'))));
+
+  /** Clicks Run and waits until the run the studio started has ended; returns it. */
+  async function runOnce(): Promise<RunInfo> {
+    const before = new Set(await listedRuns());
+    await click('[data-testid="run"]');
+    let id = 0;
+    await expect.poll(async () => (id = (await listedRuns()).find((r) => !before.has(r)) ?? 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    const ended = await waitRunEnd(studio.host, id);
+    await expect.poll(() => page().locator(`.history [data-run-id="${id}"]`).getAttribute('data-status')).toBe(ended.status);
+    return ended;
+  }
+
+  it('Save as takes the runs along: the Runs panel and the plots keep showing them, in the new project', async () => {
+    const { projectId, run } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA');
+    await ui.open();
+    await ui.openProject('AMPA', 6);
+    await ui.showRun(run!.id, 'V');
+
+    await ui.menu('File', 'save-as');
+    await page().locator('[data-dialog="save-as"]').waitFor();
+    // The dialog says what happens to the runs.
+    expect(await page().locator('[data-testid="save-as-runs"]').textContent()).toMatch(/The 1 run in the Runs panel moves to the new project; “AMPA” keeps its saved versions/);
+    await ui.typeInto('[data-testid="project-name"]', 'AMPA 2');
+    await page().locator('[data-dialog="save-as"]').waitFor({ state: 'detached' });
+    await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('AMPA 2');
+
+    const renamed = (await service().listProjects()).find((p) => p.name === 'AMPA 2')!;
+    expect((await service().listRuns(renamed.id)).map((r) => r.id)).toEqual([run!.id]);
+    expect(await service().listRuns(projectId)).toEqual([]);
+    // On screen: the run is still listed and plotted, and it is the new project's run.
+    expect(await listedRuns()).toEqual([run!.id]);
+    expect(await page().locator(`.history [data-run-id="${run!.id}"]`).getAttribute('class')).toMatch(/\bshown\b/);
+    expect(Number(await page().locator('.card[data-probe="V"] .chart').getAttribute('data-points'))).toBeGreaterThan(0);
+    // Reopening the old project shows it has no runs left, the new one has them.
+    await ui.openProject('AMPA', 6);
+    await expect.poll(listedRuns).toEqual([]);
+    await ui.openProject('AMPA 2', 6);
+    await expect.poll(listedRuns).toEqual([run!.id]);
+  });
+
+  it('moving a block is no unsaved change: another project opens without a prompt, and the layout is kept with the draft', async () => {
+    const { projectId } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
+    await ui.open();
+    await ui.openProject('AMPA', 6);
+    const saved = (await service().openProject(projectId)).document;
+
+    const head = await ui.center('[data-block-id="post"] .head');
+    await ui.drag(head, { x: head.x + 90, y: head.y + 60 });
+    // Not shown as an edit of the model.
+    await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toBe('Saved');
+
+    await ui.menu('File', 'open');
+    await page().locator('[data-dialog="open"]').waitFor();
+    await click('[data-project-name="Other"]');
+    await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('Other');
+    expect(await page().locator('[data-dialog="confirm-discard"]').count()).toBe(0);
+
+    // The move was written to the draft before the other project opened.
+    const draft = await service().loadDraft(projectId);
+    const at = (d: typeof saved | null) => d?.blocks.find((b) => b.id === 'post')?.position;
+    expect(at(draft)).toBeDefined();
+    expect(at(draft)).not.toEqual(at(saved));
+    // Back in AMPA, the layout is as it was left and still nothing asks to be saved.
+    await ui.openProject('AMPA', 6);
+    await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toBe('Saved');
+  });
+
+  it('runs of unsaved examples go to one scratch project, not a project per run', async () => {
+    await ui.open();
+    await ui.openExample('ampa-lif.json', 6);
+    await ui.typeInto('[data-testid="run-duration"]', '20 ms');
+    const first = await runOnce();
+    // The document itself is still unsaved, and its run is listed.
+    expect(await page().locator('[data-testid="project-title"] .state').textContent()).toMatch(/Edited/);
+    expect(await listedRuns()).toEqual([first.id]);
+
+    // A fresh copy of the example (the unsaved one is discarded), run again.
+    await ui.menu('File', 'examples', 'example-ampa-lif.json');
+    await click('[data-dialog="confirm-discard"] [data-testid="discard"]');
+    await expect.poll(listedRuns).toEqual([]);
+    await ui.typeInto('[data-testid="run-duration"]', '20 ms');
+    const second = await runOnce();
+
+    const projects = await service().listProjects();
+    expect(projects).toHaveLength(1);
+    expect(projects[0]).toMatchObject({ scratch: true, runs: 2 });
+    expect([first.projectId, second.projectId]).toEqual([projects[0]!.id, projects[0]!.id]);
+    expect(await listedRuns()).toEqual([second.id]);
+
+    // Saving gives this document its project and moves its run there; the other stays in the scratch project.
+    await page().keyboard.press('Control+s');
+    await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toBe('Saved');
+    const saved = (await service().listProjects()).find((p) => !p.scratch)!;
+    expect((await service().listRuns(saved.id)).map((r) => r.id)).toEqual([second.id]);
+    expect((await service().listRuns(projects[0]!.id)).map((r) => r.id)).toEqual([first.id]);
+    expect(await listedRuns()).toEqual([second.id]);
+  });
+
+  it(`live mode keeps the newest ${LIVE_RUNS_KEPT} live runs, and a pinned run survives`, async () => {
+    const { projectId } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await ui.open();
+    await ui.openProject('AMPA', 6);
+    await ui.typeInto('[data-testid="run-duration"]', '10 ms');
+
+    /** Waits for the live run of `seed` to end. */
+    async function liveRunOf(seed: number): Promise<RunInfo> {
+      let run: RunInfo | undefined;
+      await expect.poll(async () => {
+        run = (await service().listRuns(projectId)).find((r) => r.seed === seed && r.live && r.status !== 'running');
+        return run?.status;
+      }, { timeout: 30_000 }).toBe('finished');
+      return run!;
+    }
+    /** Changes the seed (an edit live mode re-runs) and waits for that live run to end. */
+    async function liveEdit(seed: number): Promise<RunInfo> {
+      await ui.typeInto('[data-testid="run-seed"]', String(seed));
+      return liveRunOf(seed);
+    }
+
+    // Turning live mode on runs the model as it is (the example's seed, 1).
+    await click('[data-testid="live"]');
+    await expect.poll(() => page().locator('[data-testid="live"]').isChecked()).toBe(true);
+    const oldest = await liveRunOf(1);
+    // Alone, it is a plain row of the panel: pin it there.
+    await expect.poll(listedRuns).toEqual([oldest.id]);
+    await click(`.history [data-run-id="${oldest.id}"]`);
+    await click(`.history [data-run-id="${oldest.id}"] [data-action="pin"]`);
+    await expect.poll(() => page().locator(`.history [data-run-id="${oldest.id}"] [data-testid="pinned"]`).count()).toBe(1);
+
+    const later: RunInfo[] = [];
+    for (let k = 0; k < LIVE_RUNS_KEPT + 2; k++) later.push(await liveEdit(102 + k));
+    const last = later[later.length - 1]!;
+    await expect.poll(() => page().locator('.history .live-head').getAttribute('data-newest-run')).toBe(String(last.id));
+
+    // The lab holds the newest LIVE_RUNS_KEPT live runs and the pinned one; the two oldest unpinned are gone.
+    const stored = (await service().listRuns(projectId)).map((r) => r.id);
+    expect(stored).toEqual([...later.slice(-LIVE_RUNS_KEPT).map((r) => r.id).reverse(), oldest.id]);
+    // The panel shows the same: one live group of LIVE_RUNS_KEPT + 1 runs, the pinned run among them.
+    await expect.poll(() => page().locator('.history [data-live-group]').getAttribute('data-count')).toBe(String(LIVE_RUNS_KEPT + 1));
+    await click('.history [data-action="expand-live"]');
+    await expect.poll(listedRuns).toEqual(stored);
+    expect(await page().locator(`.history [data-run-id="${oldest.id}"] [data-testid="pinned"]`).count()).toBe(1);
+  });
+});
