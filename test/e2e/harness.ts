@@ -47,20 +47,63 @@ function newest(dir: string): number {
   return t;
 }
 
-/**
- * Builds dist/renderer unless it is newer than every source it is built from. `verbose`:
- * says so on the console and shows vite's output (else only its errors).
- */
-export function ensureRendererBuilt(verbose = false): void {
+/** Whether dist/renderer is newer than every source it is built from. */
+function rendererFresh(): boolean {
   const index = path.join(RENDERER, 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   const sources = Math.max(...['src-renderer', 'src-shared', 'kernels', 'vite.config.ts'].map((p) => newest(path.join(ROOT, p))));
-  if (built > sources) return;
-  if (verbose) console.log('building the renderer…');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'],
-  });
+  return built > sources;
+}
+
+/** Blocks the thread for `ms` (waiting for another process's build). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const BUILD_LOCK = path.join(ROOT, 'dist', '.renderer-build.lock');
+/** A lock older than this is left over from a killed build. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+/**
+ * Builds dist/renderer unless it is newer than every source it is built from. `verbose`:
+ * says so on the console and shows vite's output (else only its errors).
+ *
+ * Test workers start side by side: one builds while the others wait for it (a lock
+ * folder), and the build goes to a folder of its own whose files are then moved in, the
+ * page (index.html) last, so a studio already open keeps the files it loaded.
+ */
+export function ensureRendererBuilt(verbose = false): void {
+  if (rendererFresh()) return;
+  fs.mkdirSync(path.dirname(BUILD_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(BUILD_LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (fs.statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else sleepSync(200);
+    }
+  }
+  try {
+    if (rendererFresh()) return; // built by the process that held the lock
+    if (verbose) console.log('building the renderer…');
+    const out = path.join(ROOT, 'dist', `.renderer-build-${process.pid}`);
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', out], {
+      cwd: ROOT,
+      stdio: verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'],
+    });
+    fs.mkdirSync(path.join(RENDERER, 'assets'), { recursive: true });
+    for (const f of fs.readdirSync(path.join(out, 'assets'))) fs.renameSync(path.join(out, 'assets', f), path.join(RENDERER, 'assets', f));
+    for (const f of fs.readdirSync(out)) {
+      if (f !== 'assets' && f !== 'index.html') fs.cpSync(path.join(out, f), path.join(RENDERER, f), { recursive: true });
+    }
+    fs.renameSync(path.join(out, 'index.html'), path.join(RENDERER, 'index.html'));
+    fs.rmSync(out, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** The web host on a temporary lab with Chromium open on it. */
