@@ -34,6 +34,10 @@ export const BUILTINS: Readonly<Record<string, BuiltinDef>> = {
     doc: 'exp_euler(x, x_inf, tau): x_inf + (x − x_inf)·exp(−dt/tau); x_inf when tau is 0 or not finite',
   },
   rand: { arity: 0, returns: 'num', random: true, doc: 'uniform in [0, 1) from the counter-based generator (24 bits)' },
+  randn: {
+    arity: 0, returns: 'num', random: true,
+    doc: 'standard normal deviate (Box–Muller of one draw\'s two 24-bit uniforms; |value| ≤ 5.77)',
+  },
   bernoulli: {
     arity: 1, returns: 'bool', random: true,
     doc: 'true with probability p: 24-bit uniform integer < f32(p)·2^24, identical on every engine',

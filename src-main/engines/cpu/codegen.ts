@@ -109,7 +109,7 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
       if (n === 'step') return 'i';
       return `l_${n}`;
     },
-    random24: (call) => `random24(SEED, ${randomStream(b.index, call)}, k, i)`,
+    random: (fn, call) => `${fn}(SEED, ${randomStream(b.index, call)}, k, i)`,
   };
   const counter = { calls: 0 };
   const lines: string[] = [];
@@ -267,7 +267,7 @@ function synapseTermLines(ctx: Ctx, p: PlanProjection, pk: number): string[] {
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
     name: (n) => (n === 'V_post' ? 'vp' : n === 'wsum' ? `ws${pk}` : states.has(n) ? `${use(ctx, arrayName.state(syn, n))}[k]` : n),
-    random24: () => { throw new Error('random numbers are not allowed in a synapse current'); },
+    random: () => { throw new Error('random numbers are not allowed in a synapse current'); },
   };
   const current = printJs(prepare(p.current, constantsOf(ctx.plan, b)), pc);
   const lines: string[] = [];
@@ -317,7 +317,7 @@ export function generateStep(plan: Plan): GeneratedStep {
   const arrays = [...ctx.used].sort();
   const source = [
     "'use strict';",
-    'const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24 } = H;',
+    'const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24 } = H;',
     `const SEED = ${plan.seed >>> 0}, DT = ${jsNumber(plan.dt)};`,
     ...arrays.map((a) => `const ${a} = A.${a};`),
     'function prologue() {',

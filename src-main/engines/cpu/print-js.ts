@@ -9,8 +9,11 @@ import { decayFactor } from '../../../src-shared/expr/numeric.js';
 export interface JsPrintContext {
   /** JS text for a name of the update language. */
   name(n: string): string;
-  /** JS text for the k-th random call of the block: a 24-bit integer. */
-  random24(callIndex: number): string;
+  /**
+   * JS text for the k-th random call of the block: `random24` gives a 24-bit integer,
+   * `normal24` a standard normal deviate (kernels/random.ts).
+   */
+  random(fn: 'random24' | 'normal24', callIndex: number): string;
   dt: number;
 }
 
@@ -50,11 +53,12 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
           const factor = tau.k === 'num' ? jsNumber(decayFactor(ctx.dt, tau.v)) : `decayFactor(DT, ${args[2]})`;
           return `expEulerStep(${args[0]}, ${args[1]}, ${factor})`;
         }
-        case 'rand': return `(${ctx.random24(counter.calls++)} * 5.9604644775390625e-8)`;
+        case 'rand': return `(${ctx.random('random24', counter.calls++)} * 5.9604644775390625e-8)`;
+        case 'randn': return ctx.random('normal24', counter.calls++);
         case 'bernoulli': {
           const pr = e.args[0]!;
           const threshold = pr.k === 'num' ? jsNumber(Math.fround(pr.v) * 16777216) : `(Math.fround(${args[0]}) * 16777216)`;
-          return `(${ctx.random24(counter.calls++)} < ${threshold})`;
+          return `(${ctx.random('random24', counter.calls++)} < ${threshold})`;
         }
       }
       throw new Error(`no JavaScript for function ${e.fn}`);

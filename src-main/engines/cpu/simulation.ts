@@ -3,7 +3,7 @@
  * step function, steps in chunks and records probes. It is synchronous and knows nothing
  * of threads; `cpu-engine.ts` runs it in a worker, tests may run it directly.
  */
-import { random24 } from '../../../kernels/random.js';
+import { normal24, random24 } from '../../../kernels/random.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 import type { Plan, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
@@ -17,7 +17,7 @@ let simulationCounter = 0;
 const F32_MAX = 3.4028234663852886e38;
 
 const HELPERS = {
-  roundHalfAway, sigmoid, vtrap, decayFactor, random24,
+  roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24,
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
 };
 

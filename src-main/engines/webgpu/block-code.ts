@@ -45,7 +45,7 @@ export function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], n
       if (locals.has(n)) return `l_${n}`;
       throw new Error(`block "${b.id}": the update code reads "${n}", which the WebGPU engine cannot resolve`);
     },
-    random24: (call) => `random24(${seed}, ${u(randomStream(b.index, call))}, ${elem}, i)`,
+    random: (fn, call) => `${fn}(${seed}, ${u(randomStream(b.index, call))}, ${elem}, i)`,
   };
   const counter = { calls: 0 };
   const lines: string[] = [];

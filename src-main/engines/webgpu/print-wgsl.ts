@@ -14,8 +14,11 @@ export interface WgslPrintContext {
   name(n: string): string;
   /** WGSL text for an f32 number (a literal, or a lookup where copies differ). */
   num(v: number): string;
-  /** WGSL text (u32) of the k-th random call of the block: a 24-bit integer. */
-  random24(callIndex: number): string;
+  /**
+   * WGSL text of the k-th random call of the block: `random24` gives a 24-bit integer (u32),
+   * `normal24` a standard normal deviate (f32) (kernels/random.ts).
+   */
+  random(fn: 'random24' | 'normal24', callIndex: number): string;
   dt: number;
   /** WGSL text (f32, ms) of `t − name` where `name` is a time stamp kept in steps (stamps.ts), else null. */
   elapsed?(name: string): string | null;
@@ -115,12 +118,13 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
           const factor = tau.k === 'num' ? ctx.num(decayFactor(ctx.dt, tau.v)) : `${NUMERIC_FN.decay}(DT, ${p(tau)})`;
           return `${NUMERIC_FN.expEuler}(${x}, ${xInf}, ${factor})`;
         }
-        case 'rand': return `(f32(${ctx.random24(counter.calls++)}) * 5.9604644775390625e-8f)`;
+        case 'rand': return `(f32(${ctx.random('random24', counter.calls++)}) * 5.9604644775390625e-8f)`;
+        case 'randn': return ctx.random('normal24', counter.calls++);
         case 'bernoulli': {
           // Argument first, then the draw: the order in which print-js.ts numbers random calls.
           const pr = e.args[0]!;
           const threshold = pr.k === 'num' ? ctx.num(Math.fround(pr.v) * TWO_POW_24) : `(${p(pr)} * 16777216.0f)`;
-          const r = ctx.random24(counter.calls++);
+          const r = ctx.random('random24', counter.calls++);
           return `(f32(${r}) < ${threshold})`;
         }
       }

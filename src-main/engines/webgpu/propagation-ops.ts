@@ -207,7 +207,7 @@ export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDec
           if (stateNames.has(n)) return `S[cS + ${sOff(n)} + k]`;
           throw new Error(`synapse "${syn.id}": the current reads "${n}", which the WebGPU engine cannot resolve`);
         },
-        random24: () => { throw new Error('random numbers are not allowed in a synapse current'); },
+        random: () => { throw new Error('random numbers are not allowed in a synapse current'); },
       };
       const current = printWgsl(foldConstants(cp.current, constantsOf(ctx.plan, cb)), pc);
       const I = inputRef(ctx, p.post);
