@@ -17,6 +17,8 @@ export interface ApiDiagnostic {
   block?: string;
   field?: string;
   message: string;
+  /** 'warning': the model runs, but likely not as meant (a neuron nothing drives). Absent: an error. */
+  severity?: 'warning';
 }
 
 export interface ProjectSummary {
@@ -188,8 +190,8 @@ export interface EngineStatus {
 
 /** The service both transports expose. All methods are async. */
 export interface SpikeflowApi {
-  /** Compiles a document without running it; diagnostics name block and field. */
-  validate(document: unknown): Promise<{ ok: true } | { ok: false; diagnostics: ApiDiagnostic[] }>;
+  /** Compiles a document without running it; diagnostics (errors) and warnings name block and field. */
+  validate(document: unknown): Promise<{ ok: true; warnings?: ApiDiagnostic[] } | { ok: false; diagnostics: ApiDiagnostic[] }>;
   listExamples(): Promise<ExampleInfo[]>;
   loadExample(file: string): Promise<ProjectDocument>;
   /** Which engines are available and on which device (found once per service, then cached). */

@@ -1,0 +1,59 @@
+/**
+ * End-to-end: compile warnings in the studio, in headless Chromium against the real web
+ * host (a temporary lab for each test). A neuron with nothing connected to its input sits
+ * at 0 Hz; the model compiles, so the status says "Model OK", but with the warning beside
+ * it, and the node shows the warning (styled apart from errors) until something drives it.
+ *
+ * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+
+const NOTHING_DRIVES = 'nothing drives this neuron';
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('compile warnings in the browser', () => {
+  let studio: BrowserStudio;
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-diag-' }, (s) => (studio = s));
+  const ui = studioActions(() => studio);
+
+  const status = () => studio.page.locator('[data-testid="model-status"]').textContent();
+  const warningsOf = (block: string) => studio.page.locator(`[data-block-id="${block}"] .warnings`);
+
+  it('a loaded neuron with nothing connected: the warning on its node and in the status, no error', async () => {
+    const { page, host } = studio;
+    await host.service.createProject('Lonely neuron', {
+      format: 'spikeflow-project', version: 2, name: 'Lonely neuron',
+      run: { dt: '0.1 ms', duration: '100 ms', seed: 1 },
+      blocks: [
+        { id: 'cell', type: 'lif', size: 1, params: {}, init: {}, position: { x: 0, y: 0 } },
+        { id: 'V', type: 'state-probe', params: {}, init: {}, position: { x: 300, y: 0 } },
+      ],
+      edges: [{ from: 'cell.V', to: 'V.target' }],
+    });
+    await ui.open();
+    await ui.openProject('Lonely neuron', 2);
+    await expect.poll(status).toBe('Model OK · 1 warning');
+    await expect.poll(() => warningsOf('cell').textContent()).toContain(NOTHING_DRIVES);
+    expect(await page.locator('[data-block-id="cell"]').getAttribute('class')).toMatch(/\bhas-warning\b/);
+    expect(await page.locator('.block-node .diagnostics').count()).toBe(0); // a warning is not an error
+    expect(await warningsOf('V').count()).toBe(0);
+    expect(studio.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('a neuron placed alone is warned about until a current source drives it', async () => {
+    const { page } = studio;
+    await ui.open();
+    await ui.place('lif', 420, 160);
+    await expect.poll(status).toBe('Model OK · 1 warning');
+    await expect.poll(() => warningsOf('lif').textContent()).toContain(NOTHING_DRIVES);
+
+    await ui.place('constant-current', 120, 160);
+    await ui.connect('constant_current', 'I', 'lif', 'I');
+    await expect.poll(ui.wires).toBe(1);
+    await expect.poll(status).toBe('Model OK');
+    expect(await page.locator('.block-node .warnings').count()).toBe(0);
+    expect(await page.locator('[data-block-id="lif"]').getAttribute('class')).not.toMatch(/\bhas-warning\b/);
+    expect(studio.pageErrors).toEqual([]);
+  }, 60_000);
+});
