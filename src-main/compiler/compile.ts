@@ -18,6 +18,7 @@ import { orderBlocks } from './graph-order.js';
 import { HostRandom, streamOf } from './host-random.js';
 import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
+import { probabilityProblems } from './probabilities.js';
 import { undrivenWarnings } from './undriven.js';
 
 /** Run settings that override the document's (from the CLI or the app's run bar). */
@@ -240,6 +241,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const states = sink.check({ block: b.id }, () => initialStates(info, size, wUnit, seed, dt ?? 0.1));
     const code = sink.check({ block: b.id, field: 'update code' }, () => checkedUpdate(def));
     if (!states || !code) continue;
+    if (dt !== undefined) for (const d of probabilityProblems(b.id, def, code, info.params.quantities, dt)) sink.add(d);
     const pb: PlanBlock = {
       id: b.id, type: def.type,
       category: def.category as PlanBlock['category'],

@@ -1,0 +1,46 @@
+/**
+ * Probabilities a block draws with must be probabilities. `bernoulli(p)` is true with
+ * probability p in a step, so a p above 1 would be silently capped: a Poisson source asked for
+ * 20 kHz at dt = 0.1 ms (p = 2) would fire once a step, 10 kHz. Where p folds to a constant
+ * from the block's parameters and dt, a p outside [0, 1] is an error naming the parameters
+ * that set it and the largest value they may take.
+ */
+import type { BlockDef, QuantityParam } from '../../kernels/types.js';
+import { walk, type Statement } from '../../src-shared/expr/ast.js';
+import { foldConstants } from '../../src-shared/expr/evaluate.js';
+import { formatQuantity } from '../../src-shared/units.js';
+import type { Diagnostic } from './diagnostics.js';
+
+/** Problems of `bernoulli` calls in `code` whose probability, with `params` and `dt` bound, is not in [0, 1]. */
+export function probabilityProblems(
+  blockId: string,
+  def: BlockDef,
+  code: readonly Statement[],
+  params: Readonly<Record<string, number>>,
+  dt: number,
+): Diagnostic[] {
+  const constants = new Map<string, number>([...Object.entries(params), ['dt', dt]]);
+  const problems: Diagnostic[] = [];
+  for (const st of code) {
+    walk(st.expr, (node) => {
+      if (node.k !== 'call' || node.fn !== 'bernoulli') return;
+      const folded = foldConstants(node.args[0]!, constants);
+      if (folded.k !== 'num' || (folded.v >= 0 && folded.v <= 1)) return;
+      const used = new Set<string>();
+      walk(node.args[0]!, (n) => { if (n.k === 'var' && def.params[n.name]?.kind === 'quantity') used.add(n.name); });
+      const names = [...used];
+      const shown = names.map((n) => `${n} = ${formatQuantity(params[n]!, (def.params[n] as QuantityParam).unit)}`).join(', ');
+      const scale = names.length === 1 ? folded.v / params[names[0]!]! : NaN;
+      const most = Number.isFinite(scale) && scale > 0
+        ? `; at dt = ${dt} ms, ${names[0]} can be at most ${formatQuantity(1 / scale, (def.params[names[0]!] as QuantityParam).unit)}`
+        : '';
+      problems.push({
+        block: blockId,
+        ...(names.length > 0 ? { field: `parameter "${names[0]}"` } : {}),
+        message: `gives a probability of ${Number(folded.v.toPrecision(4))} per step (${shown || 'with dt'}), outside 0…1: ` +
+          `a neuron can spike at most once a step${most}`,
+      });
+    });
+  }
+  return problems;
+}
