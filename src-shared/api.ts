@@ -127,7 +127,7 @@ export interface RunInfo {
   engine: string;
   /** The hardware that computed the run ("2 × Intel(R) Xeon(R) Processor", a GPU); null for runs stored before it was kept. */
   device: string | null;
-  /** Why the engine is not the one asked for, or how a sweep ran ("using the CPU engine: …"); null when there is nothing to say. */
+  /** Why the engine is not the one asked for, or how a sweep ran ("No GPU found: running on the CPU"); null when there is nothing to say. */
   engineNote: string | null;
   seed: number;
   dt: number;
