@@ -4,7 +4,8 @@
  * and — where /usr/bin/python3 can import brian2 — on Brian2 cpp_standalone (build time
  * excluded; the compiled project is cached per N in out/bench-brian2), both measured in the
  * same run, one after the other. Then the WebGPU engine (bench/webgpu.ts) and the lab store
- * (bench/store.ts), where those modules exist.
+ * (bench/store.ts), where those modules exist, and the command line's start-to-exit time
+ * (bench/cli-start.ts).
  *
  *   npm run bench -- [--n 4000,16000] [--quick] [--repeat K] [--seed S] [--no-brian2]
  *                    [--brian2-dir DIR] [--method models|euler]
@@ -202,6 +203,7 @@ async function main(): Promise<void> {
 
   await optionalBench('webgpu.ts', 'benchWebGpu', [ns, { peers }]);
   await optionalBench('store.ts', 'benchStore', []);
+  await optionalBench('cli-start.ts', 'benchCliStart', []);
 }
 
 const isEntry = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

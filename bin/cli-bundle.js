@@ -1,0 +1,29 @@
+// Which code bin/spikeflow.js runs: the esbuild bundle in dist/cli when it is up to date,
+// else nothing (the caller then runs the TypeScript sources through tsx). Plain JavaScript,
+// because it runs before anything could compile TypeScript.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The bundle's entry file under `root`, or null when there is none or it is out of date:
+ * some source file it was built from (dist/cli/inputs.json lists them, relative to `root`)
+ * is missing or was modified after the build began.
+ * @param {string} root the repository root
+ * @returns {string | null}
+ */
+export function currentBundle(root) {
+  const dir = path.join(root, 'dist', 'cli');
+  const entry = path.join(dir, 'cli', 'main.js');
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(path.join(dir, 'inputs.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!fs.existsSync(entry) || !Array.isArray(inputs.files) || typeof inputs.builtAtMs !== 'number') return null;
+  for (const file of inputs.files) {
+    const stat = fs.statSync(path.join(root, file), { throwIfNoEntry: false });
+    if (!stat || stat.mtimeMs > inputs.builtAtMs) return null;
+  }
+  return entry;
+}

@@ -1,0 +1,99 @@
+/**
+ * The CLI bundle as scripts/build-cli.ts writes it, run in plain Node (no tsx): every
+ * module the sources load through a variable specifier is found where the bundled code
+ * looks for it (the lab-store commands, the CPU engine's worker, the WebGPU engine for a
+ * run and for --explain), and the bundle loads nothing but Node built-ins, its own files
+ * and the native packages left outside it.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, type CliInputs } from '../../scripts/build-cli.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// Inside the repository, so that the native packages resolve from node_modules as they do for dist/cli.
+const out = path.join(root, 'dist', `.test-cli-${process.pid}`);
+const work = path.join(out, 'work');
+const example = path.join(root, 'assets', 'examples', 'ampa-lif.json');
+
+function bundled(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(out, 'cli', 'main.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER, NO_COLOR: '1' },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Module specifiers a bundle file loads (static and dynamic imports, requires). */
+function importsOf(code: string): string[] {
+  const found = new Set<string>();
+  for (const m of code.matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)|^import\s*"([^"]+)"/gm)) {
+    found.add((m[1] ?? m[2] ?? m[3] ?? m[4])!);
+  }
+  return [...found];
+}
+
+beforeAll(async () => {
+  await buildCli({ outDir: out, quiet: true });
+  fs.mkdirSync(work, { recursive: true });
+}, 60_000);
+
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+describe('the CLI bundle', () => {
+  it('lists the sources it was built from, with the time the build began', () => {
+    const inputs = JSON.parse(fs.readFileSync(path.join(out, 'inputs.json'), 'utf8')) as CliInputs;
+    expect(inputs.files).toEqual(expect.arrayContaining(['src-main/cli/main.ts', 'src-main/engines/cpu/cpu-worker.ts', 'kernels/neurons/lif.ts']));
+    expect(inputs.files.some((f) => f.includes('node_modules'))).toBe(false);
+    expect(inputs.builtAtMs).toBeLessThanOrEqual(fs.statSync(path.join(out, 'cli', 'main.js')).mtimeMs);
+  });
+
+  it('loads only Node built-ins, its own files and the native packages', () => {
+    const files = fs.readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(files.length).toBeGreaterThan(4);
+    for (const file of files) {
+      for (const spec of importsOf(fs.readFileSync(path.join(out, file), 'utf8'))) {
+        if (builtinModules.includes(spec.replace(/^node:/, ''))) continue;
+        if (spec.startsWith('./') || spec.startsWith('../')) {
+          expect(fs.existsSync(path.resolve(out, path.dirname(file), spec)), `${file} imports ${spec}`).toBe(true);
+          continue;
+        }
+        expect(['better-sqlite3', 'webgpu'], `${file} imports ${spec}`).toContain(spec);
+      }
+    }
+  });
+
+  it('validates a project', () => {
+    const r = bundled('validate', example);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/valid — 3 blocks, 1 synapse block, 3 probes, 1000 steps/);
+  });
+
+  it('runs on the CPU engine with the worker beside the bundle, and keeps the run in a lab', () => {
+    const db = path.join(work, 'lab.sqlite');
+    const r = bundled('run', example, '--engine', 'cpu', '--out-dir', path.join(work, 'cpu'), '--db', db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/on the cpu engine/);
+    expect(fs.readFileSync(path.join(work, 'cpu', 'V.csv'), 'utf8').trim().split('\n')).toHaveLength(1002);
+    const runs = bundled('runs', '--db', db);
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(runs.stdout).toMatch(/^1\s+AMPA → LIF\s+v1\s+cpu\s.*finished/m);
+  });
+
+  it('finds the WebGPU engine for a run and for --explain', () => {
+    const explain = bundled('run', example, '--engine', 'webgpu', '--explain');
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(explain.stdout).toMatch(/WebGPU program [0-9a-f]+/);
+    const r = bundled('run', example, '--engine', 'webgpu', '--out-dir', path.join(work, 'gpu'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/on the webgpu engine/);
+    expect(fs.existsSync(path.join(work, 'gpu', 'g.csv'))).toBe(true);
+  });
+});
