@@ -111,8 +111,7 @@ export class Studio implements RunHost {
   private draftTimer: ReturnType<typeof setInterval> | undefined;
   private draftRevision = 0;
   private validatedRevision = -1;
-  /** The scratch project's id, once asked for (runs of unsaved documents go there). */
-  private scratchId: number | null = null;
+  /** Whether the notice about the scratch project was shown in this session. */
   private scratchExplained = false;
 
   constructor() {
@@ -546,12 +545,13 @@ export class Studio implements RunHost {
   /** The open project; for an unsaved document, the scratch project (one for all of them). */
   async runProject(): Promise<number> {
     if (this.project) return this.project.id;
-    if (this.scratchId === null) this.scratchId = (await this.api.scratchProject()).id;
+    // Asked every time: the scratch project may have been deleted (it is made again).
+    const scratch = await this.api.scratchProject();
     if (!this.scratchExplained) {
       this.scratchExplained = true;
       this.notify('Runs of an unsaved document are kept in the Scratch project; Save moves them to this project', 'info', 5000);
     }
-    return this.scratchId;
+    return scratch.id;
   }
 
   ran(versionId: number): void {
