@@ -44,11 +44,12 @@ const probeV = (id: string, target: string): [B, string] => [{ id, type: 'state-
 /** A network exercising the block `type`, with probes on what it produces. */
 function networkFor(type: string): ProjectDocument[] {
   const clock: B = { id: 'clock', type: 'regular', size: 3, params: { period: '4 ms', start: '1 ms' } };
-  const synapseNet = (syn: B, extraProbes: B[] = [], extraEdges: string[] = []): ProjectDocument => {
+  const synapseNet = (syn: B, extraProbes: B[] = [], extraEdges: string[] = [], seed = 3): ProjectDocument => {
     const [pv, ev] = probeV('v_post', 'post');
     return doc(
       [clock, syn, lif('post', 2), pv, { id: 'sp', type: 'spike-probe' }, { id: 'g', type: 'state-probe', params: { state: 'g' } }, ...extraProbes],
       ['clock.spikes->syn.pre', 'syn.post->post.I', ev, 'post.spikes->sp.spikes', 'syn.post->g.target', ...extraEdges],
+      '40 ms', seed,
     );
   };
   const currentNet = (src: B): ProjectDocument => {
@@ -97,7 +98,10 @@ function networkFor(type: string): ProjectDocument[] {
         ['drive.I->cell.I', 'cell.V->v.target', 'cell.V->m.target', 'cell.spikes->sp.spikes'])];
     case 'exponential':
       return [
-        synapseNet({ id: 'syn', type: 'exponential', params: { tau: '5 ms', E: '0 mV', output: 'conductance' }, connection: { rule: 'all-to-all', weight: { dist: 'uniform', low: '0.05 uS', high: '0.2 uS' } } }),
+        // Spikes are compared to the step, so no threshold crossing may lie within f32 rounding:
+        // with seed 3's weights neuron 1 ends step 173 at −50.0000076 mV, 8e-6 mV below its
+        // threshold, where f32 already crosses (and so on each clock cycle). Seed 4's do not.
+        synapseNet({ id: 'syn', type: 'exponential', params: { tau: '5 ms', E: '0 mV', output: 'conductance' }, connection: { rule: 'all-to-all', weight: { dist: 'uniform', low: '0.05 uS', high: '0.2 uS' } } }, [], [], 4),
         synapseNet({ id: 'syn', type: 'exponential', params: { tau: '5 ms', output: 'current' }, connection: { rule: 'fixed-indegree', indegree: 2, weight: '6 nA', delay: '1.5 ms' } }),
       ];
     case 'alpha':
