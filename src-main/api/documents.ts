@@ -11,19 +11,9 @@ import { CompileError } from '../compiler/diagnostics.js';
 import type { Plan } from '../compiler/plan.js';
 import { ApiError } from './errors.js';
 
-/** Splits a DocumentError's lines ("block "x": field "y": …") into diagnostics. */
-export function documentDiagnostics(message: string): ApiDiagnostic[] {
-  return message.split('\n').filter(Boolean).map((line) => {
-    let m = /^block "([^"]+)": field "([^"]+)": (.*)$/s.exec(line);
-    if (m) return { block: m[1]!, field: m[2]!, message: m[3]! };
-    m = /^block "([^"]+)": (.*)$/s.exec(line);
-    if (m) return { block: m[1]!, message: m[2]! };
-    m = /^(edge #\d+)(?:: field "([^"]+)")?: (.*)$/s.exec(line);
-    if (m) return { field: m[2] ? `${m[1]} ${m[2]}` : m[1]!, message: m[3]! };
-    m = /^field "([^"]+)": (.*)$/s.exec(line);
-    if (m) return { field: m[1]!, message: m[2]! };
-    return { message: line };
-  });
+/** A DocumentError's problems as diagnostics naming block and field. */
+export function documentDiagnostics(err: DocumentError): ApiDiagnostic[] {
+  return err.issues.map((i) => ({ ...(i.block !== undefined ? { block: i.block } : {}), ...(i.field !== undefined ? { field: i.field } : {}), message: i.message }));
 }
 
 /** Validates a document for storing or running; problems become an ApiError with diagnostics. */
@@ -32,7 +22,7 @@ export function checkedDocument(document: unknown): ProjectDocument {
     return parseDocument(document);
   } catch (err) {
     if (err instanceof DocumentError) {
-      throw new ApiError(`the document is not valid: ${err.message.split('\n').join('; ')}`, documentDiagnostics(err.message), { cause: err });
+      throw new ApiError(`the document is not valid: ${err.message.split('\n').join('; ')}`, documentDiagnostics(err), { cause: err });
     }
     throw err;
   }
@@ -49,17 +39,17 @@ export function compiled(doc: ProjectDocument, overrides: RunOverrides): Plan {
 }
 
 /** `validate`: the document's problems as diagnostics, never a throw for a bad model. */
-export function validateDocument(document: unknown): { ok: true } | { ok: false; diagnostics: ApiDiagnostic[] } {
+export function validateDocument(document: unknown): { ok: true; warnings?: ApiDiagnostic[] } | { ok: false; diagnostics: ApiDiagnostic[] } {
   let doc: ProjectDocument;
   try {
     doc = parseDocument(document);
   } catch (err) {
-    if (err instanceof DocumentError) return { ok: false, diagnostics: documentDiagnostics(err.message) };
+    if (err instanceof DocumentError) return { ok: false, diagnostics: documentDiagnostics(err) };
     throw err;
   }
   try {
-    compile(doc);
-    return { ok: true };
+    const { warnings } = compile(doc);
+    return warnings.length > 0 ? { ok: true, warnings: warnings.map((w) => ({ ...w, severity: 'warning' as const })) } : { ok: true };
   } catch (err) {
     if (err instanceof CompileError) return { ok: false, diagnostics: err.diagnostics.map((d) => ({ ...d })) };
     return { ok: false, diagnostics: [{ message: (err as Error).message }] };

@@ -73,10 +73,12 @@ beforeAll(() => {
   write('diverges.json', {
     ...HEAD,
     blocks: [
+      { id: 'drive', type: 'constant-current', params: { amplitude: '1 nA' } },
       { id: 'cell', type: 'hh', size: 1, params: { gNa: '0 uS', gK: '0 uS', gL: '0 uS' } },
       { id: 'V', type: 'state-probe', params: { state: 'V' } },
     ],
-    edges: [{ from: 'cell.V', to: 'V.target' }],
+    // Driven, so that the only message is the NaN (an undriven neuron would add a warning).
+    edges: [{ from: 'drive.I', to: 'cell.I' }, { from: 'cell.V', to: 'V.target' }],
   });
 });
 
