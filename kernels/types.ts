@@ -10,7 +10,7 @@ export type SocketType = 'spikes' | 'current' | 'voltage' | 'any';
 /** The part of the palette a block sits in; also decides how the compiler schedules it. */
 export type BlockCategory = 'source' | 'current' | 'neuron' | 'synapse' | 'probe';
 
-/** A scalar parameter with a physical unit (internal units of MODELS.md). */
+/** A scalar parameter with a physical unit (internal units of assets/docs/models.md). */
 export interface QuantityParam {
   kind: 'quantity';
   /** Internal unit, e.g. 'ms', 'mV', '1/ms', '' for dimensionless. */
@@ -103,7 +103,7 @@ export interface FunctionDef {
 }
 
 /**
- * How a synapse reaches its postsynaptic population (MODELS.md, "Synapses").
+ * How a synapse reaches its postsynaptic population (assets/docs/models.md, "Synapses").
  * - `post`: linear synapses; state per postsynaptic neuron, a presynaptic spike adds the
  *   connection's weight to `jump`; the current per postsynaptic neuron is `current`.
  * - `pre`: kinetic synapses; state per presynaptic neuron; the current per postsynaptic
@@ -132,6 +132,12 @@ export interface SynapseSpec {
 /** Which code template a block uses. Most blocks are element-wise update code. */
 export type BlockTemplate = 'elementwise' | 'spike-times' | 'piecewise' | 'probe';
 
+/**
+ * A source a block cites: plain text, or text with a link — an absolute URL (a DOI, a
+ * library's page) or a page of the user docs relative to assets/docs ("models.md#synapses").
+ */
+export type Reference = string | { readonly text: string; readonly href: string };
+
 export interface BlockDef {
   /** Identifier used in project documents, e.g. 'lif'. */
   type: string;
@@ -139,7 +145,8 @@ export interface BlockDef {
   title: string;
   /** Markdown paragraph: what the block models and how it steps. */
   doc: string;
-  references: readonly string[];
+  /** What the block follows: papers, library implementations, sections of models.md. */
+  references: readonly Reference[];
   template: BlockTemplate;
   /** Whether the block has a population size of its own (sources, neurons). */
   sized: boolean;

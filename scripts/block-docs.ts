@@ -6,7 +6,7 @@
  * and a test checks that the committed file equals it.
  */
 import { BLOCKS } from '../kernels/index.js';
-import type { BlockCategory, BlockDef, ParamDef, PortDef, SynapseSpec } from '../kernels/types.js';
+import type { BlockCategory, BlockDef, ParamDef, PortDef, Reference, SynapseSpec } from '../kernels/types.js';
 import { BUILTINS } from '../src-shared/expr/builtins.js';
 
 /** Where the generated reference lives, relative to the repository root. */
@@ -162,6 +162,11 @@ function synapseSection(def: BlockDef): string[] {
   return lines;
 }
 
+/** A reference as Markdown: a link where it has one (relative links point into assets/docs, beside this page). */
+function reference(r: Reference): string {
+  return typeof r === 'string' ? r : `[${r.text}](${r.href})`;
+}
+
 function blockSection(def: BlockDef): string[] {
   return [
     `### ${def.title}`,
@@ -170,7 +175,7 @@ function blockSection(def: BlockDef): string[] {
     '',
     def.doc,
     '',
-    `References: ${def.references.join('; ')}.`,
+    `References: ${def.references.map(reference).join('; ')}.`,
     '',
     ...paramsSection(def),
     '',
@@ -216,7 +221,8 @@ export function renderBlockDocs(): string {
     '',
     'Every block a project can use. Parameters are written in a project document as a number ' +
       'in the unit shown or as text with any compatible unit ("0.5 ms", "6 nS", "100 Mohm"); ' +
-      'internal units are those of MODELS.md (ms, mV, nA, µS, nF, MΩ, mM, Hz).',
+      'internal units are those of [the numerical contract](models.md#units) (ms, mV, nA, µS, nF, MΩ, mM, Hz), ' +
+      'which also says how blocks are stepped, ordered within a step and recorded.',
     '',
   ];
   for (const [category, heading] of CATEGORIES) {

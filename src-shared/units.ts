@@ -1,6 +1,6 @@
 /**
  * Physical quantities as text ("0.5 ms", "-65 mV", "6 nS", "0.98 /ms/mM") converted into
- * the internal unit system of MODELS.md (ms, mV, nA, µS, nF, MΩ, mM, Hz). A quantity is a
+ * the internal unit system of assets/docs/models.md (ms, mV, nA, µS, nF, MΩ, mM, Hz). A quantity is a
  * number and a unit expression; the unit is reduced to a dimension vector and a scale in
  * SI, so any prefix and any combination converts, and a wrong dimension is caught.
  */

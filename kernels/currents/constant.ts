@@ -1,4 +1,5 @@
 import type { BlockDef, ParamDef, PortDef } from '../types.js';
+import { modelsSection } from '../references.js';
 
 /** Output port shared by the current sources: one current added to every target neuron. */
 export const CURRENT_SOURCE_OUTPUT: Readonly<Record<string, PortDef>> = {
@@ -16,7 +17,7 @@ export const constantCurrent: BlockDef = {
   category: 'current',
   title: 'Constant current',
   doc: 'Injects `amplitude` into every connected neuron in the steps from round(start/dt) up to, not including, round(stop/dt).',
-  references: ['MODELS.md, "Current sources"'],
+  references: [modelsSection('Current sources')],
   template: 'elementwise',
   sized: false,
   params: {

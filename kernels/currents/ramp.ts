@@ -1,5 +1,6 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_SOURCE_OUTPUT, WINDOW_PARAMS } from './constant.js';
+import { modelsSection } from '../references.js';
 
 /** A current that changes linearly between start and stop. */
 export const rampCurrent: BlockDef = {
@@ -9,7 +10,7 @@ export const rampCurrent: BlockDef = {
   doc:
     'Injects a current rising linearly from `from` at round(start/dt) towards `to` at ' +
     'round(stop/dt) (exclusive); zero outside that window.',
-  references: ['MODELS.md, "Current sources"'],
+  references: [modelsSection('Current sources')],
   template: 'elementwise',
   sized: false,
   params: {

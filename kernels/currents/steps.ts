@@ -1,5 +1,6 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_SOURCE_OUTPUT } from './constant.js';
+import { modelsSection } from '../references.js';
 
 /** Piecewise-constant current: a step protocol or a pulse train. */
 export const stepCurrent: BlockDef = {
@@ -9,7 +10,7 @@ export const stepCurrent: BlockDef = {
   doc:
     'From step round(times[k]/dt) on, injects amplitudes[k] until the next listed time; zero ' +
     'before the first. A pulse train alternates amplitudes and 0.',
-  references: ['MODELS.md, "Current sources"'],
+  references: [modelsSection('Current sources')],
   template: 'piecewise',
   sized: false,
   params: {

@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** Hodgkin–Huxley squid axon (BrainPy `HH`), every variable by exponential Euler. */
 export const hh: BlockDef = {
@@ -10,7 +11,7 @@ export const hh: BlockDef = {
     'advance from the start-of-step state, each by exponential Euler in itself (the gates ' +
     'with their α/β rates, V as linear for fixed gates and input). A spike is an upward ' +
     'crossing of V_th.',
-  references: ['Hodgkin & Huxley (1952), J. Physiol. 117:500', 'BrainPy brainpy.dyn.HH'],
+  references: [REFS.hodgkinHuxley1952, REFS.hh, modelsSection('Hodgkin-Huxley')],
   template: 'elementwise',
   sized: true,
   params: {

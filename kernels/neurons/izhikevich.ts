@@ -1,6 +1,7 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
-/** Izhikevich's two-variable neuron, stepped as in Jaxley's channel (seeds/003). */
+/** Izhikevich's two-variable neuron, stepped as in Jaxley's `Izhikevich` channel. */
 export const izhikevich: BlockDef = {
   type: 'izhikevich',
   category: 'neuron',
@@ -9,7 +10,7 @@ export const izhikevich: BlockDef = {
     'Izhikevich (2003) neuron. Per step: u relaxes towards b·v with time constant 1/a ' +
     '(exponential Euler), then v advances by forward Euler with the new u; v ≥ v_peak ' +
     'emits a spike, sets v to c and adds d to u.',
-  references: ['Izhikevich (2003), IEEE Trans. Neural Netw. 14:1569', 'Jaxley jaxley.channels.Izhikevich'],
+  references: [REFS.izhikevich2003, REFS.jaxley('jaxley.channels.Izhikevich'), modelsSection('Izhikevich')],
   template: 'elementwise',
   sized: true,
   params: {

@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** Leaky integrate-and-fire with an absolute refractory period (BrainPy `LifRef`). */
 export const lif: BlockDef = {
@@ -9,7 +10,7 @@ export const lif: BlockDef = {
     'Leaky integrate-and-fire neuron with an absolute refractory period. V relaxes towards ' +
     'V_inf = V_rest + R·I by exponential Euler; during tau_ref after a spike (counted in whole ' +
     'steps) V is held; V ≥ V_th emits a spike and resets V to V_reset.',
-  references: ['BrainPy brainpy.dyn.LifRef', 'MODELS.md, "LIF with refractory period"'],
+  references: [REFS.lifRef, modelsSection('LIF with refractory period')],
   template: 'elementwise',
   sized: true,
   params: {

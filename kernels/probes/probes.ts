@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
 const NEURONS_DOC = 'Which neurons to record: "all" or a list of indices.';
 
@@ -10,7 +11,7 @@ export const stateProbe: BlockDef = {
   doc:
     'Records one state of the connected block for the chosen neurons every `interval` ' +
     '(whole steps). Sample k holds the value at t = k·interval; sample 0 is the initial state.',
-  references: ['Brian2 StateMonitor', 'MODELS.md, "What is recorded"'],
+  references: [REFS.brian2, modelsSection('Recording')],
   template: 'probe',
   sized: false,
   params: {
@@ -30,7 +31,7 @@ export const spikeProbe: BlockDef = {
   category: 'probe',
   title: 'Spike probe',
   doc: 'Records every spike of the chosen neurons as (t, neuron), t being the start of the step that emitted it.',
-  references: ['Brian2 SpikeMonitor', 'MODELS.md, "What is recorded"'],
+  references: [REFS.brian2, modelsSection('Recording')],
   template: 'probe',
   sized: false,
   params: { neurons: { kind: 'index-set', doc: NEURONS_DOC } },
@@ -46,7 +47,7 @@ export const rateProbe: BlockDef = {
   category: 'probe',
   title: 'Population rate',
   doc: 'Mean firing rate of the population per bin, in Hz, stamped with the bin\'s start time.',
-  references: ['Brian2 PopulationRateMonitor'],
+  references: [REFS.brian2, modelsSection('Recording')],
   template: 'probe',
   sized: false,
   params: {

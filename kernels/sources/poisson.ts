@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** Independent Poisson spike trains (Brian2 `PoissonGroup`). */
 export const poisson: BlockDef = {
@@ -8,7 +9,7 @@ export const poisson: BlockDef = {
   doc:
     'Each neuron spikes in a step with probability rate·dt, drawn from the counter-based ' +
     'generator keyed by (run seed, block, neuron, step), so every engine emits the same trains.',
-  references: ['Brian2 PoissonGroup'],
+  references: [REFS.brian2, modelsSection('Random numbers')],
   template: 'elementwise',
   sized: true,
   params: {

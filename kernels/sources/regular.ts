@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { modelsSection } from '../references.js';
 
 /** A clock: one spike per period from `start`, in every neuron. */
 export const regular: BlockDef = {
@@ -8,7 +9,7 @@ export const regular: BlockDef = {
   doc:
     'Every neuron spikes once per period, the first time in step round(start/dt); the period ' +
     'is `period` when set (> 0), else 1/rate, rounded to whole steps (at least one).',
-  references: ['MODELS.md, "Spike sources"'],
+  references: [modelsSection('Spike sources')],
   template: 'elementwise',
   sized: true,
   params: {

@@ -1,4 +1,5 @@
 import type { BlockDef } from '../types.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** Spikes at given times (BrainPy `SpikeTimeGroup`). */
 export const spikeTimes: BlockDef = {
@@ -6,7 +7,7 @@ export const spikeTimes: BlockDef = {
   category: 'source',
   title: 'Spike times',
   doc: 'Emits each listed (neuron, time) spike in step round(time/dt).',
-  references: ['BrainPy brainpy.dyn.SpikeTimeGroup'],
+  references: [REFS.spikeTimeGroup, modelsSection('Spike sources')],
   template: 'spike-times',
   sized: true,
   params: {

@@ -1,7 +1,8 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_OUTPUT, linearSpec, OUTPUT_PARAM, REVERSAL_PARAM, SPIKE_INPUT } from './linear.js';
+import { REFS, modelsSection } from '../references.js';
 
-/** Alpha synapse (brainpy_state `Alpha`, seeds/001): g follows h with the same tau. */
+/** Alpha synapse (brainpy.state `Alpha`): g follows h with the same tau. */
 export const alpha: BlockDef = {
   type: 'alpha',
   category: 'synapse',
@@ -10,7 +11,7 @@ export const alpha: BlockDef = {
     'Alpha-function synapse, state per postsynaptic neuron: dh/dt = −h/tau, dg/dt = (h − g)/tau. ' +
     'Per step h decays by exp(−dt/tau), g moves towards the old h by exponential Euler, ' +
     'then each arriving presynaptic spike adds its weight to h. g peaks tau after a spike.',
-  references: ['brainpy_state Alpha (seeds/001)', 'MODELS.md, "Synapses"'],
+  references: [REFS.rall1967, REFS.brainpyState('Alpha'), modelsSection('Synapses')],
   template: 'elementwise',
   sized: false,
   params: {

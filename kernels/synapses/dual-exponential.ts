@@ -1,7 +1,8 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_OUTPUT, linearSpec, OUTPUT_PARAM, REVERSAL_PARAM, SPIKE_INPUT } from './linear.js';
+import { REFS, modelsSection } from '../references.js';
 
-/** Dual-exponential synapse (brainmodels `DualExpCOBA`/`DualExpCUBA`, seeds/002). */
+/** Dual-exponential synapse (BrainModels `DualExpCOBA`/`DualExpCUBA`). */
 export const dualExponential: BlockDef = {
   type: 'dual-exponential',
   category: 'synapse',
@@ -11,7 +12,7 @@ export const dualExponential: BlockDef = {
     'dh/dt = −h/tau_rise. Per step g moves towards h·tau_decay (old h), h decays, then each ' +
     'arriving spike adds its bare weight to h, as in brainmodels; g therefore carries an extra ' +
     'ms and I = g·(E − V_post) equals the seed\'s g_max·g·(E − V).',
-  references: ['brainmodels DualExpCOBA (seeds/002)', 'MODELS.md, "Synapses"'],
+  references: [REFS.rothVanRossum2009, REFS.brainModels('DualExpCOBA'), modelsSection('Synapses')],
   template: 'elementwise',
   sized: false,
   params: {

@@ -1,5 +1,6 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_OUTPUT, linearSpec, OUTPUT_PARAM, REVERSAL_PARAM, SPIKE_INPUT } from './linear.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** Single-exponential synapse: g decays with tau and jumps by w on each presynaptic spike. */
 export const exponential: BlockDef = {
@@ -9,7 +10,7 @@ export const exponential: BlockDef = {
   doc:
     'Single-exponential synapse, state per postsynaptic neuron. Per step g decays by ' +
     'exp(−dt/tau), then each arriving presynaptic spike adds its connection weight to g.',
-  references: ['BrainPy brainpy.dyn.Expon', 'MODELS.md, "Synapses"'],
+  references: [REFS.expon, REFS.brette2007, modelsSection('Synapses')],
   template: 'elementwise',
   sized: false,
   params: {

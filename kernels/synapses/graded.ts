@@ -1,7 +1,8 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_OUTPUT } from './linear.js';
+import { REFS, modelsSection } from '../references.js';
 
-/** Graded ionotropic synapse driven by the presynaptic voltage (Jaxley, seeds/000). */
+/** Graded ionotropic synapse driven by the presynaptic voltage (Jaxley's `IonotropicSynapse`). */
 export const graded: BlockDef = {
   type: 'graded',
   category: 'synapse',
@@ -11,7 +12,7 @@ export const graded: BlockDef = {
     's_inf = sigmoid((V_pre − v_th)/delta) with tau = (1 − s_inf)/k_minus (exponential Euler). ' +
     'The current into j is Σ_i gS_ij·s_i·(e_syn − V_j); the weight of a connection is its gS. ' +
     'Same physics as Jaxley\'s IonotropicSynapse, written with inward-positive current.',
-  references: ['Jaxley jaxley.synapses.IonotropicSynapse (seeds/000)', 'Prinz et al. (2004), Nat. Neurosci. 7:1345'],
+  references: [REFS.jaxley('jaxley.synapses.IonotropicSynapse'), REFS.prinz2004, modelsSection('Synapses')],
   template: 'elementwise',
   sized: false,
   params: {

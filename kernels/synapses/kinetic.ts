@@ -1,5 +1,6 @@
 import type { BlockDef, ParamDef, StateDef } from '../types.js';
 import { CURRENT_OUTPUT, SPIKE_INPUT } from './linear.js';
+import { REFS, modelsSection } from '../references.js';
 
 /**
  * Shared pieces of the kinetic (Markov) receptor synapses: state per presynaptic neuron,
@@ -32,7 +33,7 @@ export function receptorBlock(o: {
     category: 'synapse',
     title: o.title,
     doc: o.doc,
-    references: ['Destexhe, Mainen & Sejnowski (1994), J. Comput. Neurosci. 1:195', 'brainpy_state AMPA/GABAa (seeds/001, seeds/004)'],
+    references: [REFS.destexhe1994, REFS.ampa, REFS.brainpyState('AMPA, GABAa'), modelsSection('Synapses')],
     template: 'elementwise',
     sized: false,
     params: {

@@ -1,6 +1,7 @@
 import type { BlockDef } from '../types.js';
 import { CURRENT_OUTPUT, SPIKE_INPUT } from './linear.js';
 import { ARRIVAL_STATE, PULSE_CODE, pulseParams } from './kinetic.js';
+import { REFS, modelsSection } from '../references.js';
 
 /** NMDA receptor with second-order kinetics and magnesium block (brainpy_state `BioNMDA`). */
 export const nmda: BlockDef = {
@@ -11,7 +12,7 @@ export const nmda: BlockDef = {
     'NMDA receptor, state per presynaptic neuron: dx/dt = alpha2·[T]·(1 − x) − beta2·x, then ' +
     'dg/dt = alpha1·x·(1 − g) − beta1·g with the new x, both by exponential Euler. The current ' +
     'into j is Σ_i w_ij·g_i·(E − V_j)/(1 + cc_Mg/b_Mg·exp(−a_Mg·V_j)).',
-  references: ['Jahr & Stevens (1990), J. Neurosci. 10:3178', 'brainpy_state BioNMDA (seeds/001)'],
+  references: [REFS.destexhe1994, REFS.jahrStevens1990, REFS.brainpyState('BioNMDA'), modelsSection('Synapses')],
   template: 'elementwise',
   sized: false,
   params: {

@@ -1,7 +1,7 @@
 /**
  * Parsing and checking of a block definition's code for one block instance: update
  * statements, initial-value expressions and the synapse current, each against the scope
- * that block category gets (MODELS.md names these inputs).
+ * that block category gets (assets/docs/models.md names these inputs).
  */
 import type { BlockDef } from '../../kernels/types.js';
 import type { Expr, Statement, ValueType } from '../../src-shared/expr/ast.js';

@@ -1,5 +1,5 @@
 /**
- * The order of blocks inside a step (MODELS.md, "Order inside a step"): condense the graph
+ * The order of blocks inside a step (assets/docs/models.md, "Order inside a step"): condense the graph
  * into strongly connected components (Tarjan), order the components topologically (ties
  * broken by document order, so the order is stable), and inside a component put synapses
  * before everything else. A component with a cycle but no synapse is an algebraic loop.

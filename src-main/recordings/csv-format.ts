@@ -5,7 +5,7 @@
  *   spike probe  `t (ms),<block>.neuron`                         one row per spike
  *   rate probe   `t (ms),<block>.rate (Hz)`                      one row per bin
  *   long format  `t (ms),neuron,value` (+ unit in the header)    one row per sample and neuron
- * Times are the step times of MODELS.md: step·dt, printed without float noise.
+ * Times are the step times of assets/docs/models.md: step·dt, printed without float noise.
  */
 import type { PlanProbe } from '../compiler/plan.js';
 

@@ -193,7 +193,7 @@ describe('sweeps', () => {
     expect(await call([{ ...base, sweep: { block: 'syn', param: 'tau', values: ['1 ms, 2 ms'] } }])).toMatchObject({ error: { message: expect.stringMatching(/^startSweep: parameter "request\.sweep\.values\.0": one value per entry/) } });
     expect(await call([{ ...base, sweep: { block: 'syn', param: 'tau', values: [] } }])).toMatchObject({ error: { message: expect.stringMatching(/at least one value/) } });
     expect(await call([{ ...base, sweep: { block: 'syn', param: 'tau', values: Array.from({ length: 20 }, (_, i) => `${i + 1} ms`) }, seeds: 20 }])).toMatchObject({ error: { message: expect.stringMatching(/at most 256 copies/) } });
-    expect(await call([{ ...base, sweep: null, seeds: 0 }])).toMatchObject({ error: { message: expect.stringMatching(/request\.seeds/) } });
+    expect(await call([{ ...base, sweep: null, seeds: 0 }])).toMatchObject({ error: { message: expect.stringMatching(/request\.seeds\b/) } });
     const ok = await call([{ ...base, sweep: { block: 'syn', param: 'tau', values: [' 3 ms '] }, duration: '5 ms' }]);
     if (!('result' in ok)) throw new Error(ok.error.message);
     const runs = ok.result as RunInfo[];

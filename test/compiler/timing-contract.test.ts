@@ -1,5 +1,5 @@
 /**
- * The timing contract of MODELS.md ("Order inside a step", "What is recorded"): a
+ * The timing contract of assets/docs/models.md ("Order inside a step", "What is recorded"): a
  * feed-forward chain sees the same step, a recurrent edge is one step late, delays are
  * whole steps, sample 0 is the initial state and spikes carry their step's start time.
  */

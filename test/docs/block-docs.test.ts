@@ -50,7 +50,7 @@ describe('block library documentation', () => {
     for (const def of BLOCKS) {
       if (blank(def.title)) missing.push(`${def.type}: title`);
       if (blank(def.doc)) missing.push(`${def.type}: doc`);
-      if (def.references.length === 0 || def.references.some(blank)) missing.push(`${def.type}: references`);
+      if (def.references.length === 0 || def.references.some((r) => blank(typeof r === 'string' ? r : r.text))) missing.push(`${def.type}: references`);
     }
     expect(missing).toEqual([]);
   });

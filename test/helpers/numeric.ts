@@ -16,7 +16,7 @@ export function maxRelError(actual: readonly number[], expected: readonly number
 /**
  * The reference LIF membrane trace under an input current (no threshold reached): from
  * V = vRest, each step i moves V exactly towards V_inf = vRest + current(i, V) with time
- * constant `tau` (exponential Euler, as MODELS.md), for `steps` steps; sample 0 is vRest.
+ * constant `tau` (exponential Euler, as assets/docs/models.md), for `steps` steps; sample 0 is vRest.
  */
 export function lifReference(o: { vRest: number; tau: number; dt: number; steps: number; current: (i: number, v: number) => number }): number[] {
   const em = Math.exp(-o.dt / o.tau);

@@ -1,5 +1,5 @@
 /**
- * Quantities as text → internal units (MODELS.md, "Units"): every prefix, compound units,
+ * Quantities as text → internal units (assets/docs/models.md, "Units"): every prefix, compound units,
  * alternative spellings, and the messages for a wrong dimension or a missing unit.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('toUnit: prefixes', () => {
   });
 });
 
-describe('toUnit: the units of MODELS.md and their spellings', () => {
+describe('toUnit: the units of assets/docs/models.md and their spellings', () => {
   it('converts conductances to µS ("nS" → µS)', () => {
     expect(toUnit('6 nS', 'µS')).toBeCloseTo(0.006, 12);
     expect(toUnit('67 nS', 'uS')).toBeCloseTo(0.067, 12);

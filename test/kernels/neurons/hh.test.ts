@@ -1,5 +1,5 @@
 /**
- * Hodgkin–Huxley (MODELS.md, BrainPy HH): V, m, h, n all advance from the old state, each by
+ * Hodgkin–Huxley (assets/docs/models.md, BrainPy HH): V, m, h, n all advance from the old state, each by
  * exponential Euler in itself; gates start at their steady state for V0; a spike is an upward
  * crossing of V_th (old V < V_th ≤ new V).
  */
@@ -20,7 +20,7 @@ const steady = (V: number) => {
   return { m: r.am / (r.am + r.bm), h: r.ah / (r.ah + r.bh), n: r.an / (r.an + r.bn) };
 };
 
-/** MODELS.md's step in double precision. */
+/** assets/docs/models.md's step in double precision. */
 function reference(I: number, steps: number, V0 = -65) {
   let V = V0;
   let { m, h, n } = steady(V0);
@@ -113,7 +113,7 @@ describe('Hodgkin–Huxley', () => {
     for (const v of still) expect(Math.abs(v - vRest)).toBeLessThan(1e-4);
   });
 
-  it('matches the exponential-Euler step of MODELS.md sample by sample', () => {
+  it('matches the exponential-Euler step of assets/docs/models.md sample by sample', () => {
     const got = run(10, '50 ms');
     const ref = reference(10, 500);
     expect(got.spikes).toEqual(ref.spikes);

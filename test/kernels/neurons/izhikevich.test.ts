@@ -1,5 +1,5 @@
 /**
- * Izhikevich neuron (MODELS.md, Jaxley seeds/003). Per step: u ← exponential Euler towards
+ * Izhikevich neuron (assets/docs/models.md, Jaxley's Izhikevich channel). Per step: u ← exponential Euler towards
  * b·v with tau = 1/a; v ← v + dt·(0.04v² + 5v + 140 − u + I/C) with the new u; v ≥ v_peak:
  * spike, v ← c, u ← u + d. u starts at b·v0. Firing patterns of Izhikevich (2003) at a
  * constant 10 nA: RS (tonic, adapting), FS (fast tonic), IB (initial burst, then tonic),
@@ -33,7 +33,7 @@ function run(cell: Cell, I = 10, duration = '200 ms', extra: Record<string, stri
   return { v: out.traces.get('v')![0]!, u: out.traces.get('u')![0]!, spikes, isi };
 }
 
-/** The recursion of MODELS.md in double precision. */
+/** The recursion of assets/docs/models.md in double precision. */
 function reference(cell: Cell, I: number, steps: number, C = 1, v0 = -65) {
   let v = v0;
   let u = cell.b * v0;
@@ -52,7 +52,7 @@ function reference(cell: Cell, I: number, steps: number, C = 1, v0 = -65) {
 }
 
 describe('Izhikevich', () => {
-  it('starts at u = b·v0 and follows the update order of MODELS.md exactly', () => {
+  it('starts at u = b·v0 and follows the update order of assets/docs/models.md exactly', () => {
     for (const [cell, C, v0] of [[RS, 1, -65], [CH, 2, -70]] as const) {
       const got = run(cell, 10, '200 ms', { C: `${C} nF`, v0: `${v0} mV` });
       const ref = reference(cell, 10, 2000, C, v0);

@@ -1,5 +1,5 @@
 /**
- * LIF with refractory period (MODELS.md, BrainPy LifRef). Per step:
+ * LIF with refractory period (assets/docs/models.md, BrainPy LifRef). Per step:
  * V' = V_inf + (V − V_inf)·exp(−dt/tau), V_inf = V_rest + R·I; held while
  * i − i_last ≤ round(tau_ref/dt); spike if V' ≥ V_th, then V ← V_reset.
  *
@@ -95,8 +95,8 @@ describe('LIF', () => {
     expect([...periods]).toEqual([20 + stepsToThreshold(-35, -65, -50, 10)]);
   });
 
-  // MODELS.md lists V0 (= V_rest) among the LIF parameters, as HH has V0 and Izhikevich v0.
-  it('accepts the parameter V0 of MODELS.md as the initial V, defaulting to V_rest', () => {
+  // assets/docs/models.md lists V0 (= V_rest) among the LIF parameters, as HH has V0 and Izhikevich v0.
+  it('accepts the parameter V0 of assets/docs/models.md as the initial V, defaulting to V_rest', () => {
     const { V } = run(0, { V0: '-70 mV' } as Record<string, string>, '1 ms');
     expect(V[0]).toBe(-70);
     const rest = run(0, { V_rest: '-58 mV' } as Record<string, string>, '1 ms');

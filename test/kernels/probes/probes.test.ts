@@ -1,5 +1,5 @@
 /**
- * Probes (MODELS.md, "What is recorded"): a state probe's sample k holds the value at
+ * Probes (assets/docs/models.md, "What is recorded"): a state probe's sample k holds the value at
  * t = k·s·dt (sample 0: the initial state); a spike probe records (step, neuron) of the chosen
  * neurons; a rate probe gives the mean rate per bin in Hz.
  */

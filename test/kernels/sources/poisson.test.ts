@@ -1,5 +1,5 @@
 /**
- * Poisson source (MODELS.md): each neuron spikes in a step with probability rate·dt, drawn
+ * Poisson source (assets/docs/models.md): each neuron spikes in a step with probability rate·dt, drawn
  * from the counter-based generator keyed by (run seed, block, neuron, step), so the trains are
  * a pure function of those four and every engine can reproduce them.
  */

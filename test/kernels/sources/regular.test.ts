@@ -1,5 +1,5 @@
 /**
- * Regular source (MODELS.md): one spike per period from `start`, in every neuron; times are
+ * Regular source (assets/docs/models.md): one spike per period from `start`, in every neuron; times are
  * whole steps: first spike in step round(start/dt), period round(period/dt) (or round(1/rate/dt)),
  * at least one step.
  */

@@ -1,5 +1,5 @@
 /**
- * Spike-times source (MODELS.md, BrainPy SpikeTimeGroup): each listed (index, time) spike is
+ * Spike-times source (assets/docs/models.md, BrainPy SpikeTimeGroup): each listed (index, time) spike is
  * emitted in step round(time/dt) and stamped with that step's start time.
  */
 import { describe, expect, it } from 'vitest';

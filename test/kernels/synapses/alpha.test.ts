@@ -1,5 +1,5 @@
 /**
- * Alpha synapse (MODELS.md): per step h' = h·exp(−dt/tau); g ← exponential Euler towards
+ * Alpha synapse (assets/docs/models.md): per step h' = h·exp(−dt/tau); g ← exponential Euler towards
  * the old h with tau; h ← h' + Σ w·spikes. With e = exp(−dt/tau) and n steps after the spike
  * step, h_n = w·e^n and g_{n+1} = e·g_n + (1 − e)·h_n, whose solution is
  * g_n = w·n·(1 − e)·e^(n−1): the discrete twin of w·(t/tau)·exp(−t/tau).

@@ -1,5 +1,5 @@
 /**
- * AMPA synapse (MODELS.md): on a presynaptic spike the arrival time is set; for
+ * AMPA synapse (assets/docs/models.md): on a presynaptic spike the arrival time is set; for
  * P = round(T_dur/dt) steps the transmitter is TT = T, otherwise 0; g follows
  * dg/dt = alpha·TT·(1 − g) − beta·g by exponential Euler. With k = alpha·T + beta and
  * g_inf = alpha·T/k, starting from 0 the pulse gives g_n = g_inf·(1 − exp(−k·n·dt)) for

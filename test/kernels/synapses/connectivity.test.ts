@@ -1,5 +1,5 @@
 /**
- * Connectivity rules and weights of synapse blocks (MODELS.md, "Synapses"): all-to-all,
+ * Connectivity rules and weights of synapse blocks (assets/docs/models.md, "Synapses"): all-to-all,
  * one-to-one, fixed probability (with or without self-connections), fixed in-degree, explicit
  * pairs; one weight or a distribution drawn per connection with the run seed.
  */

@@ -1,5 +1,5 @@
 /**
- * Synaptic delays (MODELS.md, "Order inside a step"): a delay of D ms shifts every effect of
+ * Synaptic delays (assets/docs/models.md, "Order inside a step"): a delay of D ms shifts every effect of
  * a presynaptic spike by exactly round(D/dt) steps, for every spike-driven synapse, whether
  * its state lives on the postsynaptic side (linear) or on the presynaptic side (kinetic).
  */

@@ -1,5 +1,5 @@
 /**
- * Dual-exponential synapse (MODELS.md, brainmodels DualExpCOBA): per step
+ * Dual-exponential synapse (assets/docs/models.md, brainmodels DualExpCOBA): per step
  * g ← exponential Euler towards h·tau_decay with tau_decay (old h); h ← h·exp(−dt/tau_rise);
  * then h ← h + Σ w·spikes. With ed = exp(−dt/tau_decay), er = exp(−dt/tau_rise) and n steps
  * after the spike step: h_n = w·er^n and

@@ -1,5 +1,5 @@
 /**
- * Exponential synapse (MODELS.md, "Synapses"): per step g ← g·exp(−dt/tau), then
+ * Exponential synapse (assets/docs/models.md, "Synapses"): per step g ← g·exp(−dt/tau), then
  * g ← g + Σ w·spikes. A spike emitted in step s is seen by the synapse in that same step
  * (feed-forward), so sample s + 1 (the state after step s) holds w and sample s + 1 + k
  * holds w·exp(−k·dt/tau): g(t) = w·exp(−(t − t_s − dt)/tau) for t ≥ t_s + dt.

@@ -1,5 +1,5 @@
 /**
- * Graded ionotropic synapse (MODELS.md, Jaxley IonotropicSynapse): input is the presynaptic
+ * Graded ionotropic synapse (assets/docs/models.md, Jaxley IonotropicSynapse): input is the presynaptic
  * V; s_inf = sigmoid((V_pre − v_th)/delta); tau = (1 − s_inf)/k_minus; s ← exponential Euler;
  * I_j = Σ_i gS_ij·s_i·(e_syn − V_j). With V_pre held fixed (a LIF at rest with no input) the
  * solution is s_n = s_inf + (s0 − s_inf)·exp(−n·dt/tau).

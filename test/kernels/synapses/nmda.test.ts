@@ -1,5 +1,5 @@
 /**
- * NMDA synapse with Mg block (MODELS.md, brainpy_state BioNMDA). Per step:
+ * NMDA synapse with Mg block (assets/docs/models.md, brainpy_state BioNMDA). Per step:
  * x ← exp. Euler of dx/dt = alpha2·TT·(1 − x) − beta2·x; then
  * g ← exp. Euler of dg/dt = alpha1·x·(1 − g) − beta1·g with the NEW x;
  * I_j = Σ_i w_ij·g_i·(E − V_j)/(1 + cc_Mg/b_Mg·exp(−a_Mg·V_j)).
@@ -27,7 +27,7 @@ function run(vRest: number, spikes: Array<[number, string]> = [[0, '1 ms']], dur
   ));
 }
 
-/** The recursion of MODELS.md in double precision; `newX` false uses the old x (a wrong order). */
+/** The recursion of assets/docs/models.md in double precision; `newX` false uses the old x (a wrong order). */
 function reference(steps: number, spikeSteps: number[], newX = true): { x: number[]; g: number[] } {
   let x = 0;
   let g = 0;

@@ -1,7 +1,7 @@
 /**
  * The host's meaning of the update language: the interpreter, constant folding, and the
  * numeric built-ins (vtrap's limit at 0, exp_euler's tau = 0 / non-finite rule of
- * MODELS.md, rounding halves away from zero).
+ * assets/docs/models.md, rounding halves away from zero).
  */
 import { describe, expect, it } from 'vitest';
 import type { Expr } from '../../../src-shared/expr/ast.js';
@@ -96,7 +96,7 @@ describe('exp_euler', () => {
     expect(ev('exp_euler(x, 2, 0)', { x: 7, dt: 0.1 })).toBe(2);
   });
 
-  it('jumps to x_inf when tau is not finite (MODELS.md)', () => {
+  it('jumps to x_inf when tau is not finite (assets/docs/models.md)', () => {
     expect(expEuler(-65, -50, Number.POSITIVE_INFINITY, 0.1)).toBe(-50);
     expect(expEuler(-65, -50, Number.NEGATIVE_INFINITY, 0.1)).toBe(-50);
     expect(expEuler(-65, -50, Number.NaN, 0.1)).toBe(-50);
