@@ -12,6 +12,9 @@ export default defineConfig({
     env,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits on state (counts, attributes, records): 1 s (its default) is short
+    // on a loaded machine; this is a limit, a poll ends as soon as it holds.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     maxWorkers: 2,
   },

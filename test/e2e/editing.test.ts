@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CHROMIUM, boxInside, boxesOverlap, projectFromExample, studioActions, useStudioPerTest, type BrowserStudio,
+  CHROMIUM, SLOW_MS, boxInside, boxesOverlap, projectFromExample, studioActions, useStudioPerTest, type BrowserStudio,
 } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
@@ -56,7 +56,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     expect(await nodes()).toBe(6);
     await expect.poll(wires).toBe(5);
     expect(studio.pageErrors).toEqual([]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 
   it('edits with the keyboard and the context menu: copy, paste, undo, redo, delete', async () => {
     const { page } = studio;
@@ -126,7 +126,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await expect.poll(nodes).toBe(7);
     expect(await page.locator('[data-block-id="izhikevich"]').count()).toBe(1);
     expect(studio.pageErrors).toEqual([]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 
   it('pastes blocks inside the visible canvas after zooming, and a block dropped at an edge lands inside it', async () => {
     const { page } = studio;
@@ -154,7 +154,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await ui.blocksSettled();
     expect(boxInside(await box('[data-block-id="lif"]'), await box('[data-testid="canvas"]'))).toBe(true);
     expect(studio.pageErrors).toEqual([]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 
   it('keeps the minimap off the blocks: it moves to a free corner, or hides', async () => {
     const { page } = studio;
@@ -188,5 +188,5 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await expect.poll(clear).toBe(true);
     await shot('18-minimap-clear');
     expect(studio.pageErrors).toEqual([]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 });

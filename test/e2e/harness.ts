@@ -30,6 +30,12 @@ export const RENDERER = path.join(ROOT, 'dist', 'renderer');
  */
 const SERVED_RENDERER = process.env.SPIKEFLOW_E2E_RENDERER ? path.resolve(process.env.SPIKEFLOW_E2E_RENDERER) : null;
 export const VIEWPORT = { width: 1440, height: 900 };
+/**
+ * The limit (ms) for waits on what the machine computes (a run, a sweep, a GPU program's
+ * compilation): generous, since a shared CI machine can be many times slower than a desk.
+ * A limit, not a sleep: the tests go on as soon as the state is reached.
+ */
+export const SLOW_MS = 120_000;
 /** The smaller laptop screen the layout must fit too. */
 export const SMALL_VIEWPORT = { width: 1280, height: 800 };
 export const CHROMIUM_ARGS = [
@@ -339,7 +345,7 @@ export function exampleDocument(file: string): unknown {
 }
 
 /** Waits until run `runId` of `host` has ended; returns its record. */
-export async function waitRunEnd(host: WebHost, runId: number, timeoutMs = 60_000): Promise<RunInfo> {
+export async function waitRunEnd(host: WebHost, runId: number, timeoutMs = SLOW_MS): Promise<RunInfo> {
   let info: RunInfo | undefined;
   await expect.poll(async () => {
     info = await host.service.getRun(runId);
@@ -396,7 +402,7 @@ export function studioActions(get: () => BrowserStudio) {
   /** Shows run `runId` from the run history and waits until probe `probe` is plotted. */
   async function showRun(runId: number, probe: string) {
     await click(`.history [data-run-id="${runId}"]`);
-    await expect.poll(async () => Number(await page().locator(`.card[data-probe="${probe}"] .chart`).getAttribute('data-points')), { timeout: 15_000 })
+    await expect.poll(async () => Number(await page().locator(`.card[data-probe="${probe}"] .chart`).getAttribute('data-points')), { timeout: SLOW_MS })
       .toBeGreaterThan(0);
   }
 

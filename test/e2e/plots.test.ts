@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CHROMIUM, SMALL_VIEWPORT, VIEWPORT, boxInside, exampleDocument, projectFromExample, studioActions, useStudioPerTest,
+  CHROMIUM, SLOW_MS, SMALL_VIEWPORT, VIEWPORT, boxInside, exampleDocument, projectFromExample, studioActions, useStudioPerTest,
   type BrowserStudio,
 } from './harness.js';
 
@@ -69,7 +69,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     await click('[data-testid="reset-zoom"]');
     await expect.poll(() => page.locator('[data-testid="reset-zoom"]').count()).toBe(0);
     expect(studio.pageErrors).toEqual([]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 
   for (const viewport of [VIEWPORT, SMALL_VIEWPORT]) {
     it(`shows a whole plot card in the plot pane at the default split at ${viewport.width}×${viewport.height}`, async () => {
@@ -80,7 +80,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
         await reveal(`.card[data-probe="${probe}"]`);
         expect(boxInside(await box(`.card[data-probe="${probe}"]`), await box('.plots')), probe).toBe(true);
       }
-    }, 60_000);
+    }, 2 * SLOW_MS);
   }
 
   it('reopens the project and its run after a reload, and downloads CSV, PNG and zip that match the run, each named in a notice', async () => {
@@ -97,7 +97,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     expect(await ui.wires()).toBe(5);
     // The run is listed in the history; clicking it shows its plots.
     await click(`.history [data-run-id="${run.id}"]`);
-    await expect.poll(async () => Number(await page.locator('.card[data-probe="V"] .chart').getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(100);
+    await expect.poll(async () => Number(await page.locator('.card[data-probe="V"] .chart').getAttribute('data-points')), { timeout: SLOW_MS }).toBeGreaterThan(100);
     expect(await page.locator(`.history [data-run-id="${run.id}"]`).getAttribute('data-status')).toBe('finished');
     await shot('09-reopened-project-and-run');
 
@@ -130,7 +130,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     expect(zip.suggestedFilename()).toBe(`run-${run.id}-csv.zip`);
     await expect.poll(ui.notices).toContainEqual(expect.stringContaining(`run-${run.id}-csv.zip`));
     expect(studio.pageErrors).toEqual([]);
-  }, 90_000);
+  }, 2 * SLOW_MS);
 
   it('shows a problem that stops a run in full in the run bar', async () => {
     const { page, host } = studio;
@@ -151,5 +151,5 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     expect(fit.scroll).toBeLessThanOrEqual(fit.client);
     expect(boxInside(await box('[data-testid="run-progress"] .error'), await box('[data-testid="run-bar"]'))).toBe(true);
     await shot('17-run-problem-in-full', { keepNotices: true });
-  }, 60_000);
+  }, 2 * SLOW_MS);
 });

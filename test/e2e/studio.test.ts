@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  CHROMIUM, exampleDocument, projectFromExample, studioActions, useStudioPerTest, waitRunEnd, type BrowserStudio,
+  CHROMIUM, SLOW_MS, exampleDocument, projectFromExample, studioActions, useStudioPerTest, waitRunEnd, type BrowserStudio,
 } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the browser', () => {
@@ -87,7 +87,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the b
     await type('conn:weight', '1 uS');
 
     // No problem left: the model compiles.
-    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: 10_000 }).toBe('Model OK');
+    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toBe('Model OK');
     expect(await page.locator('.block-node .diagnostics').count()).toBe(0);
 
     // Tidy up with auto-arrange, then save under a name (Ctrl+Shift+S).
@@ -108,12 +108,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the b
     await click('[data-testid="run"]');
     const project = (await host.service.listProjects()).find((p) => p.name === 'AMPA built by hand');
     expect(project).toBeDefined();
-    await expect.poll(async () => (await host.service.listRuns(project!.id)).map((r) => r.status), { timeout: 30_000 }).toEqual(['finished']);
+    await expect.poll(async () => (await host.service.listRuns(project!.id)).map((r) => r.status), { timeout: SLOW_MS }).toEqual(['finished']);
     const uiRun = (await host.service.listRuns(project!.id))[0]!;
     await page.locator(`[data-testid="run-status"][data-status="finished"]`).waitFor();
     for (const probe of ['g', 'V']) {
       const chart = page.locator(`.card[data-probe="${probe}"] .chart`);
-      await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: SLOW_MS }).toBeGreaterThan(100);
     }
     await page.locator('.card[data-probe="spikes"] canvas').first().waitFor();
     await shot('06-run-with-plots');
@@ -133,7 +133,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the b
     const spikesB = await host.service.readSpikes(refRun.id, 'spikes', {});
     expect(spikesA.t).toEqual(spikesB.t);
     expect(studio.pageErrors).toEqual([]);
-  }, 150_000);
+  }, 3 * SLOW_MS);
 
   it('runs the same model on the WebGPU engine picked in the run bar, and the traces agree', async (ctx) => {
     const { page, host } = studio;
@@ -144,7 +144,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the b
     await ui.openProject('AMPA', 6);
     await ui.pickEngine('w', 'webgpu');
     await click('[data-testid="run"]');
-    await expect.poll(async () => (await host.service.listRuns(projectId)).map((r) => r.status), { timeout: 60_000 }).toEqual(['finished', 'finished']);
+    await expect.poll(async () => (await host.service.listRuns(projectId)).map((r) => r.status), { timeout: SLOW_MS }).toEqual(['finished', 'finished']);
     const gpuRun = (await host.service.listRuns(projectId)).find((r) => r.id !== cpuRun!.id)!;
     expect(gpuRun).toMatchObject({ status: 'finished', engine: 'webgpu', device: status.webgpu.device });
     await expect.poll(() => page.locator(`.history .run[data-run-id="${gpuRun.id}"]`).textContent()).toContain('webgpu');
@@ -162,5 +162,5 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('building and running a model in the b
     await page.locator(`[data-testid="run-status"][data-status="finished"]`).waitFor();
     await shot('06b-run-on-webgpu');
     expect(studio.pageErrors).toEqual([]);
-  }, 120_000);
+  }, 3 * SLOW_MS);
 });

@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+import { CHROMIUM, SLOW_MS, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
   let studio: BrowserStudio;
@@ -54,8 +54,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     // Started from the run bar.
     await click('[data-testid="run"]');
     const group = page.locator('.history [data-sweep-id]');
-    await group.first().waitFor({ timeout: 30_000 });
-    await page.locator('.history [data-sweep-id][data-status="finished"]').waitFor({ timeout: 45_000 });
+    await group.first().waitFor({ timeout: SLOW_MS });
+    await page.locator('.history [data-sweep-id][data-status="finished"]').waitFor({ timeout: SLOW_MS });
     expect(await group.count()).toBe(1);
     expect(await group.locator('[data-testid="sweep-label"]').textContent()).toBe('syn.tau = 2 ms, 5 ms, 10 ms');
     expect(await group.locator('[data-testid="sweep-copy"]').allTextContents()).toEqual(VALUES.map((v) => `syn.tau = ${v}`));
@@ -77,7 +77,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     await expect.poll(async () => (await box('.bottom')).height).toBeGreaterThan(bottom.height + 200);
     await reveal('.card[data-probe="cell_V"]');
     const v = page.locator('.card[data-probe="cell_V"]');
-    await expect.poll(async () => Number(await v.locator('.chart').getAttribute('data-runs')), { timeout: 10_000 }).toBe(3);
+    await expect.poll(async () => Number(await v.locator('.chart').getAttribute('data-runs')), { timeout: SLOW_MS }).toBe(3);
     expect(Number(await v.locator('.chart').getAttribute('data-series'))).toBe(6); // 2 recorded neurons × 3 runs
     expect(Number(await v.locator('.chart').getAttribute('data-points'))).toBeGreaterThan(100);
     expect(await v.locator('[data-testid="runs-legend"] [data-legend-run]').allTextContents()).toEqual(VALUES.map((x) => `syn.tau = ${x}`));
@@ -99,5 +99,5 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('sweeps in the browser', () => {
     await click('[data-testid="clear-sweep"]');
     expect((await page.locator('[data-testid="run"]').textContent())?.trim()).toBe('Run');
     expect(pageErrors).toEqual([]);
-  }, 60_000);
+  }, 3 * SLOW_MS);
 });
