@@ -155,7 +155,7 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
       try {
         doc = parseDocumentText(json, 'the imported file');
       } catch (err) {
-        if (err instanceof DocumentError) throw new ApiError(oneLine(err.message), documentDiagnostics(err.message), { cause: err });
+        if (err instanceof DocumentError) throw new ApiError(oneLine(err.message), documentDiagnostics(err), { cause: err });
         throw err;
       }
       const created = lab.projects.create(unusedName((name ?? doc.name).trim() || 'Imported project'), doc, 'imported');
@@ -172,7 +172,7 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
       try {
         app.saveDraft(projectId, document);
       } catch (err) {
-        if (err instanceof DocumentError) throw new ApiError(`the draft is not a valid document: ${oneLine(err.message)}`, documentDiagnostics(err.message), { cause: err });
+        if (err instanceof DocumentError) throw new ApiError(`the draft is not a valid document: ${oneLine(err.message)}`, documentDiagnostics(err), { cause: err });
         throw err;
       }
     },

@@ -3,7 +3,7 @@
  * schema validation, with every problem reported as a message naming where it is.
  */
 import { z } from 'zod';
-import { DocumentError } from './errors.js';
+import { DocumentError, type DocumentIssue } from './errors.js';
 import { migrateDocument } from './migrate.js';
 import { ProjectDocument } from './schema.js';
 
@@ -23,13 +23,32 @@ function describePath(path: readonly PropertyKey[], raw: unknown): string {
   return parts.join(': ') || 'document';
 }
 
+/**
+ * The same place as an issue: the block (by id) and its field, an edge (`edge #2`,
+ * `edge #2 from`) or a field of the document (`run.dt`); a block without a usable id is
+ * named in the message only.
+ */
+function issueAt(path: readonly PropertyKey[], raw: unknown, message: string): DocumentIssue {
+  const [head, index, ...rest] = path;
+  const field = rest.map(String).join('.');
+  if (head === 'blocks' && typeof index === 'number') {
+    const id = (raw as { blocks?: Array<{ id?: unknown }> }).blocks?.[index]?.id;
+    if (typeof id !== 'string') return { message: `${describePath(path, raw)}: ${message}` };
+    return { block: id, ...(field ? { field } : {}), message };
+  }
+  if (head === 'edges' && typeof index === 'number') return { field: field ? `edge #${index + 1} ${field}` : `edge #${index + 1}`, message };
+  return path.length > 0 ? { field: path.map(String).join('.'), message } : { message: `document: ${message}` };
+}
+
 /** Validates an already-parsed document (any version), returning the current form. */
 export function parseDocument(raw: unknown): ProjectDocument {
   const migrated = migrateDocument(raw);
   const result = ProjectDocument.safeParse(migrated);
   if (result.success) return result.data;
-  const messages = result.error.issues.map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`);
-  throw new DocumentError(messages.join('\n'));
+  const issues = result.error.issues;
+  throw new DocumentError(issues.map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`).join('\n'), {
+    issues: issues.map((i: z.core.$ZodIssue) => issueAt(i.path, migrated, i.message)),
+  });
 }
 
 /** Rewrites "… at position N" of a JSON.parse error as a line and column. */

@@ -37,11 +37,13 @@ export function migrateDocument(raw: unknown): unknown {
   }
   let doc = raw as Json;
   if (doc.format !== DOCUMENT_FORMAT) {
-    throw new DocumentError(`field "format": expected "${DOCUMENT_FORMAT}", got ${JSON.stringify(doc.format)}`);
+    const message = `expected "${DOCUMENT_FORMAT}", got ${JSON.stringify(doc.format)}`;
+    throw new DocumentError(`field "format": ${message}`, { issues: [{ field: 'format', message }] });
   }
   const version = doc.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new DocumentError(`field "version": expected a positive integer, got ${JSON.stringify(version)}`);
+    const message = `expected a positive integer, got ${JSON.stringify(version)}`;
+    throw new DocumentError(`field "version": ${message}`, { issues: [{ field: 'version', message }] });
   }
   if (version > DOCUMENT_VERSION) {
     throw new DocumentError(
