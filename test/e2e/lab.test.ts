@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LIVE_RUNS_KEPT, type RunInfo } from '../../src-shared/api.js';
-import { CHROMIUM, projectFromExample, studioActions, useStudioPerTest, waitRunEnd, type BrowserStudio } from './harness.js';
+import { CHROMIUM, SLOW_MS, projectFromExample, studioActions, useStudioPerTest, waitRunEnd, type BrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
   let studio: BrowserStudio;
@@ -29,7 +29,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     const before = new Set(await listedRuns());
     await click('[data-testid="run"]');
     let id = 0;
-    await expect.poll(async () => (id = (await listedRuns()).find((r) => !before.has(r)) ?? 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (id = (await listedRuns()).find((r) => !before.has(r)) ?? 0), { timeout: SLOW_MS }).toBeGreaterThan(0);
     const ended = await waitRunEnd(studio.host, id);
     await expect.poll(() => page().locator(`.history [data-run-id="${id}"]`).getAttribute('data-status')).toBe(ended.status);
     return ended;
@@ -61,7 +61,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await expect.poll(listedRuns).toEqual([]);
     await ui.openProject('AMPA 2', 6);
     await expect.poll(listedRuns).toEqual([run!.id]);
-  });
+  }, SLOW_MS);
 
   it('moving a block is no unsaved change: another project opens without a prompt, and the layout is kept with the draft', async () => {
     const { projectId } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
@@ -89,7 +89,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     // Back in AMPA, the layout is as it was left and still nothing asks to be saved.
     await ui.openProject('AMPA', 6);
     await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toBe('Saved');
-  });
+  }, SLOW_MS);
 
   it('runs of unsaved examples go to one scratch project, not a project per run', async () => {
     await ui.open();
@@ -120,7 +120,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     expect((await service().listRuns(saved.id)).map((r) => r.id)).toEqual([second.id]);
     expect((await service().listRuns(projects[0]!.id)).map((r) => r.id)).toEqual([first.id]);
     expect(await listedRuns()).toEqual([second.id]);
-  });
+  }, SLOW_MS);
 
   it(`live mode keeps the newest ${LIVE_RUNS_KEPT} live runs, and a pinned run survives`, async () => {
     const { projectId } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
@@ -134,7 +134,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
       await expect.poll(async () => {
         run = (await service().listRuns(projectId)).find((r) => r.seed === seed && r.live && r.status !== 'running');
         return run?.status;
-      }, { timeout: 30_000 }).toBe('finished');
+      }, { timeout: SLOW_MS }).toBe('finished');
       return run!;
     }
     /** Changes the seed (an edit live mode re-runs) and waits for that live run to end. */
@@ -166,5 +166,5 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await click('.history [data-action="expand-live"]');
     await expect.poll(listedRuns).toEqual(stored);
     expect(await page().locator(`.history [data-run-id="${oldest.id}"] [data-testid="pinned"]`).count()).toBe(1);
-  });
+  }, 3 * SLOW_MS);
 });
