@@ -371,7 +371,13 @@ export class RunController {
   /** The runs on screen moved to `projectId` (Save as): re-read them there. */
   async rehome(projectId: number): Promise<void> {
     const moved = new Set(this.runs.map((r) => r.id));
-    const runs = await this.api.listRuns(projectId);
+    let runs: RunInfo[];
+    try {
+      runs = await this.api.listRuns(projectId);
+    } catch {
+      // They did move; only the fresh copies could not be read: mark the ones on screen.
+      runs = this.runs.map((r) => ({ ...r, projectId }));
+    }
     this.runs = runs;
     for (const r of runs) this.replaceRun(r);
     // Anything still on screen that did not move belongs to another project: off the plots.
