@@ -35,7 +35,8 @@ export function findElectronBinary(env: NodeJS.ProcessEnv = process.env, from: s
     const p = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, relative || (process.platform === 'win32' ? 'electron.exe' : 'electron'));
     return fs.existsSync(p) ? { path: p } : { missing: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary (${p})` };
   }
-  if (!relative) return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)' };
+  // npm ci does not download it (package.json's allowScripts turns Electron's download off).
+  if (!relative) return { missing: 'the Electron binary is not downloaded (`node node_modules/electron/install.js` downloads it)' };
   const binary = path.join(dir, 'dist', relative);
   return fs.existsSync(binary) ? { path: binary } : { missing: `the Electron binary is missing (${binary})` };
 }
