@@ -61,7 +61,8 @@ export async function runSweepCli(opts: { plans: Plan[]; labels: string[]; outDi
         engine.dispose();
       }
     } else {
-      console.error(`using the CPU engine, one copy after another: ${created.unavailable}`);
+      const reason = created.unavailable;
+      console.error(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}: running the ${plans.length} copies one after another on the CPU`);
       const { cpuEngine } = await import('../engines/cpu/cpu-engine.js');
       results = await runEach(cpuEngine, plans, sinks, controller.signal);
     }

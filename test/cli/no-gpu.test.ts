@@ -18,12 +18,12 @@ fs.mkdirSync(noDrivers);
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** `spikeflow run` of the AMPA example in a child process with `env` over this one's. */
-function runExample(engine: string, env: NodeJS.ProcessEnv): { code: number | null; stderr: string } {
+function runExample(engine: string, env: NodeJS.ProcessEnv, extra: string[] = []): { code: number | null; stderr: string } {
   const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete base.VK_ICD_FILENAMES;
   delete base.VK_DRIVER_FILES;
   delete base.VK_ADD_DRIVER_FILES;
-  const r = spawnSync(process.execPath, [BIN, 'run', path.join(EXAMPLES, 'ampa-lif.json'), '--out-dir', path.join(tmp, engine), '--engine', engine], {
+  const r = spawnSync(process.execPath, [BIN, 'run', path.join(EXAMPLES, 'ampa-lif.json'), '--out-dir', path.join(tmp, engine), '--engine', engine, ...extra], {
     cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...base, ...env },
   });
   if (r.error) throw r.error;
@@ -45,6 +45,13 @@ describe('a CLI run without a GPU', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/CheckVkSuccessImpl|vkCreateInstance/);
     expect(lines(r.stderr)).toEqual([`spikeflow: the WebGPU engine is unavailable: no GPU found (no Vulkan driver is installed: no driver file in VK_DRIVER_FILES=${noDrivers})`]);
+  });
+
+  it('runs a sweep\'s copies on the CPU one after another, saying so in one plain line', () => {
+    const r = runExample('webgpu', { VK_ICD_FILENAMES: noDrivers }, ['--sweep', 'post.tau=10,20', '--duration', '20 ms']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/CheckVkSuccessImpl|vkCreateInstance/);
+    expect(lines(r.stderr)).toEqual(['No GPU found: running the 2 copies one after another on the CPU']);
   });
 
   // With the variables unset the loader reads the system's folders: only where they hold no driver.
