@@ -19,6 +19,7 @@ import { HostRandom, streamOf } from './host-random.js';
 import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
 import { probabilityProblems } from './probabilities.js';
+import { delayProblem, stepsProblem, timeConstantWarnings } from './run-limits.js';
 import { undrivenWarnings } from './undriven.js';
 
 /** Run settings that override the document's (from the CLI or the app's run bar). */
@@ -95,6 +96,10 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
   const duration = sink.check({ field: 'run.duration' }, () => toUnit(overrides.duration ?? doc.run.duration, 'ms'));
   if (dt !== undefined && !(dt > 0)) sink.add({ field: 'run.dt', message: 'must be greater than 0 ms' });
   if (duration !== undefined && !(duration >= 0)) sink.add({ field: 'run.duration', message: 'must not be negative' });
+  if (dt !== undefined && dt > 0 && duration !== undefined && duration >= 0) {
+    const tooMany = stepsProblem(duration, dt);
+    if (tooMany) sink.add({ field: 'run.duration', message: tooMany });
+  }
   const seed = overrides.seed ?? doc.run.seed;
 
   // Blocks: definitions, parameters, sizes.
@@ -196,13 +201,16 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
       if (conn.rule === 'one-to-one' && nPre !== nPost) {
         throw new Error(`rule "one-to-one" needs equal sizes: "${pre.block}" has ${nPre} neurons, "${post}" has ${nPost}`);
       }
+      // The delay first: its spike history must be allocatable before connections are drawn.
+      const delay = toUnit(conn.delay, 'ms');
+      if (delay < 0) throw new Error('delay must not be negative');
+      const tooLong = delayProblem(delay, dt ?? 1, nPre);
+      if (tooLong) throw new Error(`delay: ${tooLong}`);
       const rng = new HostRandom(seed, streamOf(`connect:${b.id}`));
       const pairs = connect(conn, nPre, nPost, pre.block === post, rng);
       const weights = Float32Array.from(
         drawValues(conn.weight ?? def.synapse!.weightDefault, weightUnit, pairs.pre.length, new HostRandom(seed, streamOf(`weight:${b.id}`))),
       );
-      const delay = toUnit(conn.delay, 'ms');
-      if (delay < 0) throw new Error('delay must not be negative');
       const delaySteps = roundHalfAway(delay / (dt ?? 1));
       if (def.inputs.pre?.type === 'voltage' && delaySteps > 0) throw new Error('a synapse driven by voltage cannot have a delay');
       const recurrent = position.get(pre.block)! > position.get(b.id)! ? 1 : 0;
@@ -297,7 +305,10 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     name: doc.name,
     dt: dt!, duration: duration!, steps, seed,
     blocks, projections, passes, probes, order: components, spikeHistory,
-    warnings: undrivenWarnings(blocks, dt!, steps),
+    warnings: [
+      ...undrivenWarnings(blocks, dt!, steps),
+      ...[...infos.values()].flatMap((info) => timeConstantWarnings(info.doc.id, info.def, info.params.quantities, dt!)),
+    ],
   };
 }
 
