@@ -188,6 +188,7 @@ export class GraphEditor {
         case 'pointerdown':
           if (this.selectedWire && !(context.data.event.target as Element | null)?.closest?.('.wire-path')) this.selectWire(null);
           this.queueSelection();
+          this.newBlocks = [];
           break;
         case 'nodetranslated':
           this.movedDuringPress = true;
@@ -196,6 +197,9 @@ export class GraphEditor {
           break;
         case 'translated':
         case 'zoomed':
+          this.newBlocks = [];
+          this.queueMinimapPlacement();
+          break;
         case 'resized':
           this.queueMinimapPlacement();
           break;
@@ -205,7 +209,11 @@ export class GraphEditor {
           if (context.data.type === 'contextmenu') context.data.element.style.zIndex = '100';
           break;
         case 'rendered':
-          if (context.data.type === 'node') this.measure(context.data.payload as BlockNode, context.data.element);
+          if (context.data.type === 'node') {
+            const node = context.data.payload as BlockNode;
+            this.measure(node, context.data.element);
+            if (this.newBlocks.includes(node)) this.queueKeepNewBlocksInView();
+          }
           this.queueMinimapPlacement();
           break;
       }
@@ -262,6 +270,7 @@ export class GraphEditor {
     window.removeEventListener('pointerup', this.releasePress);
     this.resizeObserver.disconnect();
     cancelAnimationFrame(this.minimapFrame);
+    cancelAnimationFrame(this.keepInViewFrame);
     this.area.destroy();
   }
 
@@ -357,7 +366,8 @@ export class GraphEditor {
     const id = uniqueBlockId(idStem(type), this.blockIds());
     const node = await this.addNode(newBlock(type, id, { x: Math.round(pos.x), y: Math.round(pos.y) }));
     if (node) {
-      await this.moveIntoView([node]);
+      this.newBlocks = [node];
+      await this.moveIntoView(this.newBlocks);
       await this.selectOnly([node]);
     }
     return node;
@@ -368,6 +378,7 @@ export class GraphEditor {
   /** Replaces the graph by the blocks and edges of `doc`; clears undo history. */
   async load(doc: ProjectDocument): Promise<void> {
     this.loading = true;
+    this.newBlocks = [];
     try {
       await this.selector.unselectAll();
       this.selectedWire = null;
@@ -590,7 +601,8 @@ export class GraphEditor {
     // The next paste lands further on.
     const next = { ...clip, blocks: clip.blocks.map((b) => ({ ...b, position: { x: (b.position?.x ?? 0) + 40, y: (b.position?.y ?? 0) + 40 } })) };
     this.memoryClip = JSON.stringify(next);
-    await this.moveIntoView([...added.values()]);
+    this.newBlocks = [...added.values()];
+    await this.moveIntoView(this.newBlocks);
     await this.selectOnly([...added.values()]);
     return added.size;
   }
@@ -619,11 +631,32 @@ export class GraphEditor {
   }
 
   /**
+   * The blocks just added (dropped, pasted): kept wholly in view as they grow (their
+   * diagnostics show a moment later) until the user next presses on the canvas or moves the view.
+   */
+  private newBlocks: BlockNode[] = [];
+  private keepInViewFrame = 0;
+
+  private queueKeepNewBlocksInView(): void {
+    if (this.keepInViewFrame) return;
+    this.keepInViewFrame = requestAnimationFrame(() => {
+      this.keepInViewFrame = 0;
+      const alive = new Set(this.editor.getNodes());
+      this.newBlocks = this.newBlocks.filter((n) => alive.has(n));
+      void this.moveIntoView(this.newBlocks);
+    });
+  }
+
+  /**
    * Moves new nodes together, as little as needed, so that they lie inside the visible
    * canvas (a block dropped at an edge, or pasted where the view no longer is).
    */
   private async moveIntoView(nodes: BlockNode[]): Promise<void> {
     if (nodes.length === 0 || this.container.clientWidth === 0) return;
+    for (const n of nodes) {
+      const view = this.area.nodeViews.get(n.id);
+      if (view) this.measure(n, view.element);
+    }
     const margin = 12 / this.area.area.transform.k;
     const { dx, dy } = shiftIntoView(boundingBox(nodes.map((n) => this.nodeBox(n))), this.visibleArea(), margin);
     if (dx === 0 && dy === 0) return;

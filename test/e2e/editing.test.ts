@@ -151,6 +151,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await click('[data-testid="zoom-fit"]');
     await ui.blocksSettled();
     await ui.place('lif', canvas.width - 4, canvas.height - 4);
+    // It stays inside as it grows: a neuron nothing drives is shown with its warning.
+    await page.locator('[data-block-id="lif"] :is(.warnings, .diagnostics)').first().waitFor();
     await ui.blocksSettled();
     expect(boxInside(await box('[data-block-id="lif"]'), await box('[data-testid="canvas"]'))).toBe(true);
     expect(studio.pageErrors).toEqual([]);
