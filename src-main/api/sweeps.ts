@@ -23,6 +23,7 @@ import { ApiError } from './errors.js';
 import type { InfoMapper } from './run-info.js';
 import { requestOverrides } from './runs.js';
 import { lostRunInfo, trackRun, type RunTracker } from './run-tracker.js';
+import { own } from '../../src-shared/own.js';
 
 /** An engine that runs copies of one network side by side (the WebGPU engine). */
 interface BatchEngine {
@@ -62,7 +63,7 @@ export function sweepCopies(doc: ProjectDocument, sweep: SweepSpec | null, seeds
     if (values.length === 0) throw new ApiError(`sweep: no values given for ${sweep.block}.${sweep.param}`);
     const type = doc.blocks.find((b) => b.id === sweep.block)?.type;
     const def = type ? blockDef(type) : undefined;
-    const p = def?.params[sweep.param];
+    const p = def ? own(def.params, sweep.param) : undefined;
     if (p?.kind === 'quantity') unit = p.unit;
   }
   let expanded: { docs: ProjectDocument[] };

@@ -19,6 +19,7 @@ import { HostRandom, streamOf } from './host-random.js';
 import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
 import { probabilityProblems } from './probabilities.js';
+import { own } from '../../src-shared/own.js';
 import { delayProblem, stepsProblem, timeConstantWarnings } from './run-limits.js';
 import { undrivenWarnings } from './undriven.js';
 
@@ -131,8 +132,8 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const where = `edge ${e.from} → ${e.to}`;
     if (!a) { if (!doc.blocks.some((x) => x.id === from.block)) sink.add({ field: where, message: `no block "${from.block}"` }); return; }
     if (!b) { if (!doc.blocks.some((x) => x.id === to.block)) sink.add({ field: where, message: `no block "${to.block}"` }); return; }
-    const out = a.def.outputs[from.port];
-    const inp = b.def.inputs[to.port];
+    const out = own(a.def.outputs, from.port);
+    const inp = own(b.def.inputs, to.port);
     if (!out) { sink.add({ block: from.block, field: where, message: `${a.def.title} has no output "${from.port}" (outputs: ${Object.keys(a.def.outputs).join(', ') || 'none'})` }); return; }
     if (!inp) { sink.add({ block: to.block, field: where, message: `${b.def.title} has no input "${to.port}" (inputs: ${Object.keys(b.def.inputs).join(', ') || 'none'})` }); return; }
     const refusal = connectionRefusal(out.type, inp.type, b.def.category);
@@ -316,7 +317,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
 function initialStates(info: BlockInfo, size: number, weightUnit: string, seed: number, dt: number): PlanState[] {
   const { def, doc: b } = info;
   for (const name of Object.keys(b.init)) {
-    if (!def.states[name]) throw new Error(`init: ${def.title} has no state "${name}" (states: ${Object.keys(def.states).join(', ') || 'none'})`);
+    if (!own(def.states, name)) throw new Error(`init: ${def.title} has no state "${name}" (states: ${Object.keys(def.states).join(', ') || 'none'})`);
   }
   const states: PlanState[] = [];
   const env = new Map<string, number | boolean>([...Object.entries(info.params.quantities), ['dt', dt]]);
@@ -391,7 +392,7 @@ function buildProbes(
     if (info.def.type === 'state-probe') {
       const states = Object.keys(target.def.states);
       const state = info.params.stateNames.state ?? target.def.voltage ?? states[0];
-      if (!state || !target.def.states[state]) {
+      if (!state || !own(target.def.states, state)) {
         sink.add({ block: id, field: 'parameter "state"', message: `"${source}" has no state "${state ?? ''}" (states: ${states.join(', ') || 'none'})` });
         continue;
       }

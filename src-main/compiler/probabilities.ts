@@ -8,6 +8,7 @@
 import type { BlockDef, QuantityParam } from '../../kernels/types.js';
 import { walk, type Statement } from '../../src-shared/expr/ast.js';
 import { foldConstants } from '../../src-shared/expr/evaluate.js';
+import { own } from '../../src-shared/own.js';
 import { formatQuantity } from '../../src-shared/units.js';
 import type { Diagnostic } from './diagnostics.js';
 
@@ -27,7 +28,7 @@ export function probabilityProblems(
       const folded = foldConstants(node.args[0]!, constants);
       if (folded.k !== 'num' || (folded.v >= 0 && folded.v <= 1)) return;
       const used = new Set<string>();
-      walk(node.args[0]!, (n) => { if (n.k === 'var' && def.params[n.name]?.kind === 'quantity') used.add(n.name); });
+      walk(node.args[0]!, (n) => { if (n.k === 'var' && own(def.params, n.name)?.kind === 'quantity') used.add(n.name); });
       const names = [...used];
       const shown = names.map((n) => `${n} = ${formatQuantity(params[n]!, (def.params[n] as QuantityParam).unit)}`).join(', ');
       const scale = names.length === 1 ? folded.v / params[names[0]!]! : NaN;

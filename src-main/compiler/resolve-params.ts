@@ -8,6 +8,7 @@ import type { BlockDoc } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
+import { own } from '../../src-shared/own.js';
 
 export interface ResolvedParams {
   quantities: Record<string, number>;
@@ -94,13 +95,13 @@ function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams
 export function resolveParams(block: BlockDoc, def: BlockDef, sink: DiagnosticSink): ResolvedParams {
   const out: ResolvedParams = { quantities: {}, enums: {}, quantityLists: {}, indexSets: {}, stateNames: {} };
   for (const name of Object.keys(block.params)) {
-    if (!def.params[name]) {
+    if (!own(def.params, name)) {
       const known = Object.keys(def.params).join(', ') || 'none';
       sink.add({ block: block.id, field: `parameter "${name}"`, message: `${def.type} has no such parameter (it has: ${known})` });
     }
   }
   for (const [name, p] of Object.entries(def.params)) {
-    sink.check({ block: block.id, field: `parameter "${name}"` }, () => resolveOne(name, p, block.params[name], out));
+    sink.check({ block: block.id, field: `parameter "${name}"` }, () => resolveOne(name, p, own(block.params, name), out));
   }
   for (const [name, p] of Object.entries(def.params)) {
     if (p.kind === 'quantity' && p.defaultFrom && out.quantities[name] === undefined) {

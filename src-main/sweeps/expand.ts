@@ -8,6 +8,7 @@
 import { blockDef } from '../../kernels/index.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
+import { own } from '../../src-shared/own.js';
 
 /** What a sweep problem is about: the swept values, or the seed count. */
 export type SweepField = 'sweep' | 'seeds';
@@ -54,7 +55,7 @@ export function expandSweep(doc: ProjectDocument, spec: string, seeds?: number):
     if (!block) throw new SweepError('sweep', `no block "${blockId}" in the project (blocks: ${doc.blocks.map((b) => b.id).join(', ') || 'none'})`);
     const def = blockDef(block.type);
     if (!def) throw new SweepError('sweep', `block "${blockId}" has an unknown type "${block.type}"`);
-    const p = def.params[param];
+    const p = own(def.params, param);
     if (!p) {
       const names = Object.entries(def.params).filter(([, d]) => d.kind === 'quantity' || d.kind === 'integer').map(([n]) => n);
       throw new SweepError('sweep', `block "${blockId}" (${def.type}) has no parameter "${param}" (numeric parameters: ${names.join(', ') || 'none'})`);

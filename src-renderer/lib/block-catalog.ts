@@ -8,6 +8,7 @@ import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockCategory, BlockDef, ParamDef, SocketType } from '../../kernels/types.js';
 import type { BlockDoc } from '../../src-shared/document/schema.js';
 import { formatParamValue } from './param-entry.js';
+import { own } from '../../src-shared/own.js';
 
 /** Palette groups in display order. */
 export const CATEGORY_ORDER: readonly BlockCategory[] = ['source', 'current', 'neuron', 'synapse', 'probe'];
@@ -66,15 +67,15 @@ export function weightUnit(def: BlockDef, params: Record<string, unknown>): stri
   if (!spec) return '';
   if (typeof spec.weightUnit === 'string') return spec.weightUnit;
   const variantParam = spec.variantParam;
-  const p = variantParam ? def.params[variantParam] : undefined;
+  const p = variantParam ? own(def.params, variantParam) : undefined;
   const variant = (variantParam && typeof params[variantParam] === 'string' ? params[variantParam] : undefined) ??
     (p?.kind === 'enum' ? p.default : undefined);
-  return (variant && spec.weightUnit[variant]) ?? Object.values(spec.weightUnit)[0] ?? '';
+  return (variant && own(spec.weightUnit, variant)) ?? Object.values(spec.weightUnit)[0] ?? '';
 }
 
 /** The unit of a state, with a synapse's `{w}` placeholder resolved. */
 export function stateUnit(def: BlockDef, state: string, params: Record<string, unknown>): string {
-  const unit = def.states[state]?.unit ?? '';
+  const unit = own(def.states, state)?.unit ?? '';
   return unit.replace('{w}', weightUnit(def, params));
 }
 

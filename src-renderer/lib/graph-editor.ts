@@ -27,6 +27,7 @@ import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../
 import { CATEGORY_ORDER, CATEGORY_TITLES, idStem, newBlock, uniqueBlockId } from './block-catalog.js';
 import { freeMinimapCorner, type Box } from './minimap-corner.js';
 import { boundingBox, shiftIntoView } from './shift-into-view.js';
+import { own } from '../../src-shared/own.js';
 
 /** A socket that knows what flows through it. */
 export class TypedSocket extends ClassicPreset.Socket {
@@ -278,7 +279,7 @@ export class GraphEditor {
 
   private outputType(c: Wire): SocketType {
     const source = this.editor.getNode(c.source);
-    return source?.def.outputs[c.sourceOutput as string]?.type ?? 'any';
+    return (source ? own(source.def.outputs, c.sourceOutput as string)?.type : undefined) ?? 'any';
   }
 
   /** Why a connection may not be made, or null. */
@@ -286,8 +287,8 @@ export class GraphEditor {
     const source = this.editor.getNode(c.source);
     const target = this.editor.getNode(c.target);
     if (!source || !target) return 'Cannot connect: a block is missing';
-    const out = source.def.outputs[c.sourceOutput as string];
-    const inp = target.def.inputs[c.targetInput as string];
+    const out = own(source.def.outputs, c.sourceOutput as string);
+    const inp = own(target.def.inputs, c.targetInput as string);
     if (!out || !inp) return 'Cannot connect: no such port';
     if (source === target) return `Cannot connect ${source.block.id} to itself`;
     const refusal = connectionRefusal(out.type, inp.type, target.def.category);
@@ -401,7 +402,8 @@ export class GraphEditor {
     const [toBlock, toPort] = splitRef(edge.to);
     const source = ids?.get(fromBlock) ?? this.nodeByBlockId(fromBlock);
     const target = ids?.get(toBlock) ?? this.nodeByBlockId(toBlock);
-    if (!source || !target || !source.outputs[fromPort] || !target.inputs[toPort]) return false;
+    // Port names come from the document: own properties only ("constructor" is no port).
+    if (!source || !target || !own(source.def.outputs, fromPort) || !own(target.def.inputs, toPort)) return false;
     return this.editor.addConnection(new Wire(source, fromPort, target, toPort));
   }
 

@@ -40,8 +40,46 @@ function issueAt(path: readonly PropertyKey[], raw: unknown, message: string): D
   return path.length > 0 ? { field: path.map(String).join('.'), message } : { message: `document: ${message}` };
 }
 
+/**
+ * The path of the first "__proto__" key in a parsed JSON value, or null. JSON.parse keeps such
+ * a key as an own property, but copying the object (as the schema does) assigns it, which sets
+ * the copy's prototype instead: the key vanishes, or an object under it would lend its members
+ * to the copy. Walked with a stack, so deep nesting cannot overflow the call stack.
+ */
+function protoKeyPath(raw: unknown): PropertyKey[] | null {
+  // Each entry links to its parent, so the path is built only for the key found (copying a
+  // path at every level would cost depth² on deeply nested input).
+  type Entry = { value: unknown; key: PropertyKey; parent: Entry | null };
+  const stack: Entry[] = [{ value: raw, key: '', parent: null }];
+  const pathOf = (e: Entry): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let at: Entry | null = e; at && at.parent; at = at.parent) path.push(at.key);
+    return path.reverse();
+  };
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { value } = entry;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, key: i, parent: entry }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child: Entry = { value: (value as Record<string, unknown>)[key], key, parent: entry };
+      if (key === '__proto__') return pathOf(child);
+      stack.push(child);
+    }
+  }
+  return null;
+}
+
 /** Validates an already-parsed document (any version), returning the current form. */
 export function parseDocument(raw: unknown): ProjectDocument {
+  const proto = protoKeyPath(raw);
+  if (proto) {
+    const issue = issueAt(proto, raw, 'the key "__proto__" is not allowed');
+    throw new DocumentError(`${describePath(proto, raw)}: the key "__proto__" is not allowed`, { issues: [issue] });
+  }
   const migrated = migrateDocument(raw);
   const result = ProjectDocument.safeParse(migrated);
   if (result.success) return result.data;
@@ -64,6 +102,8 @@ function jsonErrorWhere(text: string, message: string): string {
 /** Parses document text; `source` (a file name) is named in the message of a JSON error. */
 export function parseDocumentText(text: string, source = 'document'): ProjectDocument {
   let raw: unknown;
+  // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     raw = JSON.parse(text);
   } catch (cause) {
