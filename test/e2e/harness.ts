@@ -281,10 +281,26 @@ export function pageHelpers(getPage: () => Page) {
     });
   }
 
+  /**
+   * Clicks the middle of `selector` once the element would receive the click: enabled, and
+   * on top at that point (a dialog closing, a notice or a re-render can cover it for a moment).
+   */
   async function click(selector: string) {
     await scrollTo(selector);
-    const c = await center(selector);
-    await getPage().mouse.click(c.x, c.y);
+    const page = getPage();
+    let c = await center(selector);
+    for (let t0 = Date.now(); ; ) {
+      const ready = await page.locator(selector).first().evaluate((el, p) => {
+        if ((el as unknown as { disabled?: boolean }).disabled) return false;
+        const hit = el.ownerDocument.elementFromPoint(p.x, p.y);
+        return hit !== null && (hit === el || el.contains(hit));
+      }, c);
+      if (ready) break;
+      if (Date.now() - t0 > 15_000) throw new Error(`${selector} stays covered or disabled at (${Math.round(c.x)}, ${Math.round(c.y)})`);
+      await page.waitForTimeout(50);
+      c = await center(selector);
+    }
+    await page.mouse.click(c.x, c.y);
   }
 
   /**
