@@ -68,7 +68,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await click('[data-block-id="V"] .head');
     await page.keyboard.up('Control');
     await expect.poll(() => page.locator('.block-node.selected').count()).toBe(2);
+    // The studio has the selection (the inspector shows it) before Ctrl+C copies it.
+    await page.locator('.inspector h2', { hasText: '2 blocks selected' }).waitFor();
     await page.keyboard.press('Control+C');
+    await expect.poll(ui.notices).toContainEqual(expect.stringContaining('Copied 2 blocks'));
     await page.keyboard.press('Control+V');
     await expect.poll(nodes).toBe(8);
     // Connections are drawn after their blocks: wait for them too.
@@ -133,9 +136,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     await ui.open();
     await ui.openExample('ampa-lif.json', 6);
     // Copy the leftmost block, then zoom in around the middle: it leaves the view.
-    await click('[data-block-id="pre"] .head');
+    await ui.select('pre');
     await expect.poll(() => page.locator('.block-node.selected').count()).toBe(1);
     await page.keyboard.press('Control+C');
+    await expect.poll(ui.notices).toContainEqual(expect.stringContaining('Copied 1 block'));
     for (let i = 0; i < 4; i++) await click('[title="Zoom in (+)"]');
     await ui.blocksSettled();
     const canvas = await box('[data-testid="canvas"]');

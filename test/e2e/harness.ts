@@ -423,9 +423,22 @@ export function studioActions(get: () => BrowserStudio) {
   }
 
   /** Clicks an empty spot of the canvas (clears the selection, takes the focus from fields). */
+  /**
+   * Clicks an empty spot of the canvas (clears the selection, takes the focus from fields): a
+   * corner, or another point near the edge, where nothing lies on the canvas's background —
+   * no block, wire, minimap or button (the minimap moves between corners).
+   */
   async function clickCanvasCorner() {
     const c = await box('[data-testid="canvas"]');
-    await page().mouse.click(c.x + c.width - 12, c.y + 12);
+    const candidates = [[c.width - 12, 12], [12, 12], [12, c.height - 12], [c.width - 12, c.height - 12], [c.width / 2, 12], [c.width / 2, c.height - 12]]
+      .map(([x, y]) => ({ x: c.x + x!, y: c.y + y! }));
+    const free = await page().locator('[data-testid="canvas"]').evaluate((canvas, points) => points.find((p) => {
+      const hit = canvas.ownerDocument.elementFromPoint(p.x, p.y);
+      return hit !== null && canvas.contains(hit) &&
+        hit.closest('.block-node, [data-testid="minimap"], button, svg.wire, .rete-context-menu') === null;
+    }) ?? null, candidates);
+    if (!free) throw new Error('no empty spot at the edges of the canvas');
+    await page().mouse.click(free.x, free.y);
   }
 
   async function drag(from: Point, to: Point, modifiers: Array<'Shift' | 'Control'> = []) {
