@@ -29,8 +29,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     const { page, host } = studio;
     await ui.open();
     await ui.openExample('coba.json', 9);
-    // 10 s of simulated time, on the CPU engine.
-    await ui.typeInto('[data-testid="run-duration"]', '10 s');
+    // 100 s of simulated time on the CPU engine: long enough that no machine finishes it
+    // before the Stop click (10 s did finish within the click's wait on a quiet machine).
+    await ui.typeInto('[data-testid="run-duration"]', '100 s');
     await ui.pickEngine('c', 'cpu');
     // The engine list names the devices the host found ("Auto (CPU)", "CPU: 2 × …", "WebGPU: …").
     await expect.poll(() => page.locator('[data-testid="run-engine"] option').allTextContents())
@@ -47,7 +48,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     const [run] = await allRuns();
     await click('[data-testid="stop"]');
     await expect.poll(async () => (await host.service.getRun(run!.id)).status, { timeout: SLOW_MS }).toBe('cancelled');
-    expect(await host.service.getRun(run!.id)).toMatchObject({ status: 'cancelled', durationMs: 10_000 });
+    expect(await host.service.getRun(run!.id)).toMatchObject({ status: 'cancelled', durationMs: 100_000 });
     await page.locator('[data-testid="run-status"][data-status="cancelled"]').waitFor();
     await page.locator(`.history [data-run-id="${run!.id}"][data-status="cancelled"]`).waitFor();
     await shot('12-run-cancelled');
