@@ -26,12 +26,13 @@ export const hh: BlockDef = {
     V0: { kind: 'quantity', unit: 'mV', default: -65, doc: 'Initial membrane potential.' },
   },
   functions: {
-    alpha_m: { args: ['V'], body: '0.1 * vtrap(-(V + 40), 10)' },
-    beta_m: { args: ['V'], body: '4 * exp(-(V + 65) / 18)' },
-    alpha_h: { args: ['V'], body: '0.07 * exp(-(V + 65) / 20)' },
-    beta_h: { args: ['V'], body: '1 / (1 + exp(-(V + 35) / 10))' },
-    alpha_n: { args: ['V'], body: '0.01 * vtrap(-(V + 55), 10)' },
-    beta_n: { args: ['V'], body: '0.125 * exp(-(V + 65) / 80)' },
+    // Rates in 1/ms of V in mV (unit names are exact 1s in internal units, dropped before printing).
+    alpha_m: { args: ['V'], body: '0.1 / mV / ms * vtrap(-(V + 40), 10)' },
+    beta_m: { args: ['V'], body: '4 / ms * exp(-(V + 65) / (18 * mV))' },
+    alpha_h: { args: ['V'], body: '0.07 / ms * exp(-(V + 65) / (20 * mV))' },
+    beta_h: { args: ['V'], body: '1 / ms / (1 + exp(-(V + 35) / (10 * mV)))' },
+    alpha_n: { args: ['V'], body: '0.01 / mV / ms * vtrap(-(V + 55), 10)' },
+    beta_n: { args: ['V'], body: '0.125 / ms * exp(-(V + 65) / (80 * mV))' },
   },
   states: {
     V: { unit: 'mV', init: 'V0', doc: 'Membrane potential.' },

@@ -36,7 +36,8 @@ export const izhikevich: BlockDef = {
   voltage: 'v',
   update: [
     'u = exp_euler(u, b * v, 1 / a)',
-    'v = v + dt * (0.04 * v * v + 5 * v + 140 - u + I / C)',
+    // The coefficients carry their units (unit names are exact 1s in internal units, dropped before printing).
+    'v = v + dt * (0.04 / mV / ms * v * v + 5 / ms * v + 140 * mV / ms - u + I / C)',
     'spike = v >= v_peak',
     'v = spike ? c : v',
     'u = spike ? u + d : u',

@@ -28,5 +28,10 @@ export const dualExponential: BlockDef = {
   inputs: SPIKE_INPUT,
   outputs: CURRENT_OUTPUT,
   update: ['g = exp_euler(g, h * tau_decay, tau_decay)', 'h = h * exp(-dt / tau_rise)'],
-  synapse: linearSpec('h', 'Jump of h per presynaptic spike (g_max).'),
+  // g carries an extra ms (the spike adds the bare weight to h), so the current divides it out:
+  // `/ ms` is an exact 1 in internal units, dropped before printing.
+  synapse: {
+    ...linearSpec('h', 'Jump of h per presynaptic spike (g_max).'),
+    current: { conductance: 'g * (E - V_post) / ms', current: 'g / ms' },
+  },
 };

@@ -7,6 +7,8 @@ import type { BlockDef } from '../../kernels/types.js';
 import type { Expr, Statement, ValueType } from '../../src-shared/expr/ast.js';
 import { checkStatements, inlineFunctions, typeOf, type Scope } from '../../src-shared/expr/check.js';
 import { parseExpression, parseStatement } from '../../src-shared/expr/parse.js';
+import { substituteUnitNames } from '../../src-shared/expr/unit-literals.js';
+import { checkCurrentUnits, checkUpdateUnits } from './block-units.js';
 
 /** Names every update code may read. */
 const GLOBALS: ReadonlyArray<[string, ValueType]> = [['t', 'num'], ['dt', 'num'], ['step', 'num']];
@@ -15,9 +17,14 @@ function quantityParams(def: BlockDef): string[] {
   return Object.entries(def.params).filter(([, p]) => p.kind === 'quantity').map(([n]) => n);
 }
 
-/** Parses an expression of the block and inlines its helper functions. */
+/** Names of the block itself (parameters, states, functions): they shadow unit names. */
+function blockNames(def: BlockDef): Set<string> {
+  return new Set([...Object.keys(def.params), ...Object.keys(def.states), ...Object.keys(def.functions ?? {})]);
+}
+
+/** Parses an expression of the block, inlines its helper functions and replaces unit names by numbers. */
 export function blockExpression(def: BlockDef, src: string): Expr {
-  return inlineFunctions(parseExpression(src), def.functions ?? {});
+  return substituteUnitNames(inlineFunctions(parseExpression(src), def.functions ?? {}), blockNames(def));
 }
 
 /** The input names the update code of `def` sees, by category. */
@@ -37,19 +44,31 @@ export function fixedOutputs(def: BlockDef): Map<string, ValueType> {
   return new Map();
 }
 
-/** Parses and type-checks the update code of a block definition. */
-export function checkedUpdate(def: BlockDef): Statement[] {
+/**
+ * Parses, unit-checks (for the synapse variant) and type-checks the update code of a block
+ * definition; unit names in the code are replaced by their numbers.
+ */
+export function checkedUpdate(def: BlockDef, variant?: string): Statement[] {
   const scope: Scope = new Map([
     ...GLOBALS,
     ...quantityParams(def).map((n): [string, ValueType] => [n, 'num']),
     ...Object.keys(def.states).map((n): [string, ValueType] => [n, 'num']),
     ...inputScope(def),
   ]);
-  const statements = def.update.map((line) => {
+  const parsed = def.update.map((line) => {
     const s = parseStatement(line);
     return { target: s.target, expr: inlineFunctions(s.expr, def.functions ?? {}) };
   });
+  checkUpdateUnits(def, def.update, parsed, variant ?? defaultVariant(def));
+  const names = new Set([...scope.keys(), ...parsed.map((s) => s.target)]);
+  const statements = parsed.map((s) => ({ target: s.target, expr: substituteUnitNames(s.expr, names) }));
   return checkStatements(statements, scope, new Set(Object.keys(def.states)), fixedOutputs(def)).statements;
+}
+
+/** The default value of the block's variant parameter (the units of {w} depend on it). */
+function defaultVariant(def: BlockDef): string | undefined {
+  const p = def.synapse?.variantParam ? def.params[def.synapse.variantParam] : undefined;
+  return p?.kind === 'enum' ? p.default : undefined;
 }
 
 /** Parses and type-checks a synapse's current expression for the given variant. */
@@ -65,7 +84,9 @@ export function checkedCurrent(def: BlockDef, variant: string | undefined): Expr
       ? [['wsum', 'num'] as [string, ValueType]]
       : Object.keys(def.states).map((n): [string, ValueType] => [n, 'num'])),
   ]);
-  const e = blockExpression(def, src);
+  const raw = inlineFunctions(parseExpression(src), def.functions ?? {});
+  checkCurrentUnits(def, raw, variant ?? defaultVariant(def));
+  const e = substituteUnitNames(raw, scope);
   if (typeOf(e, scope) !== 'num') throw new Error(`${def.type}: the current must be a number`);
   return e;
 }

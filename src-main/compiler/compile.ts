@@ -248,7 +248,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const variant = variants.get(b.id);
     const wUnit = def.synapse ? weightUnitOf(def, variant) : '';
     const states = sink.check({ block: b.id }, () => initialStates(info, size, wUnit, seed, dt ?? 0.1));
-    const code = sink.check({ block: b.id, field: 'update code' }, () => checkedUpdate(def));
+    const code = sink.check({ block: b.id, field: 'update code' }, () => checkedUpdate(def, variant));
     if (!states || !code) continue;
     if (dt !== undefined) for (const d of probabilityProblems(b.id, def, code, info.params.quantities, dt)) sink.add(d);
     const pb: PlanBlock = {
