@@ -1,5 +1,5 @@
 /**
- * The CLI's lab commands (`projects`, `runs`, `export`, `delete-run`) and the recorder that
+ * The CLI's lab commands (`projects`, `runs`, `export`, `check`, `delete-run`) and the recorder that
  * `spikeflow run … --db lab.sqlite --project <name>` uses. Every failure is an Error with a
  * one-line message naming the lab file, run or probe; the CLI prints it and exits 1.
  */
@@ -7,9 +7,11 @@ import type { Command } from 'commander';
 import type { Plan } from '../compiler/plan.js';
 import type { RunResult } from '../engines/types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { DamagedDataError, describeRange } from '../store/checksums.js';
 import { exportRunCsv } from '../store/csv-export.js';
 import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
-import { openLab, type Lab } from '../store/lab.js';
+import { checkLab } from '../store/lab-check.js';
+import { openLab, openLabForReading, type Lab } from '../store/lab.js';
 import { recordRun } from '../store/run-recorder.js';
 import type { RecordingSink } from '../engines/types.js';
 import type { RunInfo } from '../store/runs.js';
@@ -17,6 +19,8 @@ import type { RunInfo } from '../store/runs.js';
 /** Where the commands print (tests capture it). */
 export interface StoreCommandOutput {
   out(line: string): void;
+  /** Warnings (default: stderr). */
+  warn?(line: string): void;
 }
 
 /** The lab file of a command: `--db`, else the default location (whose folder is created). */
@@ -27,8 +31,19 @@ export function resolveLabFile(db?: string): string {
   return file;
 }
 
-function withLab<T>(db: string | undefined, fn: (lab: Lab) => T): T {
-  const lab = openLab(resolveLabFile(db));
+/** How a command opens its lab: to change it, or only to read it (no write at all). */
+type Access = 'write' | 'read';
+
+function openFor(access: Access, db: string | undefined, warn: (line: string) => void): Lab {
+  const file = resolveLabFile(db);
+  if (access === 'write') return openLab(file);
+  const lab = openLabForReading(file);
+  if (lab.damage.length > 0) warn(`warning: ${file} is damaged (${lab.damage.join('; ')}); run "spikeflow check --db ${file}" for details`);
+  return lab;
+}
+
+function withLab<T>(access: Access, db: string | undefined, warn: (line: string) => void, fn: (lab: Lab) => T): T {
+  const lab = openFor(access, db, warn);
   try {
     return fn(lab);
   } finally {
@@ -36,8 +51,8 @@ function withLab<T>(db: string | undefined, fn: (lab: Lab) => T): T {
   }
 }
 
-async function withLabAsync<T>(db: string | undefined, fn: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = openLab(resolveLabFile(db));
+async function withLabAsync<T>(access: Access, db: string | undefined, warn: (line: string) => void, fn: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = openFor(access, db, warn);
   try {
     return await fn(lab);
   } finally {
@@ -91,9 +106,10 @@ function runRows(runs: RunInfo[]): string[][] {
   ];
 }
 
-/** Adds `projects`, `runs`, `export` and `delete-run` to the CLI. */
+/** Adds `projects`, `runs`, `export`, `check` and `delete-run` to the CLI. */
 export function registerStoreCommands(program: Command, output: StoreCommandOutput = { out: (line) => console.log(line) }): void {
   const { out } = output;
+  const warn = output.warn ?? ((line: string) => console.error(line));
   const dbHelp = 'lab database file (default: $XDG_DATA_HOME/spikeflow/lab.sqlite)';
 
   program
@@ -101,7 +117,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .description('list the projects in the lab')
     .option('--db <file>', dbHelp)
     .action((opts: { db?: string }) =>
-      withLab(opts.db, (lab) => {
+      withLab('read', opts.db, warn, (lab) => {
         const projects = lab.projects.list();
         if (projects.length === 0) return out(`no projects in ${lab.file}`);
         table([
@@ -117,7 +133,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .argument('[project]', 'project name')
     .option('--db <file>', dbHelp)
     .action((project: string | undefined, opts: { db?: string }) =>
-      withLab(opts.db, (lab) => {
+      withLab('read', opts.db, warn, (lab) => {
         const runs = lab.runs.list({ project });
         if (runs.length === 0) return out(project ? `no runs of project "${project}" in ${lab.file}` : `no runs in ${lab.file}`);
         table(runRows(runs)).forEach((line) => out(line));
@@ -131,18 +147,47 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .requiredOption('--out-dir <dir>', 'folder for the CSV files')
     .option('--probe <name>', 'only this probe (repeat for several)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--long', 'state probes in the long format: t (ms),neuron,value')
+    .option('--skip-damaged', 'leave out recording data that fails its checksum (and say which) instead of stopping')
     .option('--db <file>', dbHelp)
-    .action((run: string, opts: { outDir: string; probe: string[]; long?: boolean; db?: string }) => {
+    .action((run: string, opts: { outDir: string; probe: string[]; long?: boolean; skipDamaged?: boolean; db?: string }) => {
       const runId = parseRunId(run);
-      return withLabAsync(opts.db, async (lab) => {
-        const files = await exportRunCsv(lab, runId, opts.outDir, {
-          probes: opts.probe.length > 0 ? opts.probe : undefined,
-          long: opts.long ?? false,
-        });
+      return withLabAsync('read', opts.db, warn, async (lab) => {
+        let files;
+        try {
+          files = await exportRunCsv(lab, runId, opts.outDir, {
+            probes: opts.probe.length > 0 ? opts.probe : undefined,
+            long: opts.long ?? false,
+            skipDamaged: opts.skipDamaged ?? false,
+          });
+        } catch (err) {
+          if (err instanceof DamagedDataError && err.range) {
+            throw new Error(`${err.message}; nothing of that probe was written ("--skip-damaged" exports what is intact)`, { cause: err });
+          }
+          throw err;
+        }
         if (files.length === 0) out(`run ${runId} has no probes; nothing written`);
-        for (const f of files) out(`wrote ${f.file} (${formatBytes(f.bytes)}, ${f.rows} rows)`);
+        for (const f of files) {
+          out(`wrote ${f.file} (${formatBytes(f.bytes)}, ${f.rows} rows)`);
+          for (const range of f.damaged) warn(`left out of ${f.file}: ${describeRange(range)} (damaged: the data does not match its checksum)`);
+        }
       });
     });
+
+  program
+    .command('check')
+    .description('check the lab for damage: SQLite integrity, the checksum of every recording and document, orphan data')
+    .option('--db <file>', dbHelp)
+    .action((opts: { db?: string }) =>
+      withLab('read', opts.db, () => undefined, (lab) => {
+        const report = checkLab(lab);
+        const total = report.problems.length + report.moreProblems;
+        const what = `${report.documents} saved document(s) and ${report.chunks} recording chunk(s), ${formatBytes(lab.sizeBytes())}`;
+        if (total === 0) return out(`${lab.file}: no problems found (checked ${what})`);
+        for (const line of report.problems) out(line);
+        if (report.moreProblems > 0) out(`… and ${report.moreProblems} more`);
+        throw new Error(`${lab.file} is damaged: ${total} problem(s) found (checked ${what}); the file was not changed`);
+      }),
+    );
 
   program
     .command('delete-run')
@@ -151,7 +196,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .option('--db <file>', dbHelp)
     .action((run: string, opts: { db?: string }) => {
       const runId = parseRunId(run);
-      withLab(opts.db, (lab) => {
+      withLab('write', opts.db, warn, (lab) => {
         const { freedBytes } = lab.runs.delete(runId);
         out(`deleted run ${runId} from ${lab.file} (freed ${formatBytes(Math.max(0, freedBytes))})`);
       });

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { csvHeader, csvLongHeader, type ProbeLayout } from '../recordings/csv-format.js';
+import type { DamagedRange } from './checksums.js';
 import { LabError } from './errors.js';
 import { makeTimeWriter, MAX_TIME_BYTES, MAX_VALUE_BYTES, writeInt, writeText, writeValue, type TimeWriter } from './fast-format.js';
 import type { Lab } from './lab.js';
@@ -26,6 +27,11 @@ export interface CsvExportOptions {
   long?: boolean;
   /** Called after each block of bytes is handed to the output, with the total so far. */
   onProgress?: (bytesWritten: number) => void;
+  /**
+   * Leave out chunks whose data does not match its checksum (listed in `damaged`) instead
+   * of failing: what is intact is exported, and nothing damaged is passed off as good.
+   */
+  skipDamaged?: boolean;
 }
 
 /** One file written by `exportRunCsv`. */
@@ -35,6 +41,8 @@ export interface ExportedCsv {
   bytes: number;
   /** Data rows (header excluded). */
   rows: number;
+  /** Time ranges left out because their data was damaged (only with `skipDamaged`). */
+  damaged: DamagedRange[];
 }
 
 const COMMA = 44;
@@ -205,7 +213,7 @@ export async function writeProbeCsv(
   runId: number,
   probeId: string,
   target: CsvTarget,
-  options: Pick<CsvExportOptions, 'long' | 'onProgress'> = {},
+  options: Pick<CsvExportOptions, 'long' | 'onProgress'> & { onDamaged?: (range: DamagedRange) => void } = {},
 ): Promise<{ bytes: number; rows: number }> {
   const run = lab.runs.get(runId);
   const layout = lab.runs.probe(runId, probeId);
@@ -213,7 +221,8 @@ export async function writeProbeCsv(
   const out = new ByteOut(senderOf(target), plan.maxRowBytes + 4 * plan.header.join(',').length, options.onProgress);
   out.pos = writeText(out.buf, 0, `${plan.header.map(csvCell).join(',')}\n`);
   let rows = 0;
-  for (const page of lab.recordings.pages(runId, probeId)) {
+  const damage = options.onDamaged ? { onDamaged: options.onDamaged } : {};
+  for (const page of lab.recordings.pages(runId, probeId, undefined, undefined, undefined, damage)) {
     for (const chunk of page) {
       const data = plan.decode(chunk.data);
       const count = plan.rowsOf(chunk);
@@ -233,10 +242,30 @@ function fileNameOf(probeId: string): string {
   return `${probeId.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
 }
 
+/** The temporary name a CSV file has until it is complete. */
+export const PARTIAL_SUFFIX = '.partial';
+
+/**
+ * Removes `*.csv.partial` files from `dir`: what an export or a run killed before it could
+ * rename (or remove) its files left behind. They are never complete, so nothing is lost.
+ */
+export function removeLeftoverPartials(dir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // no folder yet: nothing left over
+  }
+  for (const name of names) {
+    if (name.endsWith(`.csv${PARTIAL_SUFFIX}`)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 /**
  * Writes `<probe>.csv` for each probe of a run (or the chosen ones) into `outDir`, created
  * if needed. Each file is written under a temporary name and renamed when complete, so an
- * interrupted export never leaves a truncated file that looks whole.
+ * interrupted export never leaves a truncated file that looks whole; temporary files an
+ * earlier, killed export left in `outDir` are removed first.
  */
 export async function exportRunCsv(lab: Lab, runId: number, outDir: string, options: CsvExportOptions = {}): Promise<ExportedCsv[]> {
   lab.runs.get(runId); // a missing run is an error, not an export of nothing
@@ -247,11 +276,13 @@ export async function exportRunCsv(lab: Lab, runId: number, outDir: string, opti
   } catch (cause) {
     throw new LabError(`cannot create the output folder ${outDir}: ${(cause as Error).message}`, lab.file, { cause });
   }
+  removeLeftoverPartials(outDir);
   const written: ExportedCsv[] = [];
   let before = 0;
   for (const layout of chosen) {
     const file = path.join(outDir, fileNameOf(layout.id));
-    const temp = `${file}.partial`;
+    const temp = `${file}${PARTIAL_SUFFIX}`;
+    const damaged: DamagedRange[] = [];
     let handle: fs.promises.FileHandle | undefined;
     try {
       handle = await fs.promises.open(temp, 'w');
@@ -262,12 +293,13 @@ export async function exportRunCsv(lab: Lab, runId: number, outDir: string, opti
       const result = await writeProbeCsv(lab, runId, layout.id, send, {
         long: options.long,
         onProgress: options.onProgress && ((bytes) => options.onProgress!(before + bytes)),
+        ...(options.skipDamaged ? { onDamaged: (range: DamagedRange) => damaged.push(range) } : {}),
       });
       await handle.close();
       handle = undefined;
       await fs.promises.rename(temp, file);
       before += result.bytes;
-      written.push({ probe: layout.id, file, ...result });
+      written.push({ probe: layout.id, file, ...result, damaged });
     } catch (cause) {
       await handle?.close().catch(() => undefined);
       await fs.promises.rm(temp, { force: true });

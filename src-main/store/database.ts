@@ -26,6 +26,54 @@ export interface OpenLabOptions {
    * earlier schema version, exactly as an earlier Spikeflow left it.
    */
   migrations?: readonly Migration[];
+  /**
+   * Called with what the quick check on opening found wrong. Without it a damaged lab is
+   * refused; read-only opens pass it so that what is intact can still be listed and exported.
+   */
+  onDamaged?: (problems: string[]) => void;
+}
+
+/** LabError code: the lab is damaged (quick check on opening, or a checksum). */
+export const DAMAGED = 'SPIKEFLOW_DAMAGED';
+
+/** LabError code: a read-only open of a lab whose schema is older than this Spikeflow's. */
+export const NEEDS_UPGRADE = 'SPIKEFLOW_NEEDS_UPGRADE';
+
+/** Labs up to this size get SQLite's quick_check on every open (≈ 50 ms at this size). */
+export const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Problems of an SQLite file header that a truncated copy shows (cheap: reads 100 bytes). */
+function headerProblems(file: string): string[] {
+  const header = Buffer.alloc(100);
+  const fd = fs.openSync(file, 'r');
+  let read: number;
+  try {
+    read = fs.readSync(fd, header, 0, 100, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') return []; // not SQLite at all: refused by checkIdentity
+  const raw = header.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  // The page count in the header is valid only when its version-valid-for field matches
+  // the change counter (both set by SQLite ≥ 3.7.0 on every commit).
+  const pages = header.readUInt32BE(28);
+  if (header.readUInt32BE(24) !== header.readUInt32BE(92) || pages === 0) return [];
+  // While a checkpoint copies pages from the WAL, the file may briefly be shorter than its
+  // new header says: only a file with no write-ahead log pending is judged.
+  const wal = `${file}-wal`;
+  if (fs.existsSync(wal) && fs.statSync(wal).size > 0) return [];
+  const size = fs.statSync(file).size;
+  if (size < pages * pageSize) return [`the file is ${size} bytes long but its header says ${pages * pageSize} (it was cut short)`];
+  return [];
+}
+
+/** What a quick look finds wrong with an open lab: header and, for small labs, quick_check. */
+function quickCheck(db: Database.Database, file: string): string[] {
+  const problems = headerProblems(file);
+  if (problems.length > 0 || fs.statSync(file).size > QUICK_CHECK_MAX_BYTES) return problems;
+  const rows = db.pragma('quick_check(5)', { simple: false }) as Array<{ quick_check: string }>;
+  return rows.map((r) => r.quick_check).filter((text) => text !== 'ok');
 }
 
 function readNumberPragma(db: Database.Database, name: string): number {
@@ -121,6 +169,16 @@ export function openLabDatabase(file: string, options: OpenLabOptions = {}): Dat
   const migrations = options.migrations ?? MIGRATIONS;
   const readonly = options.readonly ?? false;
   const exists = fs.existsSync(file);
+  if (exists && fs.statSync(file).size === 0 && !fs.existsSync(`${file}-wal`)) {
+    // An emptied lab (truncated by a failed copy or sync) must not be silently replaced by a
+    // new, empty one: the user would think their projects and runs were gone for good.
+    throw new LabError(
+      `${file} is empty (0 bytes): it is no longer a Spikeflow lab, perhaps cut short by a failed copy; ` +
+        'it was left as it is (restore it from a backup, or remove it to start a new lab there)',
+      file,
+      { code: DAMAGED },
+    );
+  }
   if (!exists) {
     if (readonly) throw new LabError(`there is no lab database at ${file}`, file);
     const dir = path.dirname(path.resolve(file));
@@ -136,11 +194,17 @@ export function openLabDatabase(file: string, options: OpenLabOptions = {}): Dat
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     const version = checkIdentity(db, file, migrations.length);
     db.pragma('foreign_keys = ON');
+    const problems = exists ? quickCheck(db, file) : [];
+    if (problems.length > 0) {
+      if (!options.onDamaged) throw damagedLab(file, problems);
+      options.onDamaged(problems);
+    }
     if (readonly) {
       if (version < migrations.length) {
         throw new LabError(
           `${file} has lab schema ${version} and needs an upgrade to ${migrations.length}, which cannot be done read-only; open it once for writing`,
           file,
+          { code: NEEDS_UPGRADE },
         );
       }
       limitCache(db);
@@ -155,6 +219,17 @@ export function openLabDatabase(file: string, options: OpenLabOptions = {}): Dat
     if (!exists) removeIfEmpty(file);
     throw describeLabFailure(err, file, 'opening the lab');
   }
+}
+
+/** The refusal of a damaged lab for writing: nothing is written to it, nothing is lost. */
+function damagedLab(file: string, problems: string[]): LabError {
+  return new LabError(
+    `${file} is damaged (${problems.join('; ')}); it was left as it is and is not written to: ` +
+      `"spikeflow check --db ${file}" lists what is affected, the runs that are intact can still be exported, ` +
+      'and a copy of the file can be opened instead',
+    file,
+    { code: DAMAGED },
+  );
 }
 
 /** Removes a file this call created and left empty, so a failed open leaves no litter. */

@@ -40,6 +40,12 @@ export function describeLabFailure(err: unknown, file: string, action: string): 
         'everything stored before is intact: free some space and try again',
     );
   }
+  if (code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_READONLY_CANTINIT') {
+    return make(
+      `cannot read ${file}: SQLite must create a small shared-memory file (${file}-shm) next to it, and the disk is full ` +
+        'or the folder is read-only; free some space, or copy the lab to a writable folder',
+    );
+  }
   if (code.startsWith('SQLITE_READONLY')) {
     return make(`${file} is read-only (while ${action}); check the permissions of the file and its folder, or work on a copy`);
   }

@@ -5,8 +5,9 @@
  * instead of failing on a read-to-write lock upgrade).
  */
 import type Database from 'better-sqlite3';
-import { openLabDatabase, type OpenLabOptions } from './database.js';
-import { describeLabFailure } from './errors.js';
+import fs from 'node:fs';
+import { NEEDS_UPGRADE, openLabDatabase, type OpenLabOptions } from './database.js';
+import { describeLabFailure, LabError } from './errors.js';
 import { ProjectStore } from './projects.js';
 import { RecordingStore } from './recordings.js';
 import { RunStore } from './runs.js';
@@ -16,6 +17,8 @@ export class Lab {
   readonly projects: ProjectStore;
   readonly runs: RunStore;
   readonly recordings: RecordingStore;
+  /** What the quick check on opening found wrong (read-only opens of a damaged lab). */
+  damage: string[] = [];
   private closed = false;
 
   /** Use `openLab`. */
@@ -75,19 +78,44 @@ export class Lab {
 
 /**
  * Opens the lab at `file` (created and upgraded as needed). A writable open also marks runs
- * whose recording process has died (crash, kill) as failed with an "interrupted" message.
+ * whose recording process has died (crash, kill) as failed with an "interrupted" message;
+ * when the disk is full or the file read-only that is left for a later open (listings show
+ * such runs as failed anyway), so a lab can always be read. A damaged lab is refused for
+ * writing; read-only opens take it and list the problems in `lab.damage`.
  */
 export function openLab(file: string, options: OpenLabOptions = {}): Lab {
-  const lab = new Lab(file, openLabDatabase(file, options), options.readonly ?? false);
+  const damage: string[] = [];
+  const readonly = options.readonly ?? false;
+  const db = openLabDatabase(file, readonly ? { onDamaged: (problems) => damage.push(...problems), ...options } : options);
+  const lab = new Lab(file, db, readonly);
+  lab.damage = damage;
   if (!lab.readonly) {
     try {
       lab.runs.markInterrupted();
     } catch (err) {
-      lab.close();
-      throw err;
+      const code = (err as LabError).code ?? '';
+      if (!code.startsWith('SQLITE_FULL') && !code.startsWith('SQLITE_READONLY')) {
+        lab.close();
+        throw err;
+      }
     }
   }
   return lab;
+}
+
+/**
+ * Opens a lab to list or export from it without writing a byte: read-only when its schema
+ * is current (so this works on a full disk, on a read-only file and on a damaged lab), and
+ * for writing only when it must be upgraded first or does not exist yet.
+ */
+export function openLabForReading(file: string): Lab {
+  if (!fs.existsSync(file)) return openLab(file);
+  try {
+    return openLab(file, { readonly: true });
+  } catch (err) {
+    if (err instanceof LabError && err.code === NEEDS_UPGRADE) return openLab(file);
+    throw err;
+  }
 }
 
 /** Current time as stored in the lab: ISO 8601 in UTC with milliseconds (sorts as text). */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, parseDocumentText } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { DamagedDataError, documentChecksum } from './checksums.js';
 import { LabError, sqliteCode } from './errors.js';
 import { timestamp, type Lab } from './lab.js';
 
@@ -81,6 +82,7 @@ interface VersionRow {
   message: string | null;
   document: string;
   document_hash: string;
+  document_checksum: number | null;
 }
 
 const PROJECT_COLUMNS = `
@@ -89,7 +91,7 @@ const PROJECT_COLUMNS = `
   (SELECT max(number) FROM project_versions v WHERE v.project_id = p.id) AS latest,
   (SELECT count(*) FROM runs r JOIN project_versions v ON v.id = r.version_id WHERE v.project_id = p.id) AS runs`;
 
-const VERSION_COLUMNS = 'id, project_id, number, saved_at, message, document, document_hash';
+const VERSION_COLUMNS = 'id, project_id, number, saved_at, message, document, document_hash, document_checksum';
 
 function toProject(row: ProjectRow): ProjectInfo {
   return {
@@ -139,7 +141,7 @@ export class ProjectStore {
       rename: db.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?'),
       delete: db.prepare('DELETE FROM projects WHERE id = ?'),
       insertVersion: db.prepare(
-        'INSERT INTO project_versions (project_id, number, saved_at, message, document, document_hash) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO project_versions (project_id, number, saved_at, message, document, document_hash, document_checksum) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       latest: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number DESC LIMIT 1`),
       version: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? AND number = ?`),
@@ -280,7 +282,9 @@ export class ProjectStore {
         const from = runs.find((r) => r.versionId === versionId)!;
         const message = `from ${from.projectName} version ${from.versionNumber}${row.message ? ` (${row.message})` : ''}`;
         number += 1;
-        copies.set(versionId, Number(this.sql.insertVersion.run(projectId, number, row.saved_at, message, row.document, row.document_hash).lastInsertRowid));
+        this.checkStored(row, `project ${JSON.stringify(from.projectName)} version ${from.versionNumber}`);
+        const copy = this.sql.insertVersion.run(projectId, number, row.saved_at, message, row.document, row.document_hash, row.document_checksum);
+        copies.set(versionId, Number(copy.lastInsertRowid));
         lastHash = row.document_hash;
       }
       const hash = documentHash(doc);
@@ -359,7 +363,8 @@ export class ProjectStore {
   }
 
   private insertVersion(projectId: number, number: number, at: string, message: string | null, doc: ProjectDocument, hash = documentHash(doc)): number {
-    return Number(this.sql.insertVersion.run(projectId, number, at, message, JSON.stringify(doc), hash).lastInsertRowid);
+    const text = JSON.stringify(doc);
+    return Number(this.sql.insertVersion.run(projectId, number, at, message, text, hash, documentChecksum(text)).lastInsertRowid);
   }
 
   /** Validates (and migrates) a document before it is stored, so the lab only holds valid ones. */
@@ -375,8 +380,18 @@ export class ProjectStore {
     }
   }
 
-  /** Parses a stored document; documents of an older format are migrated on the way out. */
+  /** Throws a DamagedDataError when a stored document no longer matches its checksum. */
+  private checkStored(row: VersionRow, label: string): void {
+    if (row.document_checksum === documentChecksum(row.document)) return;
+    throw new DamagedDataError(`${this.lab.file}: ${label} is damaged (the stored document does not match its checksum)`, this.lab.file);
+  }
+
+  /**
+   * Parses a stored document after checking its checksum; documents of an older format are
+   * migrated on the way out.
+   */
   private parseStored(row: VersionRow, label: string): ProjectDocument {
+    this.checkStored(row, label);
     try {
       return parseDocument(JSON.parse(row.document));
     } catch (cause) {

@@ -16,6 +16,7 @@
  */
 import type { RecordingChunk, RecordingSink } from '../engines/types.js';
 import type { ProbeLayout } from '../recordings/csv-format.js';
+import { chunkChecksum, DamagedDataError, describeRange, type DamagedRange } from './checksums.js';
 import { LabError } from './errors.js';
 import type { Lab } from './lab.js';
 import type { ProbeTotals } from './runs.js';
@@ -86,7 +87,7 @@ export class RecordingWriter implements RecordingSink {
     this.chunkBytes = options.chunkBytes ?? 256 * 1024;
     this.batchBytes = options.batchBytes ?? 8 * 1024 * 1024;
     this.commitIntervalMs = options.commitIntervalMs ?? 1000;
-    this.insert = lab.db.prepare('INSERT INTO chunks (run_id, probe, first, last, count, data) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insert = lab.db.prepare('INSERT INTO chunks (run_id, probe, first, last, count, data, checksum) VALUES (?, ?, ?, ?, ?, ?, ?)');
     for (const layout of layouts) {
       const width = layout.kind === 'state' ? Math.max(1, layout.neurons.length) : layout.kind === 'rate' ? 1 : 2;
       const capacity = Math.max(1, Math.floor(this.chunkBytes / (4 * width)));
@@ -191,7 +192,9 @@ export class RecordingWriter implements RecordingSink {
     this.pending = [];
     this.pendingBytes = 0;
     this.lab.write(`recording run ${this.runId} (probe ${JSON.stringify(batch[0]!.probe)})`, () => {
-      for (const c of batch) this.insert.run(this.runId, c.probe, c.first, c.last, c.count, c.data);
+      for (const c of batch) {
+        this.insert.run(this.runId, c.probe, c.first, c.last, c.count, c.data, chunkChecksum(this.runId, c.probe, c.first, c.last, c.count, c.data));
+      }
       this.lab.runs.heartbeat(this.runId);
     });
   }
@@ -201,13 +204,19 @@ export class RecordingWriter implements RecordingSink {
   }
 }
 
-/** One stored chunk as read back. */
+/** One stored chunk as read back (and checked against its checksum). */
 export interface StoredChunk {
   id: number;
   first: number;
   last: number;
   count: number;
   data: Buffer;
+}
+
+/** What a read does with a chunk whose checksum does not match (default: throw). */
+export interface DamageHandling {
+  /** Skip damaged chunks, telling this function which time range each one covered. */
+  onDamaged?: (range: DamagedRange) => void;
 }
 
 /** A window of a state probe. */
@@ -286,12 +295,11 @@ export class RecordingStore {
       // Keyset pagination on (last, id): chunks of a probe are in time order, and no cursor
       // stays open between pages, so the caller may await (and others may write) in between.
       page: db.prepare(
-        `SELECT id, first, last, count, data FROM chunks
+        `SELECT id, first, last, count, data, checksum FROM chunks
          WHERE run_id = ? AND probe = ? AND (last, id) > (?, ?) AND first <= ?
          ORDER BY last, id LIMIT ?`,
       ),
       extent: db.prepare('SELECT min(first) AS first, max(last) AS last, sum(count) AS rows FROM chunks WHERE run_id = ? AND probe = ?'),
-      countIn: db.prepare('SELECT sum(count) AS rows FROM chunks WHERE run_id = ? AND probe = ? AND last >= ? AND first <= ?'),
     };
   }
 
@@ -302,21 +310,47 @@ export class RecordingStore {
 
   /**
    * The stored chunks of a probe overlapping [from, to] (sample, bin or step indices), a
-   * page of `pageSize` chunks at a time, in time order. Memory: one page.
+   * page of `pageSize` chunks at a time, in time order. Memory: one page. Every chunk is
+   * checked against its checksum: a damaged one throws a DamagedDataError naming the run,
+   * probe and time range, or is left out and reported to `damage.onDamaged`.
    */
-  *pages(runId: number, probe: string, from = 0, to = Number.MAX_SAFE_INTEGER, pageSize = 8): Generator<StoredChunk[]> {
+  *pages(runId: number, probe: string, from = 0, to = Number.MAX_SAFE_INTEGER, pageSize = 8, damage: DamageHandling = {}): Generator<StoredChunk[]> {
     let afterLast = from - 1;
     let afterId = Number.MAX_SAFE_INTEGER;
     for (;;) {
       const page = this.lab.guard(`reading run ${runId}, probe ${JSON.stringify(probe)}`, () =>
-        this.sql.page.all(runId, probe, afterLast, afterId, to, pageSize) as StoredChunk[],
+        this.sql.page.all(runId, probe, afterLast, afterId, to, pageSize) as Array<StoredChunk & { checksum: number | null }>,
       );
-      if (page.length > 0) yield page;
+      const intact = page.filter((c) => {
+        if (c.checksum === chunkChecksum(runId, probe, c.first, c.last, c.count, c.data)) return true;
+        const range = this.rangeOf(runId, probe, c.first, c.last);
+        if (!damage.onDamaged) {
+          throw new DamagedDataError(`${this.lab.file}: ${describeRange(range)} is damaged (the stored data does not match its checksum)`, this.lab.file, range);
+        }
+        damage.onDamaged(range);
+        return false;
+      });
+      if (intact.length > 0) yield intact;
       if (page.length < pageSize) return;
       const tail = page[page.length - 1]!;
       afterLast = tail.last;
       afterId = tail.id;
     }
+  }
+
+  /** The time range (ms) covered by the index range [first, last] of a probe. */
+  rangeOf(runId: number, probe: string, first: number, last: number): DamagedRange {
+    let fromMs = Number.NaN;
+    let toMs = Number.NaN;
+    try {
+      const { layout, dt } = this.probeOf(runId, probe);
+      const step = layout.kind === 'state' ? layout.every : layout.kind === 'rate' ? layout.binSteps : 1;
+      fromMs = first * step * dt;
+      toMs = (layout.kind === 'rate' ? last + 1 : last) * step * dt;
+    } catch {
+      // The run or probe row is unreadable too: the range stays unknown (NaN).
+    }
+    return { runId, probe, fromMs, toMs };
   }
 
   /** Samples of a state probe for some neurons (default all) in a time window. */
@@ -350,25 +384,37 @@ export class RecordingStore {
     const extent = this.extent(runId, probeId);
     const [s0, s1] = clampWindow(query, dt, extent);
     const wanted = query.neurons && new Set(query.neurons);
-    const bound = this.lab.guard(`reading run ${runId}`, () => (this.sql.countIn.get(runId, probeId, s0, s1) as { rows: number | null }).rows ?? 0);
-    const steps = new Int32Array(bound);
-    const neurons = new Int32Array(bound);
-    let n = 0;
+    // Sized from the checked chunks themselves, not from the stored row counts, which a
+    // damaged row could make huge.
+    const parts: Int32Array[] = [];
+    let total = 0;
     for (const page of this.pages(runId, probeId, s0, s1)) {
       for (const chunk of page) {
         const pairs = i32Of(chunk.data);
+        const kept = new Int32Array(pairs.length);
+        let k = 0;
         for (let i = 0; i < pairs.length; i += 2) {
           const step = pairs[i]!;
           if (step < s0 || step > s1) continue;
           const neuron = pairs[i + 1]!;
           if (wanted && !wanted.has(neuron)) continue;
-          steps[n] = step;
-          neurons[n] = neuron;
-          n++;
+          kept[k++] = step;
+          kept[k++] = neuron;
         }
+        if (k > 0) parts.push(kept.subarray(0, k));
+        total += k / 2;
       }
     }
-    return { probe: probeId, dt, steps: steps.slice(0, n), neurons: neurons.slice(0, n) };
+    const steps = new Int32Array(total);
+    const neurons = new Int32Array(total);
+    let n = 0;
+    for (const part of parts) {
+      for (let i = 0; i < part.length; i += 2, n++) {
+        steps[n] = part[i]!;
+        neurons[n] = part[i + 1]!;
+      }
+    }
+    return { probe: probeId, dt, steps, neurons };
   }
 
   /** Bins of a rate probe in a time window. */

@@ -49,13 +49,14 @@ describe('a new lab', () => {
     lab.close();
   });
 
-  it('can be an existing empty file', () => {
+  it('is never made in an existing empty file: an emptied lab is refused and kept as it is', () => {
     const file = tempLabPath();
     fs.writeFileSync(file, '');
-    const lab = openLab(file);
-    expect(lab.projects.list()).toEqual([]);
-    expect(lab.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
-    lab.close();
+    const err = errorOf(() => openLab(file));
+    expect(err.message).toContain(`${file} is empty (0 bytes)`);
+    expect(err.message).toContain('left as it is');
+    expect(fs.statSync(file).size).toBe(0);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['lab.sqlite']);
   });
 });
 
@@ -69,6 +70,10 @@ function seedAtVersion(db: Database.Database): void {
   const at = '2024-05-01T10:00:00.000Z';
   db.prepare('INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, ?, ?, ?)').run('old', at, at);
   db.prepare('INSERT INTO project_versions (id, project_id, number, saved_at, message, document) VALUES (1, 1, 1, ?, ?, ?)').run(at, 'first', doc);
+  // From schema 3 on, that version of Spikeflow stored each document's hash with it.
+  if ((db.pragma('user_version', { simple: true }) as number) >= 3) {
+    db.prepare('UPDATE project_versions SET document_hash = ? WHERE id = 1').run(documentHash(parseDocument(sampleDocument('old'))));
+  }
   const run = db.prepare(
     `INSERT INTO runs (id, version_id, engine, seed, dt, steps, settings, started_at, ended_at, wall_ms, status, message)
      VALUES (?, 1, 'cpu', 3, 0.1, 200, '{"duration":"20 ms"}', ?, ?, ?, ?, NULL)`,

@@ -5,12 +5,13 @@
 import { initialSchema } from './0001-initial.js';
 import { runWriterAndSummary } from './0002-run-writer-and-summary.js';
 import { documentHash } from './0003-document-hash.js';
+import { checksums } from './0004-checksums.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, versions 1…N in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runWriterAndSummary, documentHash];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runWriterAndSummary, documentHash, checksums];
 
 /** The schema version this Spikeflow writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
