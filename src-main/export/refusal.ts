@@ -1,0 +1,21 @@
+/**
+ * Why a model cannot be exported to a target: thrown with one line per block that has no
+ * faithful equivalent there, each naming the block, its type and the reason, so that a
+ * block added to Spikeflow after the exporter was written fails clearly instead of being
+ * exported wrongly.
+ */
+export interface BlockRefusal {
+  block: string;
+  type: string;
+  reason: string;
+}
+
+export class ExportRefusal extends Error {
+  constructor(readonly target: string, readonly refusals: readonly BlockRefusal[]) {
+    super(
+      `cannot export to ${target}:\n` +
+        refusals.map((r) => `  block "${r.block}" (${r.type}): ${r.reason}`).join('\n'),
+    );
+    this.name = 'ExportRefusal';
+  }
+}
