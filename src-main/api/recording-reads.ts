@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SpikeData, TraceData } from '../../src-shared/api.js';
 import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
+import { LabError } from '../store/errors.js';
 import type { Lab } from '../store/lab.js';
 import { ApiError } from './errors.js';
 
@@ -87,6 +88,8 @@ export async function exportRunCsvTo(lab: Lab, runId: number, probe: string | un
   } catch (err) {
     await handle.close().catch(() => undefined);
     await fs.promises.rm(temp, { force: true });
+    // Node's write errors name no file ("ENOSPC: no space left on device, write").
+    if (err instanceof Error && !(err instanceof LabError) && 'code' in err) throw new ApiError(`cannot write ${file}: ${err.message}`);
     throw err;
   }
   return { path: file };

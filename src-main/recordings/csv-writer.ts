@@ -2,16 +2,39 @@
  * A RecordingSink that writes one CSV file per probe into a folder, as chunks arrive, so a
  * long run never holds its recording in memory. Layout: csv-format.ts. Fields never need
  * quoting (block ids are identifiers, values numbers), so lines are joined directly.
+ *
+ * Each file is written as `<probe>.csv.partial` and renamed to `<probe>.csv` by `close()`,
+ * so a run killed midway or a full disk never leaves a truncated file under the name of a
+ * complete one; temporary files such a run left behind are removed when the next one starts.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../compiler/plan.js';
 import type { RecordingChunk, RecordingSink } from '../engines/types.js';
 import { csvHeader, formatTime, formatValue, layoutOf, type ProbeLayout } from './csv-format.js';
 
+/** The suffix of a CSV file until it is complete. */
+const PARTIAL = '.partial';
+
+interface OpenCsv {
+  fd: number;
+  layout: ProbeLayout;
+  /** The final name. */
+  path: string;
+}
+
+/** "cannot write <file>: <why>": Node's own messages for write errors name no file. */
+function writeError(path: string, cause: unknown): Error {
+  const err = cause as NodeJS.ErrnoException;
+  const why = err.code === 'ENOSPC' ? 'the disk is full' : err.message;
+  return new Error(`cannot write ${path}: ${why}`, { cause });
+}
+
 export class CsvFolderSink implements RecordingSink {
-  private readonly files = new Map<string, { fd: number; layout: ProbeLayout }>();
+  private readonly files = new Map<string, OpenCsv>();
+  /** Final paths of the CSV files (they exist under these names once `close()` has run). */
   readonly paths: string[] = [];
+  private failed = false;
 
   constructor(private readonly plan: Plan, dir: string) {
     try {
@@ -19,18 +42,25 @@ export class CsvFolderSink implements RecordingSink {
     } catch (cause) {
       throw new Error(`cannot create the output folder ${dir}: ${(cause as Error).message}`, { cause });
     }
-    for (const p of plan.probes) {
-      const path = join(dir, `${p.id}.csv`);
-      let fd: number;
-      try {
-        fd = openSync(path, 'w');
-      } catch (cause) {
-        throw new Error(`cannot write ${path}: ${(cause as Error).message}`, { cause });
+    for (const name of readdirSync(dir)) if (name.endsWith(`.csv${PARTIAL}`)) rmSync(join(dir, name), { force: true });
+    try {
+      for (const p of plan.probes) {
+        const path = join(dir, `${p.id}.csv`);
+        let fd: number;
+        try {
+          fd = openSync(path + PARTIAL, 'w');
+        } catch (cause) {
+          throw writeError(path, cause);
+        }
+        const layout = layoutOf(p);
+        this.files.set(p.id, { fd, layout, path });
+        this.paths.push(path);
+        this.append(this.files.get(p.id)!, csvHeader(layout).join(',') + '\n');
       }
-      const layout = layoutOf(p);
-      writeSync(fd, csvHeader(layout).join(',') + '\n');
-      this.files.set(p.id, { fd, layout });
-      this.paths.push(path);
+    } catch (err) {
+      this.failed = true;
+      this.close();
+      throw err;
     }
   }
 
@@ -53,11 +83,39 @@ export class CsvFolderSink implements RecordingSink {
       const { binSteps } = f.layout;
       for (let b = 0; b < chunk.values.length; b++) lines.push(`${formatTime((chunk.firstBin + b) * binSteps, dt)},${formatValue(chunk.values[b]!)}`);
     }
-    if (lines.length > 0) writeSync(f.fd, lines.join('\n') + '\n');
+    if (lines.length > 0) this.append(f, lines.join('\n') + '\n');
   }
 
+  /**
+   * Closes the files and gives them their final names. After a failed write none of them
+   * is complete: they are removed instead (which also frees the space on a full disk).
+   */
   close(): void {
-    for (const f of this.files.values()) closeSync(f.fd);
+    let error: Error | undefined;
+    for (const f of this.files.values()) {
+      try {
+        closeSync(f.fd);
+      } catch (cause) {
+        error ??= writeError(f.path, cause);
+      }
+    }
+    if (error) this.failed = true;
+    if (this.failed) this.removeAll();
+    else for (const f of this.files.values()) renameSync(f.path + PARTIAL, f.path);
     this.files.clear();
+    if (error) throw error;
+  }
+
+  private append(f: OpenCsv, text: string): void {
+    try {
+      writeSync(f.fd, text);
+    } catch (cause) {
+      this.failed = true;
+      throw writeError(f.path, cause);
+    }
+  }
+
+  private removeAll(): void {
+    for (const f of this.files.values()) rmSync(f.path + PARTIAL, { force: true });
   }
 }

@@ -257,7 +257,12 @@ export function removeLeftoverPartials(dir: string): void {
     return; // no folder yet: nothing left over
   }
   for (const name of names) {
-    if (name.endsWith(`.csv${PARTIAL_SUFFIX}`)) fs.rmSync(path.join(dir, name), { force: true });
+    if (!name.endsWith(`.csv${PARTIAL_SUFFIX}`)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // not a plain file (a folder of that name): not ours to remove
+    }
   }
 }
 

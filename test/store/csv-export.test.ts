@@ -126,6 +126,17 @@ describe('CSV export', () => {
     expect(fs.readdirSync(dir)).toEqual(['file']);
     lab.close();
   });
+
+  it('removes the temporary files a killed export left in the folder', async () => {
+    const { lab, runId } = recordedLab(10);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'v.csv.partial'), 'half');
+    fs.writeFileSync(path.join(dir, 'gone.csv.partial'), 'half');
+    fs.writeFileSync(path.join(dir, 'keep.csv'), 'a whole file');
+    await exportRunCsv(lab, runId, dir);
+    expect(fs.readdirSync(dir).sort()).toEqual(['keep.csv', 'r.csv', 'sp.csv', 'v.csv']);
+    lab.close();
+  });
 });
 
 describe('fast number formatting', () => {
