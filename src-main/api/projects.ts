@@ -13,6 +13,7 @@ import { parseDocumentText } from '../../src-shared/document/load.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
 import type { ServiceContext } from './context.js';
 import { checkedDocument, documentDiagnostics, oneLine } from './documents.js';
+import { cleanText } from '../store/names.js';
 import { ApiError } from './errors.js';
 import type { InfoMapper } from './run-info.js';
 
@@ -28,12 +29,8 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
   const { lab, app, active } = ctx;
   const { summaryOf, opened, versionOf } = info;
 
-  /** `base`, or `base (2)`, `base (3)`… whichever no project has. */
-  function unusedName(base: string): string {
-    let unique = base;
-    for (let n = 2; lab.projects.find(unique); n++) unique = `${base} (${n})`;
-    return unique;
-  }
+  /** `base`, or `base (2)`, `base (3)`… whichever no project has (shortened to fit). */
+  const unusedName = (base: string) => lab.projects.unusedName(base);
 
   function readExample(file: string): ProjectDocument {
     // API_PARAMS allows only a plain file name; basename() keeps it so if called directly.
@@ -158,7 +155,8 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
         if (err instanceof DocumentError) throw new ApiError(oneLine(err.message), documentDiagnostics(err), { cause: err });
         throw err;
       }
-      const created = lab.projects.create(unusedName((name ?? doc.name).trim() || 'Imported project'), doc, 'imported');
+      const wanted = cleanText(name ?? doc.name) || 'Imported project';
+      const created = lab.projects.create(unusedName(wanted), doc, 'imported');
       app.touch(created.project.id);
       return opened(created.project.id, created.version, created.document);
     },

@@ -12,6 +12,7 @@ import { exportRunCsv } from '../store/csv-export.js';
 import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
 import { checkLab } from '../store/lab-check.js';
 import { openLab, openLabForReading, type Lab } from '../store/lab.js';
+import { escapeForTerminal } from '../store/names.js';
 import { recordRun } from '../store/run-recorder.js';
 import type { RecordingSink } from '../engines/types.js';
 import type { RunInfo } from '../store/runs.js';
@@ -65,8 +66,13 @@ function parseRunId(text: string): number {
   return Number(text);
 }
 
-/** Left-aligned columns separated by two spaces. */
-function table(rows: string[][]): string[] {
+/**
+ * Left-aligned columns separated by two spaces. Cells are escaped for the terminal: a name
+ * stored by an older Spikeflow may hold control characters (an ESC sequence would clear
+ * or rewrite the screen).
+ */
+function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map(escapeForTerminal));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
@@ -135,7 +141,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .action((project: string | undefined, opts: { db?: string }) =>
       withLab('read', opts.db, warn, (lab) => {
         const runs = lab.runs.list({ project });
-        if (runs.length === 0) return out(project ? `no runs of project "${project}" in ${lab.file}` : `no runs in ${lab.file}`);
+        if (runs.length === 0) return out(project ? `no runs of project ${JSON.stringify(project)} in ${lab.file}` : `no runs in ${lab.file}`);
         table(runRows(runs)).forEach((line) => out(line));
       }),
     );

@@ -11,6 +11,7 @@ import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { DamagedDataError, documentChecksum } from './checksums.js';
 import { LabError, sqliteCode } from './errors.js';
 import { timestamp, type Lab } from './lab.js';
+import { cleanText, MAX_NAME_LENGTH, nameLength, unusedName } from './names.js';
 
 /** A project by id (number) or by name (string). */
 export type ProjectRef = number | string;
@@ -116,13 +117,21 @@ function toVersion(row: VersionRow): VersionInfo {
   };
 }
 
-/** Checks a project name: not blank, one line, of reasonable length. */
+/**
+ * A project name as stored: cleaned of control characters and invalid Unicode (names.ts),
+ * not blank, at most MAX_NAME_LENGTH characters.
+ */
 function checkName(name: string, file: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '' || /[\r\n]/.test(trimmed) || trimmed.length > 200) {
-    throw new LabError(`${file}: ${JSON.stringify(name)} is not a usable project name (one line, 1 to 200 characters)`, file);
+  const clean = typeof name === 'string' ? cleanText(name) : '';
+  if (clean === '' || nameLength(clean) > MAX_NAME_LENGTH) {
+    throw new LabError(`${file}: ${JSON.stringify(name)} is not a usable project name (1 to ${MAX_NAME_LENGTH} characters)`, file);
   }
-  return trimmed;
+  return clean;
+}
+
+/** A version's message as stored: one line of valid Unicode, or null. */
+function cleanMessage(message: string | null): string | null {
+  return message === null ? null : cleanText(message);
 }
 
 /** Projects of one lab. Obtain through `lab.projects`. */
@@ -162,6 +171,14 @@ export class ProjectStore {
       const row = (typeof ref === 'number' ? this.sql.byId.get(ref) : this.sql.byName.get(ref)) as ProjectRow | undefined;
       return row && toProject(row);
     });
+  }
+
+  /**
+   * `name` (cleaned), or `name (2)`, `name (3)`… whichever no project has, shortened where
+   * the suffix would make it too long.
+   */
+  unusedName(name: string): string {
+    return unusedName(checkName(name, this.lab.file), (candidate) => this.find(candidate) !== undefined);
   }
 
   /** The project; throws a LabError naming it when it does not exist. */
@@ -283,7 +300,7 @@ export class ProjectStore {
         const message = `from ${from.projectName} version ${from.versionNumber}${row.message ? ` (${row.message})` : ''}`;
         number += 1;
         this.checkStored(row, `project ${JSON.stringify(from.projectName)} version ${from.versionNumber}`);
-        const copy = this.sql.insertVersion.run(projectId, number, row.saved_at, message, row.document, row.document_hash, row.document_checksum);
+        const copy = this.sql.insertVersion.run(projectId, number, row.saved_at, cleanMessage(message), row.document, row.document_hash, row.document_checksum);
         copies.set(versionId, Number(copy.lastInsertRowid));
         lastHash = row.document_hash;
       }
@@ -326,10 +343,7 @@ export class ProjectStore {
     } catch (cause) {
       throw new LabError(`${file}: ${oneLine((cause as Error).message)}`, this.lab.file, { cause });
     }
-    const base = checkName(options.name ?? document.name, this.lab.file);
-    let name = base;
-    for (let n = 2; this.find(name); n++) name = `${base} (${n})`;
-    return this.create(name, document, options.message ?? `imported from ${path.basename(file)}`);
+    return this.create(this.unusedName(options.name ?? document.name), document, options.message ?? `imported from ${path.basename(file)}`);
   }
 
   /**
@@ -364,7 +378,7 @@ export class ProjectStore {
 
   private insertVersion(projectId: number, number: number, at: string, message: string | null, doc: ProjectDocument, hash = documentHash(doc)): number {
     const text = JSON.stringify(doc);
-    return Number(this.sql.insertVersion.run(projectId, number, at, message, text, hash, documentChecksum(text)).lastInsertRowid);
+    return Number(this.sql.insertVersion.run(projectId, number, at, cleanMessage(message), text, hash, documentChecksum(text)).lastInsertRowid);
   }
 
   /** Validates (and migrates) a document before it is stored, so the lab only holds valid ones. */
