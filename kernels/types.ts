@@ -163,5 +163,7 @@ export interface BlockDef {
   update: readonly string[];
   /** The state that is the membrane potential (neurons): what `V_post`/voltage ports read. */
   voltage?: string;
+  /** How a block compiled from equations is integrated ("forward Euler"…), for --explain. */
+  integration?: string;
   synapse?: SynapseSpec;
 }

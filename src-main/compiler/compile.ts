@@ -12,6 +12,7 @@ import { roundHalfAway } from '../../src-shared/expr/numeric.js';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON } from '../../src-shared/ports.js';
 import { toUnit } from '../../src-shared/units.js';
 import { blockExpression, checkedCurrent, checkedUpdate } from './block-code.js';
+import { documentTypes } from './document-types.js';
 import { connect, toCsr } from './connectivity.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { orderBlocks } from './graph-order.js';
@@ -103,14 +104,16 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
   }
   const seed = overrides.seed ?? doc.run.seed;
 
-  // Blocks: definitions, parameters, sizes.
+  // Block types the document defines (equations), then blocks: definitions, parameters, sizes.
+  const userTypes = documentTypes(doc, sink);
   const infos = new Map<string, BlockInfo>();
   doc.blocks.forEach((b, index) => {
     if (infos.has(b.id)) {
       sink.add({ block: b.id, message: 'another block has the same id' });
       return;
     }
-    const def = blockDef(b.type);
+    const def = userTypes.defs.get(b.type) ?? blockDef(b.type);
+    if (!def && userTypes.failed.has(b.type)) return; // the type's own mistakes are reported
     if (!def) {
       sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}" (known: ${BLOCKS.map((d) => d.type).join(', ')})` });
       return;
@@ -261,6 +264,7 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     };
     if (variant !== undefined) pb.variant = variant;
     if (def.voltage) pb.voltage = def.voltage;
+    if (def.integration) pb.integration = def.integration;
     if (def.category === 'synapse' && def.synapse!.stateOn === 'pre' && proj) {
       const from = synPre(b.id);
       pb.input = def.inputs.pre!.type === 'voltage'

@@ -10,7 +10,7 @@ export function explainPlan(plan: Plan): string {
   out.push('', 'blocks:');
   for (const b of plan.blocks) {
     const params = Object.entries(b.params).map(([k, v]) => `${k}=${v}`).join(' ');
-    out.push(`  ${b.id} (${b.type}${b.variant ? `, ${b.variant}` : ''}): ${b.size} element(s); states ${b.states.map((s) => s.name).join(', ') || '—'}${params ? `; ${params}` : ''}`);
+    out.push(`  ${b.id} (${b.type}${b.variant ? `, ${b.variant}` : ''}): ${b.size} element(s); states ${b.states.map((s) => s.name).join(', ') || '—'}${params ? `; ${params}` : ''}${b.integration ? `; integrated by ${b.integration}` : ''}`);
   }
   if (plan.projections.length > 0) {
     out.push('', 'connections:');

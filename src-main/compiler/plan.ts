@@ -41,6 +41,8 @@ export interface PlanBlock {
   receivesCurrent: boolean;
   /** Neurons: the state read as membrane potential. */
   voltage?: string;
+  /** Blocks compiled from equations: the integration scheme, for --explain. */
+  integration?: string;
   /** Synapses reading presynaptic spikes or voltage (state per presynaptic neuron). */
   input?: PlanInput;
   /** spike-times: (step, neuron) pairs sorted by step. */

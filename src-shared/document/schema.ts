@@ -4,6 +4,7 @@
  * version's schema; older versions are brought forward by `migrate.ts`.
  */
 import { z } from 'zod';
+import { BlockTypeDoc } from '../equations/type-schema.js';
 
 export const DOCUMENT_FORMAT = 'spikeflow-project';
 export const DOCUMENT_VERSION = 2;
@@ -69,6 +70,8 @@ export const ProjectDocument = z.strictObject({
   run: RunSettings.default({ dt: '0.1 ms', duration: '100 ms', seed: 1 }),
   blocks: z.array(Block),
   edges: z.array(Edge).default([]),
+  /** Block types the project defines as equations (src-shared/equations), by type name. */
+  types: z.record(z.string(), BlockTypeDoc).optional(),
 });
 
 export type ProjectDocument = z.infer<typeof ProjectDocument>;

@@ -149,14 +149,14 @@ const PRECEDENCE: Record<string, number> = { '||': 1, '&&': 2, '==': 3, '!=': 3,
 /** Prints an expression back as text (for messages). */
 export function formatExpr(e: Expr, parent = 0): string {
   switch (e.k) {
-    case 'num': return String(e.v);
+    case 'num': return e.v < 0 && parent > 0 ? `(${e.v})` : String(e.v);
     case 'bool': return String(e.v);
     case 'var': return e.name;
     case 'neg': return `-${formatExpr(e.a, 7)}`;
     case 'not': return `!${formatExpr(e.a, 7)}`;
     case 'call': return `${e.fn}(${e.args.map((a) => formatExpr(a)).join(', ')})`;
     case 'cond': {
-      const s = `${formatExpr(e.c, 1)} ? ${formatExpr(e.a)} : ${formatExpr(e.b)}`;
+      const s = `${formatExpr(e.c, 1)} ? ${formatExpr(e.a, 1)} : ${formatExpr(e.b, 1)}`;
       return parent > 0 ? `(${s})` : s;
     }
     case 'bin': {

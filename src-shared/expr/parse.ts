@@ -53,6 +53,8 @@ function convert(node: jsep.Expression, src: string): Expr {
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
+      // x ** y (Python's power, as Brian2 equations write it) is pow(x, y).
+      if (b.operator === '**') return { k: 'call', fn: 'pow', args: [convert(b.left, src), convert(b.right, src)] };
       if (!BINARY_OPS.has(b.operator)) throw new ExprError(`unknown operator "${b.operator}" in "${src}"`);
       return { k: 'bin', op: b.operator as BinaryOp, a: convert(b.left, src), b: convert(b.right, src) };
     }

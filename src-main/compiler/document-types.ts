@@ -1,0 +1,31 @@
+/**
+ * The block types a project document defines itself (`types`, written as equations):
+ * compiled into BlockDefs the rest of the compiler uses exactly as built-ins. A mistake in
+ * a type is reported once, on the type (field, line and column), and blocks of that type
+ * are then left out instead of each reporting an unknown type.
+ */
+import type { BlockDef } from '../../kernels/types.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { compileEquationType } from '../../src-shared/equations/compile-type.js';
+import type { DiagnosticSink } from './diagnostics.js';
+
+export interface DocumentTypes {
+  defs: Map<string, BlockDef>;
+  /** Types that did not compile (already reported). */
+  failed: Set<string>;
+}
+
+export function documentTypes(doc: ProjectDocument, sink: DiagnosticSink): DocumentTypes {
+  const defs = new Map<string, BlockDef>();
+  const failed = new Set<string>();
+  for (const [name, type] of Object.entries(doc.types ?? {})) {
+    const { def, diagnostics } = compileEquationType(name, type);
+    for (const d of diagnostics) {
+      const at = d.line > 0 ? ` line ${d.line}:${d.column}` : '';
+      sink.add({ field: `types.${name}.${d.field}${at}`, message: d.message });
+    }
+    if (def && diagnostics.length === 0) defs.set(name, def);
+    else failed.add(name);
+  }
+  return { defs, failed };
+}
