@@ -18,9 +18,15 @@ import { substituteUnitNames } from '../../src-shared/expr/unit-literals.js';
 
 const NUMBER_THEN_UNIT = /(?<![\w.])(\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*([A-Za-zµμΩ][A-Za-z0-9µμΩ]*)(?![\w(])/g;
 
-/** "100 ms" → "(100 * ms)" where the word is a unit name (so "2 * pi" and "3 t" are left alone). */
+/** Bare one-letter units, which code names only written out (they are too often state names there). */
+const SPELLED: Readonly<Record<string, string>> = { s: 'second', V: 'volt', A: 'amp', S: 'siemens', F: 'farad', M: 'molar' };
+
+/** "100 ms" → "(100 * ms)" where the word is a unit (so "2 * pi" and "3 t" are left alone). */
 function quantitiesAsProducts(text: string): string {
-  return text.replace(NUMBER_THEN_UNIT, (all, n: string, word: string) => (UNIT_NAMES.has(word) ? `(${n} * ${word})` : all));
+  return text.replace(NUMBER_THEN_UNIT, (all, n: string, word: string) => {
+    const name = UNIT_NAMES.has(word) ? word : SPELLED[word];
+    return name ? `(${n} * ${name})` : all;
+  });
 }
 
 /**
