@@ -225,7 +225,7 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
 
   function checkStatement(field: string, s: ParsedStatement, extra: ReadonlyMap<string, DimType> = new Map()): void {
     const t = stateTypes.get(s.target);
-    if (!t) { add(field, `"${s.target}" is not a state (states: ${[...stateTypes.keys()].join(', ') || 'none'})`, s.line, s.column); return; }
+    if (!t) { add(field, `"${s.target}" is not a state (states: ${[...stateTypes.keys()].join(', ') || 'none'})`, s.line, s.targetColumn); return; }
     if (namesOk(field, s, extra)) typed(field, s, t, `the value assigned to ${s.target}`, extra);
   }
 
@@ -249,7 +249,7 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
       const s = onPre[0];
       const isJump = onPre.length === 1 && s && s.expr.k === 'bin' && s.expr.op === '+' && s.expr.a.k === 'var' && s.expr.a.name === s.target && s.expr.b.k === 'var' && s.expr.b.name === 'w';
       if (!isJump) { if (op.length === 0) add('on_pre', 'with state per postsynaptic neuron a spike adds its weight to one state: "g += w"', s?.line ?? 1, s?.column ?? 1); return undefined; }
-      if (!stateTypes.has(s.target)) { add('on_pre', `"${s.target}" is not a state`, s.line, s.column); return undefined; }
+      if (!stateTypes.has(s.target)) { add('on_pre', `"${s.target}" is not a state`, s.line, s.targetColumn); return undefined; }
       jump = s.target;
       weightType = stateTypes.get(jump)!;
       if (weightDeclared && doc.weight?.unit && !sameDims(weightDeclared, weightType)) {

@@ -45,6 +45,8 @@ export interface Equation extends ParsedExpr {
 
 export interface ParsedStatement extends ParsedExpr {
   target: string;
+  /** The column of the target name. */
+  targetColumn: number;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -180,7 +182,7 @@ export function parseStatements(field: string, problems: SourceError[]): ParsedS
         const rhsColumn = column + part.trimStart().indexOf(rhs);
         const parsed = parseAt(rhs, line, rhsColumn, raw);
         const expr: Expr = op ? { k: 'bin', op: op as '+' | '-' | '*' | '/', a: { k: 'var', name: target }, b: parsed.expr } : parsed.expr;
-        out.push({ ...parsed, expr, target });
+        out.push({ ...parsed, expr, target, targetColumn: column });
       } catch (e) {
         if (e instanceof SourceError) problems.push(e);
         else throw e;

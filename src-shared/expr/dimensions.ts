@@ -253,6 +253,16 @@ export class DimChecker {
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): DimType {
+    try {
+      return this.callType(e);
+    } catch (err) {
+      // A wrong argument is placed at the call, where an editor can point (`exp(` rather than `V`).
+      if (err instanceof DimensionError && e.args.includes(err.at)) throw new DimensionError(err.message, e);
+      throw err;
+    }
+  }
+
+  private callType(e: Extract<Expr, { k: 'call' }>): DimType {
     const args = e.args.map((x) => this.typeOf(x));
     const arg = (i: number): NumType => {
       const t = args[i];
