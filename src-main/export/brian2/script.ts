@@ -84,7 +84,8 @@ const RESERVED = new Set([
 
 /** A model name as it appears in Brian2 code. */
 export function b2Name(n: string): string {
-  return RESERVED.has(n) ? `${n}_` : n;
+  // Brian2 also reads a name ending in _pre or _post as a synapse's side.
+  return RESERVED.has(n) || /_(pre|post)$/.test(n) ? `${n}_` : n;
 }
 
 const SPIKE_FLAG = 'emits_spike';
@@ -234,7 +235,7 @@ function inputTerms(ctx: Ctx, neuron: PlanBlock): { terms: string[]; decls: stri
     if (pass.kind === 'inject' && pass.target === neuron.id) {
       const name = `${pass.source}_I`;
       out.decls.push(`${name} : 1 (linked)  # current of "${pass.source}" (nA)`);
-      out.links.push(`${py(neuron.id)}.${name} = linked_var(${py(pass.source)}, 'I_out', index=np.zeros(${neuron.size}, dtype=np.int32))`);
+      out.links.push(`${py(neuron.id)}.${name} = linked_var(${py(pass.source)}, 'I_out', index=np.zeros(${neuron.size}, dtype=int))`);
       out.terms.push(name);
     }
     if (pass.kind !== 'synapse-current') continue;
@@ -305,12 +306,12 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
       post.push('spike_in = False');
     }
     if (b.input?.kind === 'voltage') {
-      decls.push(`V_pre : 1 (linked)  # membrane potential of "${p.pre}" (mV)`);
+      decls.push(`${b2Name('V_pre')} : 1 (linked)  # membrane potential of "${p.pre}" (mV)`);
       const src = ctx.plan.blocks.find((x) => x.id === b.input!.from)!;
-      links.push(`${py(b.id)}.V_pre = linked_var(${py(src.id)}, '${b2Name(src.voltage!)}')`);
+      links.push(`${py(b.id)}.${b2Name('V_pre')} = linked_var(${py(src.id)}, '${b2Name(src.voltage!)}')`);
     }
     const known = name;
-    name = (n: string) => (n === 'spike_in' || n === 'V_pre' ? n : known(n));
+    name = (n: string) => (n === 'spike_in' ? n : known(n));
   }
   const code = [...pre, ...printCode(b.code, name), ...post];
   const what = b.category === 'synapse'
