@@ -8,6 +8,7 @@ import { compile } from '../compiler/compile.js';
 import { formatWarning } from '../compiler/diagnostics.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
+import { registerExportCommand } from '../export/export-command.js';
 
 const program = new Command();
 program
@@ -45,6 +46,8 @@ program
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
     console.log(`${file}: valid — ${count(plan.blocks.length, 'block')}, ${count(plan.projections.length, 'synapse block')}, ${count(plan.probes.length, 'probe')}, ${count(plan.steps, 'step')}`);
   });
+
+registerExportCommand(program);
 
 async function registerOptional(): Promise<void> {
   // The lab-store commands live in their own module (projects, runs, export, delete-run).

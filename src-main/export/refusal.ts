@@ -12,10 +12,8 @@ export interface BlockRefusal {
 
 export class ExportRefusal extends Error {
   constructor(readonly target: string, readonly refusals: readonly BlockRefusal[]) {
-    super(
-      `cannot export to ${target}:\n` +
-        refusals.map((r) => `  block "${r.block}" (${r.type}): ${r.reason}`).join('\n'),
-    );
+    // One line, as every CLI failure (src-main/cli/main.ts).
+    super(`cannot export to ${target}: ${refusals.map((r) => `block "${r.block}" (${r.type}) ${r.reason}`).join('; ')}`);
     this.name = 'ExportRefusal';
   }
 }
