@@ -8,7 +8,7 @@
  * whole sweep (runs.ts).
  */
 import crypto from 'node:crypto';
-import { blockDef } from '../../kernels/index.js';
+import { blockDefIn } from '../compiler/document-types.js';
 import { MAX_SWEEP_COPIES, type EngineName, type RunInfo, type RunSweepInfo, type SweepRequest, type SweepSpec } from '../../src-shared/api.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import type { Plan } from '../compiler/plan.js';
@@ -62,7 +62,7 @@ export function sweepCopies(doc: ProjectDocument, sweep: SweepSpec | null, seeds
     if (twice !== undefined) throw new ApiError(`sweep: the value "${twice}" is listed twice; list each value once`);
     if (values.length === 0) throw new ApiError(`sweep: no values given for ${sweep.block}.${sweep.param}`);
     const type = doc.blocks.find((b) => b.id === sweep.block)?.type;
-    const def = type ? blockDef(type) : undefined;
+    const def = type ? blockDefIn(doc, type) : undefined;
     const p = def ? own(def.params, sweep.param) : undefined;
     if (p?.kind === 'quantity') unit = p.unit;
   }

@@ -4,6 +4,7 @@
  * a type is reported once, on the type (field, line and column), and blocks of that type
  * are then left out instead of each reporting an unknown type.
  */
+import { blockDef } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { compileEquationType } from '../../src-shared/equations/compile-type.js';
@@ -28,4 +29,14 @@ export function documentTypes(doc: ProjectDocument, sink: DiagnosticSink): Docum
     else failed.add(name);
   }
   return { defs, failed };
+}
+
+/**
+ * The definition of a block type as a document sees it: its own type (when that compiles)
+ * or a built-in. For callers outside the compiler (sweeps) that look up parameters.
+ */
+export function blockDefIn(doc: ProjectDocument, type: string): BlockDef | undefined {
+  const own = doc.types && Object.hasOwn(doc.types, type) ? doc.types[type] : undefined;
+  if (own !== undefined) return compileEquationType(type, own).def;
+  return blockDef(type);
 }

@@ -5,7 +5,7 @@
  * `seeds`); each caller words the prefix its own way (`--sweep:` on the command line,
  * `sweep:` in the app), so neither has to rewrite the other's messages.
  */
-import { blockDef } from '../../kernels/index.js';
+import { blockDefIn } from '../compiler/document-types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
 import { own } from '../../src-shared/own.js';
@@ -53,7 +53,7 @@ export function expandSweep(doc: ProjectDocument, spec: string, seeds?: number):
     const [, blockId, param, list] = m as unknown as [string, string, string, string];
     const block = doc.blocks.find((b) => b.id === blockId);
     if (!block) throw new SweepError('sweep', `no block "${blockId}" in the project (blocks: ${doc.blocks.map((b) => b.id).join(', ') || 'none'})`);
-    const def = blockDef(block.type);
+    const def = blockDefIn(doc, block.type);
     if (!def) throw new SweepError('sweep', `block "${blockId}" has an unknown type "${block.type}"`);
     const p = own(def.params, param);
     if (!p) {

@@ -15,6 +15,7 @@ import type { RecordingChunk } from '../../src-main/engines/types.js';
 import { parseDocument, parseDocumentText } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { collectChunks, runDoc } from '../helpers/doc.js';
+import { expandSweep } from '../../src-main/sweeps/expand.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
@@ -80,6 +81,17 @@ describe('the AdEx example (an equation block, forward Euler)', () => {
       expect(cpu.length).toBeGreaterThan(5);
       expect(gpu).toEqual(cpu);
     });
+  });
+});
+
+describe('a project type in a parameter sweep', () => {
+  it('its parameters can be swept, in their declared unit', () => {
+    const { docs, labels } = expandSweep(adex(), 'cell.b=0.0805 nA,0 pA');
+    expect(labels).toEqual(['cell.b=0.0805nA', 'cell.b=0pA']);
+    const [adapting, plain] = docs.map(spikeSteps);
+    // Without spike-triggered adaptation the cell fires more often.
+    expect(plain!.length).toBeGreaterThan(adapting!.length);
+    expect(() => expandSweep(adex(), 'cell.gl=1,2')).toThrow(/block "cell" \(adex\) has no parameter "gl" \(numeric parameters: C, gL, EL, VT, DeltaT, tauw, a, b\)/);
   });
 });
 
