@@ -8,7 +8,7 @@ import type { Expr, Statement, ValueType } from '../../src-shared/expr/ast.js';
 import { checkStatements, inlineFunctions, typeOf, type Scope } from '../../src-shared/expr/check.js';
 import { parseExpression, parseStatement } from '../../src-shared/expr/parse.js';
 import { substituteUnitNames } from '../../src-shared/expr/unit-literals.js';
-import { checkCurrentUnits, checkUpdateUnits } from './block-units.js';
+import { checkCurrentUnits, checkInitUnits, checkUpdateUnits } from './block-units.js';
 
 /** Names every update code may read. */
 const GLOBALS: ReadonlyArray<[string, ValueType]> = [['t', 'num'], ['dt', 'num'], ['step', 'num']];
@@ -25,6 +25,13 @@ function blockNames(def: BlockDef): Set<string> {
 /** Parses an expression of the block, inlines its helper functions and replaces unit names by numbers. */
 export function blockExpression(def: BlockDef, src: string): Expr {
   return substituteUnitNames(inlineFunctions(parseExpression(src), def.functions ?? {}), blockNames(def));
+}
+
+/** The initial-value expression of a state, unit-checked (a plain number is in the state's unit). */
+export function checkedInit(def: BlockDef, state: string, variant?: string): Expr {
+  const raw = inlineFunctions(parseExpression(def.states[state]!.init), def.functions ?? {});
+  checkInitUnits(def, state, raw, variant ?? defaultVariant(def));
+  return substituteUnitNames(raw, blockNames(def));
 }
 
 /** The input names the update code of `def` sees, by category. */

@@ -30,7 +30,7 @@ export function stateUnit(def: BlockDef, name: string, variant: string | undefin
 function paramsAndStates(def: BlockDef, variant: string | undefined): Map<string, DimType> {
   const scope = new Map<string, DimType>();
   for (const [name, p] of Object.entries(def.params)) {
-    if (p.kind === 'quantity') scope.set(name, unitType(p.unit));
+    if (p.kind === 'quantity' || p.kind === 'time-expression') scope.set(name, unitType(p.unit));
     if (p.kind === 'integer') scope.set(name, unitType(''));
   }
   for (const name of Object.keys(def.states)) scope.set(name, unitType(stateUnit(def, name, variant)));
@@ -79,7 +79,7 @@ export function checkUpdateUnits(def: BlockDef, lines: readonly string[], statem
 
 /** Checks that an initial value has its state's unit (a plain number is taken in it). */
 export function checkInitUnits(def: BlockDef, state: string, expr: Expr, variant: string | undefined): void {
-  const scope: DimScope = paramsAndStates(def, variant);
+  const scope: DimScope = new Map([...paramsAndStates(def, variant), ['dt', unitType('ms')]]);
   const checker = new DimChecker(scope);
   try {
     checker.require(checker.typeOf(expr), unitType(stateUnit(def, state, variant)), expr, `the initial value of ${state}`);

@@ -11,7 +11,7 @@ import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { roundHalfAway } from '../../src-shared/expr/numeric.js';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON } from '../../src-shared/ports.js';
 import { toUnit } from '../../src-shared/units.js';
-import { blockExpression, checkedCurrent, checkedUpdate } from './block-code.js';
+import { checkedCurrent, checkedInit, checkedUpdate } from './block-code.js';
 import { documentTypes } from './document-types.js';
 import { connect, toCsr } from './connectivity.js';
 import { DiagnosticSink } from './diagnostics.js';
@@ -336,7 +336,7 @@ function initialStates(info: BlockInfo, size: number, weightUnit: string, seed: 
         throw new Error(`init "${name}": ${(e as Error).message}`);
       }
     } else {
-      const expr = blockExpression(def, s.init);
+      const expr = checkedInit(def, name, undefined);
       init = new Float64Array(size);
       const earlier = states.map((x) => x);
       for (let i = 0; i < size; i++) {

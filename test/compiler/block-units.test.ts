@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
-import { checkedCurrent, checkedUpdate } from '../../src-main/compiler/block-code.js';
+import { checkedCurrent, checkedInit, checkedUpdate } from '../../src-main/compiler/block-code.js';
 import { compile } from '../../src-main/compiler/compile.js';
 import { makeDoc } from '../helpers/doc.js';
 import { inlineFunctions } from '../../src-shared/expr/check.js';
@@ -39,6 +39,7 @@ describe('units of built-in blocks', () => {
       for (const variant of variantsOf(def)) {
         expect(() => checkedUpdate(def, variant), `variant ${variant}`).not.toThrow();
         if (def.synapse) expect(() => checkedCurrent(def, variant), `variant ${variant}`).not.toThrow();
+        for (const state of Object.keys(def.states)) expect(() => checkedInit(def, state, variant), `init of ${state}`).not.toThrow();
       }
     });
   }
@@ -70,6 +71,12 @@ describe('a dropped factor is refused', () => {
     expect(() => checkedUpdate(def)).toThrow(/different units: pA and nA.*multiply by the factor/);
     const fixed = { ...def, update: ['V_inf = V_rest + (gL * (V_rest - V) / 1000 + I) / gL * 1000', ...base.update.slice(1)] };
     expect(() => checkedUpdate(fixed)).not.toThrow();
+  });
+
+  it('an initial value of another unit is refused (Izhikevich u starting at b instead of b·v)', () => {
+    const def = blockDef('izhikevich')!;
+    const bad: BlockDef = { ...def, states: { ...def.states, u: { ...def.states.u!, init: 'b' } } };
+    expect(() => checkedInit(bad, 'u')).toThrow(/izhikevich: init of "u": the initial value of u "b" is a rate \(1\/ms\), expected a voltage per time \(mV\/ms\)/);
   });
 
   it('exp() of a voltage is refused', () => {
