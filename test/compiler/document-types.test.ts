@@ -21,7 +21,8 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 const { createWebGpuEngine } = await import('../../src-main/engines/webgpu/index.js');
 
-const ADEX = join(import.meta.dirname, '../../assets/examples/adex.json');
+const EXAMPLES = join(import.meta.dirname, '../../assets/examples');
+const ADEX = join(EXAMPLES, 'adex.json');
 const BRIAN_SCRIPT = join(import.meta.dirname, 'adex_brian2.py');
 
 function adex(): ProjectDocument {
@@ -71,16 +72,40 @@ describe('the AdEx example (an equation block, forward Euler)', () => {
     afterAll(() => engine?.dispose());
     if (!engine) console.warn(`WebGPU test skipped: ${'unavailable' in created ? created.unavailable : ''}`);
 
-    it.skipIf(!engine)('spikes at the same steps as on the CPU engine (250 ms)', async () => {
-      const plan = compile(adex(), { duration: '250 ms' });
-      const chunks: RecordingChunk[] = [];
-      const result = await engine!.run(plan, { sink: { write: (c) => { chunks.push(c); } } });
-      expect(result.status).toBe('finished');
-      const gpu = collectChunks(chunks).spikes.get('cell_spikes')!.map(([s]) => s);
-      const cpu = spikeSteps(adex()).filter((s) => s < plan.steps);
-      expect(cpu.length).toBeGreaterThan(5);
-      expect(gpu).toEqual(cpu);
-    });
+    // facilitation.json: a facilitating synapse (state per presynaptic neuron, on_pre code)
+    // into an adaptive LIF with a refractory period, both written as equations.
+    for (const file of ['adex.json', 'facilitation.json']) {
+      it.skipIf(!engine)(`${file}: spikes at the same steps as on the CPU engine (250 ms)`, async () => {
+        const doc = parseDocumentText(readFileSync(join(EXAMPLES, file), 'utf8'), file);
+        const plan = compile(doc, { duration: '250 ms' });
+        const chunks: RecordingChunk[] = [];
+        const result = await engine!.run(plan, { sink: { write: (c) => { chunks.push(c); } } });
+        expect(result.status).toBe('finished');
+        const gpu = collectChunks(chunks).spikes.get('cell_spikes')!.map(([s]) => s);
+        const cpu = spikeSteps(doc).filter((s) => s < plan.steps);
+        expect(cpu.length).toBeGreaterThan(4);
+        expect(gpu).toEqual(cpu);
+      });
+    }
+  });
+});
+
+describe('the facilitation example (a synapse and a neuron written as equations)', () => {
+  it('the first EPSPs stay below threshold; once u has grown the cell follows the 40 Hz train', () => {
+    const doc = parseDocumentText(readFileSync(join(EXAMPLES, 'facilitation.json'), 'utf8'), 'facilitation.json');
+    const out = runDoc(doc);
+    const steps = out.spikes.get('cell_spikes')!.map(([s]) => s);
+    expect(steps[0]).toBeGreaterThan(1000);
+    const intervals = steps.slice(1).map((s, k) => s - steps[k]!);
+    // One spike per input (every 25 ms), its latency settling over the first few.
+    for (const i of intervals) expect(Math.abs(i - 250)).toBeLessThanOrEqual(15);
+    const u = out.traces.get('syn_u')![0]!;
+    expect(u[0]).toBeCloseTo(0.1, 6);
+    expect(Math.max(...u)).toBeGreaterThan(0.5);
+    // Without facilitation (U = 1: every spike uses all) the same weight fires from the first input.
+    const plain = structuredClone(doc);
+    plain.types!.facilitating!.params.U!.default = 1;
+    expect(runDoc(plain).spikes.get('cell_spikes')![0]![0]).toBeLessThan(200);
   });
 });
 
