@@ -208,13 +208,14 @@ function distributionCode(spec: ValueOrDistributionDoc, unit: string): string | 
   if (typeof spec === 'number' || typeof spec === 'string' || !('dist' in spec)) return undefined;
   const u = unit.replace('·', '*');
   if (spec.dist === 'lognormal') return undefined;
+  const short = (v: number) => pyFloat(Number(v.toPrecision(15)));
   if (spec.dist === 'normal') {
     if (spec.low !== undefined || spec.high !== undefined) return undefined;
-    return `${pyFloat(toUnit(spec.mean, u))} + ${pyFloat(toUnit(spec.sd, u))} * randn()`;
+    return `${short(toUnit(spec.mean, u))} + ${short(toUnit(spec.sd, u))} * randn()`;
   }
   const low = toUnit(spec.low, u);
   const high = toUnit(spec.high, u);
-  return `${pyFloat(low)} + ${pyFloat(high - low)} * rand()`;
+  return `${short(low)} + ${short(high - low)} * rand()`;
 }
 
 function initLines(ctx: Ctx, b: PlanBlock): string[] {
