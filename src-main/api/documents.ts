@@ -4,6 +4,7 @@
  */
 import type { ApiDiagnostic } from '../../src-shared/api.js';
 import { DocumentError } from '../../src-shared/document/errors.js';
+import { capDiagnostics } from '../../src-shared/problem-list.js';
 import { parseDocument } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { compile, type RunOverrides } from '../compiler/compile.js';
@@ -13,7 +14,7 @@ import { ApiError } from './errors.js';
 
 /** A DocumentError's problems as diagnostics naming block and field. */
 export function documentDiagnostics(err: DocumentError): ApiDiagnostic[] {
-  return err.issues.map((i) => ({ ...(i.block !== undefined ? { block: i.block } : {}), ...(i.field !== undefined ? { field: i.field } : {}), message: i.message }));
+  return capDiagnostics(err.issues).map((i) => ({ ...(i.block !== undefined ? { block: i.block } : {}), ...(i.field !== undefined ? { field: i.field } : {}), message: i.message }));
 }
 
 /** Validates a document for storing or running; problems become an ApiError with diagnostics. */
@@ -51,7 +52,7 @@ export function validateDocument(document: unknown): { ok: true; warnings?: ApiD
     const { warnings } = compile(doc);
     return warnings.length > 0 ? { ok: true, warnings: warnings.map((w) => ({ ...w, severity: 'warning' as const })) } : { ok: true };
   } catch (err) {
-    if (err instanceof CompileError) return { ok: false, diagnostics: err.diagnostics.map((d) => ({ ...d })) };
+    if (err instanceof CompileError) return { ok: false, diagnostics: capDiagnostics(err.diagnostics).map((d) => ({ ...d })) };
     return { ok: false, diagnostics: [{ message: (err as Error).message }] };
   }
 }

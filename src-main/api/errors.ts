@@ -4,6 +4,7 @@
  * show on nodes; any other Error is sent as its message alone.
  */
 import type { ApiDiagnostic } from '../../src-shared/api.js';
+import { capDiagnostics } from '../../src-shared/problem-list.js';
 
 /** An error with compile or document diagnostics that name the block and field. */
 export class ApiError extends Error {
@@ -29,7 +30,8 @@ export function toErrorPayload(err: unknown): ApiErrorPayload {
     const diagnostics = (err as { diagnostics?: unknown }).diagnostics;
     const payload: ApiErrorPayload = { message: err.message || err.name };
     if (Array.isArray(diagnostics)) {
-      payload.diagnostics = diagnostics.map((d: ApiDiagnostic) => ({
+      // A document with 300,000 problems sends the first MAX_DIAGNOSTICS and a count.
+      payload.diagnostics = capDiagnostics(diagnostics as ApiDiagnostic[]).map((d: ApiDiagnostic) => ({
         ...(d.block !== undefined ? { block: d.block } : {}),
         ...(d.field !== undefined ? { field: d.field } : {}),
         message: String(d.message),

@@ -3,6 +3,7 @@
  * can print one clear line and the editor can show it on the node. Errors stop the
  * compile (CompileError); warnings travel with the plan (Plan.warnings).
  */
+import { MAX_LISTED_PROBLEMS, moreLine } from '../../src-shared/problem-list.js';
 
 export interface Diagnostic {
   block?: string;
@@ -20,10 +21,15 @@ export function formatWarning(d: Diagnostic): string {
   return `warning: ${formatDiagnostic(d)}`;
 }
 
-/** Raised when a document cannot be compiled; carries every problem found. */
+/**
+ * Raised when a document cannot be compiled; carries every problem found. The message
+ * lists the first few, then counts the rest (src-shared/problem-list.ts).
+ */
 export class CompileError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
+    const listed = diagnostics.slice(0, MAX_LISTED_PROBLEMS).map(formatDiagnostic);
+    if (diagnostics.length > MAX_LISTED_PROBLEMS) listed.push(moreLine(diagnostics.length - MAX_LISTED_PROBLEMS));
+    super(listed.join('\n'));
     this.name = 'CompileError';
   }
 }

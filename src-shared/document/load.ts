@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DocumentError, type DocumentIssue } from './errors.js';
 import { migrateDocument } from './migrate.js';
 import { ProjectDocument } from './schema.js';
+import { MAX_LISTED_PROBLEMS, moreLine } from '../problem-list.js';
 
 /** Turns a zod issue path into words: `block "syn": field "connection.rule"`. */
 function describePath(path: readonly PropertyKey[], raw: unknown): string {
@@ -84,7 +85,10 @@ export function parseDocument(raw: unknown): ProjectDocument {
   const result = ProjectDocument.safeParse(migrated);
   if (result.success) return result.data;
   const issues = result.error.issues;
-  throw new DocumentError(issues.map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`).join('\n'), {
+  // The message lists the first few problems and counts the rest; `issues` keeps them all.
+  const lines = issues.slice(0, MAX_LISTED_PROBLEMS).map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`);
+  if (issues.length > MAX_LISTED_PROBLEMS) lines.push(moreLine(issues.length - MAX_LISTED_PROBLEMS));
+  throw new DocumentError(lines.join('\n'), {
     issues: issues.map((i: z.core.$ZodIssue) => issueAt(i.path, migrated, i.message)),
   });
 }
