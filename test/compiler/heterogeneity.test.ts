@@ -185,3 +185,66 @@ describe('value expressions (value-expression.ts)', () => {
     expect(() => parseValueExpression('r^2 + r**2', '', ['r'])).toThrow(/either/);
   });
 });
+
+describe('per-connection weights and delays', () => {
+  const net = (connection: Record<string, unknown>, nPre = 20, nPost = 30, dt = '0.1 ms') => compile(makeDoc([
+    { id: 'src', type: 'poisson', size: nPre },
+    { id: 'syn', type: 'exponential', params: { output: 'current' }, connection },
+    { id: 'post', type: 'lif', size: nPost },
+  ], ['src.spikes->syn.pre', 'syn.post->post.I'], { dt, seed: 4 })).projections[0]!;
+
+  /** (i, j, w, lag) of every connection, from the presynaptic rows. */
+  const connections = (p: ReturnType<typeof net>) => {
+    const out: Array<[number, number, number, number]> = [];
+    for (let i = 0; i < p.nPre; i++) {
+      for (let c = p.byPre.ptr[i]!; c < p.byPre.ptr[i + 1]!; c++) out.push([i, p.byPre.idx[c]!, p.byPre.w[c]!, p.byPre.lag ? p.byPre.lag[c]! : p.lag]);
+    }
+    return out;
+  };
+
+  it('weights from an expression of i, j, N_pre and N_post', () => {
+    const p = net({ rule: 'all-to-all', weight: { expr: '1 nA * i + 0.001 uA * j / N_pre * (N_post / 30)' } });
+    expect(p.uniformWeight).toBeUndefined();
+    for (const [i, j, w] of connections(p)) expect(w).toBe(Math.fround(i + j / 20));
+  });
+
+  it('delays per connection are whole steps of their drawn value, and share r with the weight', () => {
+    const p = net({ rule: 'fixed-probability', p: 0.3, weight: { expr: '2 nA * r' }, delay: { expr: '0.5 ms + 4 ms * r' } });
+    const list = connections(p);
+    expect(list.length).toBeGreaterThan(100);
+    for (const [, , w, lag] of list) {
+      const r = w / 2; // f32 of 2·r: the lag is rounded from the double r, so allow the f32 error
+      expect(Math.abs(lag - (5 + 40 * r))).toBeLessThanOrEqual(0.5 + 1e-5);
+    }
+    expect(p.lag).toBe(Math.min(...list.map((c) => c[3])));
+    expect(p.maxLag).toBe(Math.max(...list.map((c) => c[3])));
+  });
+
+  it('a delay distribution draws per connection; the same delay for all stays the fast path', () => {
+    const p = net({ rule: 'all-to-all', delay: { dist: 'uniform', low: '1 ms', high: '3 ms' } });
+    const lags = connections(p).map((c) => c[3]);
+    expect(new Set(lags).size).toBe(21);
+    expect(Math.min(...lags)).toBe(10);
+    expect(Math.max(...lags)).toBe(30);
+    const same = net({ rule: 'all-to-all', delay: { expr: '2 ms' } });
+    expect(same.maxLag).toBeUndefined();
+    expect(same.byPre.lag).toBeUndefined();
+    expect(same.lag).toBe(20);
+  });
+
+  it('the pairs rule takes [pre, post, w, d], others take the connection weight and delay', () => {
+    const p = net({ rule: 'pairs', pairs: [[0, 1, '3 nA', '1.25 ms'], [2, 3, '0.5 nA'], [4, 5]], weight: '1 nA', delay: '0.3 ms' });
+    expect(connections(p)).toEqual([[0, 1, 3, 13], [2, 3, 0.5, 3], [4, 5, 1, 3]]);
+  });
+
+  it('refuses a negative delay, a wrong unit and a kinetic synapse with delays per connection, naming the synapse', () => {
+    expect(() => net({ rule: 'all-to-all', delay: { expr: '1 ms - 1 ms * i' } })).toThrow(/block "syn", connection: .*must not be negative/);
+    expect(() => net({ rule: 'all-to-all', weight: { expr: '1 mV * r' } })).toThrow(/block "syn", connection: .*expected the unit of nA/);
+    const kinetic = makeDoc([
+      { id: 'src', type: 'poisson', size: 2 },
+      { id: 'syn', type: 'ampa', connection: { rule: 'all-to-all', delay: { dist: 'uniform', low: '1 ms', high: '2 ms' } } },
+      { id: 'post', type: 'lif', size: 2 },
+    ], ['src.spikes->syn.pre', 'syn.post->post.I']);
+    expect(() => compile(kinetic)).toThrow(/block "syn", connection: delays per connection need a synapse with its state per postsynaptic neuron/);
+  });
+});

@@ -116,4 +116,29 @@ describe('heterogeneous populations on the CPU engine', () => {
     }
     expect(total).toBeGreaterThan(20);
   });
+
+  it('delays per connection: each jump lands round(d/dt) steps after its spike (pairs with their own delays)', () => {
+    const doc = makeDoc([
+      { id: 'src', type: 'spike-times', size: 2, params: { spikes: [[0, '1 ms'], [1, '1.5 ms'], [0, '3 ms']] } },
+      {
+        id: 'syn', type: 'exponential', params: { tau: '1e9 ms', output: 'current' },
+        connection: { rule: 'pairs', pairs: [[0, 0, '1 nA', '0.5 ms'], [0, 1, '2 nA', '1.25 ms'], [1, 2, '4 nA', '0 ms'], [0, 2, '8 nA']], delay: '2 ms' },
+      },
+      { id: 'post', type: 'lif', size: 3, params: { V_th: '1000 mV' } },
+      { id: 'g', type: 'state-probe', params: { state: 'g' } },
+    ], ['src.spikes->syn.pre', 'syn.post->post.I', 'syn.post->g.target'], { duration: '6 ms' });
+    const plan = compile(doc);
+    expect(plan.projections[0]!.maxLag).toBe(20);
+    const sim = new Simulation(plan);
+    sim.advance(plan.steps);
+    const g = collectChunks(sim.drain()).traces.get('g')!;
+    // Sample s + 1 holds g after step s; a spike of step s over a lag L lands in step s + L.
+    const jumps = g.map((t) => t.flatMap((x, s) => (s > 0 && Math.round(x - t[s - 1]!) !== 0 ? [[s - 1, Math.round(x - t[s - 1]!)]] : [])));
+    expect(jumps).toEqual([
+      [[15, 1], [35, 1]], // 0 → 0: 0.5 ms = 5 steps after steps 10 and 30
+      [[23, 2], [43, 2]], // 0 → 1: 1.25 ms = 12.5 steps, rounded away from zero to 13
+      [[15, 4], [30, 8], [50, 8]], // 1 → 2 at once (step 15), 0 → 2 with the connection's 2 ms
+    ]);
+  });
 });
+

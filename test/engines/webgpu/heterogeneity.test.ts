@@ -106,4 +106,32 @@ describe('heterogeneous populations on the WebGPU engine', async () => {
     }
     expect(total).toBeGreaterThan(20);
   });
+
+  it.skipIf(!engine)('delays per connection (drawn, and shared r with the weights): the same spikes and arrivals as the CPU engine', async () => {
+    const plan = compile(makeDoc([
+      { id: 'src', type: 'poisson', size: 40, params: { rate: '60 Hz' } },
+      {
+        id: 'syn', type: 'exponential', params: { tau: '3 ms', output: 'current' },
+        connection: { rule: 'fixed-probability', p: 0.3, weight: { expr: '2 nA + 4 nA * r' }, delay: { expr: '0.2 ms + 3 ms * r' } },
+      },
+      { id: 'post', type: 'lif', size: 25, params: { V_rest: '-60 mV', V_th: '-55 mV', V_reset: '-60 mV' } },
+      { id: 'sp', type: 'spike-probe' },
+      { id: 'g', type: 'state-probe', params: { state: 'g' } },
+    ], ['src.spikes->syn.pre', 'syn.post->post.I', 'post.spikes->sp.spikes', 'syn.post->g.target'], { duration: '200 ms', seed: 2 }));
+    expect(plan.projections[0]!.maxLag).toBeGreaterThan(plan.projections[0]!.lag);
+    const sim = new Simulation(plan);
+    sim.advance(plan.steps);
+    const key = (x: [number, number][]) => x.map(([s, n]) => s * 1e6 + n).sort((a, b) => a - b);
+    // g only decays between arrivals: the steps where it grows are the arrivals.
+    const arrivals = (g: number[][]) => g.map((t) => t.flatMap((x, s) => (s > 0 && x > t[s - 1]! ? [s] : [])));
+    const cpuOut = collectChunks(sim.drain());
+    const cpu = key(cpuOut.spikes.get('sp')!);
+    expect(cpu.length).toBeGreaterThan(100);
+    for (const shape of ['grid', 'workgroup'] as const) {
+      const gpu = await gpuRun(plan, shape);
+      expect(key(gpu.spikes.get('sp')!), shape).toEqual(cpu);
+      expect(arrivals(gpu.traces.get('g')!), shape).toEqual(arrivals(cpuOut.traces.get('g')!));
+    }
+  });
 });
+
