@@ -79,17 +79,22 @@ function checkLimits(e: Expr, line: number, column: number): void {
       default: return 1;
     }
   };
-  if (depth(e) > EQUATION_LIMITS.depth) throw new SourceError(`the expression is nested too deeply (at most ${EQUATION_LIMITS.depth} levels)`, line, column);
+  if (depth(e) > EQUATION_LIMITS.treeDepth) throw new SourceError(`the expression is nested too deeply (at most ${EQUATION_LIMITS.treeDepth} operations in a chain)`, line, column);
 }
 
 /** Parses one expression that starts at `column` of `line`. */
 export function parseAt(src: string, line: number, column: number, text: string): ParsedExpr {
   // Parentheses are counted first: jsep's recursion must not meet arbitrarily deep nesting.
+  // Unary operators nest as deeply as parentheses do (--x is -(-x)).
   let depth = 0;
+  let unary = 0;
   for (const ch of src) {
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (depth > EQUATION_LIMITS.depth) throw new SourceError(`the expression is nested too deeply (at most ${EQUATION_LIMITS.depth} levels)`, line, column);
+    unary = ch === '-' || ch === '+' || ch === '!' ? unary + 1 : ch === ' ' ? unary : 0;
+    if (depth > EQUATION_LIMITS.depth || unary > EQUATION_LIMITS.depth) {
+      throw new SourceError(`the expression is nested too deeply (at most ${EQUATION_LIMITS.depth} levels)`, line, column);
+    }
   }
   let expr: Expr;
   try {

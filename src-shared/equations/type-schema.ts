@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Limits on what a user may write (text per field, lines, expression size and nesting). */
-export const EQUATION_LIMITS = { textChars: 20_000, lines: 200, nodes: 2_000, depth: 40, names: 100 } as const;
+/**
+ * Limits on what a user may write: text per field, lines, terms of an expression, nesting of
+ * parentheses and calls (`depth`), and depth of the tree (a long sum is a deep tree).
+ */
+export const EQUATION_LIMITS = { textChars: 20_000, lines: 200, nodes: 2_000, depth: 40, treeDepth: 400 } as const;
 
 const text = z.string().max(EQUATION_LIMITS.textChars);
 

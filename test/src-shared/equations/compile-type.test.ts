@@ -116,6 +116,10 @@ describe('diagnostics carry field, line and column', () => {
     const deep = `dV/dt = ${'('.repeat(EQUATION_LIMITS.depth + 5)}-V${')'.repeat(EQUATION_LIMITS.depth + 5)}/tau : mV`;
     expect(diagnostics({ ...DECAY, equations: deep })[0]!.message).toMatch(/nested too deeply/);
     expect(diagnostics({ ...DECAY, equations: `dV/dt = -V/tau ${'+ 0*V '.repeat(EQUATION_LIMITS.nodes)}: mV` })[0]!.message).toMatch(/too long/);
+    expect(diagnostics({ ...DECAY, equations: `dV/dt = ${'-'.repeat(15_000)}V/tau : mV` })[0]!.message).toMatch(/nested too deeply/);
+    expect(diagnostics({ ...DECAY, equations: `dV/dt = (${Array(EQUATION_LIMITS.treeDepth + 10).fill('V').join(' + ')})/tau : mV` })[0]!.message).toMatch(/nested too deeply/);
+    // A long sum within the limits is fine.
+    expect(compileEquationType('t', { ...DECAY, equations: `dV/dt = -(${Array(200).fill('V').join(' + ')})/tau : mV` }).diagnostics).toEqual([]);
     expect(diagnostics({ ...DECAY, equations: 'x'.repeat(EQUATION_LIMITS.textChars + 1) })[0]).toMatchObject({ field: 'equations', message: expect.stringMatching(/20000/) });
     expect(diagnostics({ ...DECAY, params: { ...DECAY.params, spike: { unit: 'mV', default: 0 } } })[0]!.message).toBe('"spike" is reserved');
     expect(diagnostics({ ...DECAY, params: { ...DECAY.params, exp: { unit: '', default: 0 } } })[0]!.message).toBe('"exp" is a built-in function');
