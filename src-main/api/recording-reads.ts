@@ -16,7 +16,23 @@ const DEFAULT_MAX_SPIKES = 200_000;
 export type TraceWindow = { t0?: number; t1?: number; neurons?: number[]; maxPoints?: number };
 export type SpikeWindow = { t0?: number; t1?: number; neurons?: number[]; maxSpikes?: number };
 
-export function readTrace(lab: Lab, runId: number, probe: string, window: TraceWindow): TraceData {
+/**
+ * Most values (neurons × points) one readTrace answers: about 5 MB of JSON, which the
+ * transport serialises in a few tens of ms. A plot asks for at most a few thousand points
+ * of a handful of neurons.
+ */
+export const MAX_TRACE_VALUES = 250_000;
+
+/** Lets other requests and events run (the reads below yield after every page of chunks). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A state or rate probe's window, min/max-decimated to at most `maxPoints` points.
+ * Neurons asked for twice are read once; a request for more than MAX_TRACE_VALUES values
+ * is refused before anything is read; the read yields to the event loop after every page
+ * of chunks (at most 2 MiB), so a long recording never stalls other requests.
+ */
+export async function readTrace(lab: Lab, runId: number, probe: string, window: TraceWindow): Promise<TraceData> {
   const layout = lab.runs.probe(runId, probe);
   if (layout.kind === 'spikes') {
     throw new ApiError(`run ${runId}, probe "${probe}" records spikes; read it with readSpikes`);
@@ -30,12 +46,28 @@ export function readTrace(lab: Lab, runId: number, probe: string, window: TraceW
   const s1 = window.t1 === undefined ? extent.last : Math.min(extent.last, Math.floor(window.t1 / stepMs + eps));
   const samples = Math.max(0, s1 - s0 + 1);
   const buckets = window.maxPoints ?? DEFAULT_MAX_POINTS;
-  const series = lab.recordings.decimate(runId, probe, {
+  const neurons = window.neurons && layout.kind === 'state' ? [...new Set(window.neurons)] : undefined;
+  const columnCount = layout.kind === 'state' ? (neurons ?? layout.neurons).length : 1;
+  const points = Math.min(buckets, samples);
+  if (columnCount * points > MAX_TRACE_VALUES) {
+    const count = (n: number) => n.toLocaleString('en-US');
+    throw new ApiError(
+      `run ${runId}, probe "${probe}": ${count(columnCount)} neurons × ${count(points)} points is more than one read may return ` +
+        `(${count(MAX_TRACE_VALUES)} values); ask for fewer neurons, fewer points or a shorter window`,
+    );
+  }
+  const steps = lab.recordings.decimateSteps(runId, probe, {
     buckets,
     ...(window.t0 !== undefined ? { fromMs: window.t0 } : {}),
     ...(window.t1 !== undefined ? { toMs: window.t1 } : {}),
-    ...(window.neurons && layout.kind === 'state' ? { neurons: window.neurons } : {}),
+    ...(neurons ? { neurons } : {}),
   });
+  let step = steps.next();
+  while (!step.done) {
+    await yieldToEventLoop();
+    step = steps.next();
+  }
+  const series = step.value;
   const columns = series.neurons ?? [0];
   const cols = columns.length;
   const out: TraceData['series'] = columns.map((neuron) => ({ neuron, min: new Array<number>(series.buckets), max: new Array<number>(series.buckets) }));

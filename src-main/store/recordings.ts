@@ -440,6 +440,19 @@ export class RecordingStore {
    * samples than buckets, each sample is its own bucket (min = max = the value).
    */
   decimate(runId: number, probeId: string, query: WindowQuery & { buckets: number }): MinMaxSeries {
+    const steps = this.decimateSteps(runId, probeId, query);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `decimate` one page of chunks (at most 8 × 256 KiB) per step: the generator yields
+   * after each page and returns the series, so an async caller can let other requests run
+   * in between (see src-main/api/recording-reads.ts).
+   */
+  *decimateSteps(runId: number, probeId: string, query: WindowQuery & { buckets: number }): Generator<void, MinMaxSeries> {
     if (!(query.buckets >= 1)) throw new LabError(`${this.lab.file}: decimation needs at least 1 bucket`, this.lab.file);
     const { layout, dt } = this.probeOf(runId, probeId);
     if (layout.kind === 'spikes') {
@@ -473,6 +486,7 @@ export class RecordingStore {
           }
         }
       }
+      yield;
     }
     return { probe: probeId, neurons: layout.kind === 'state' ? columns.map((c) => Number(layout.neurons[c])) : null, buckets, timesMs, min, max };
   }
