@@ -1,13 +1,21 @@
 /**
  * Property: a built-in block re-expressed as an equation block, integrated by the same
- * scheme, gives bit-identical results on the CPU engine (the reference): the equations
- * compile into the very update trees the built-ins are written with.
+ * scheme, gives bit-identical results on the CPU engine (the reference) and on the WebGPU
+ * engine: the equations compile into the very update trees the built-ins are written with.
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../../../src-main/compiler/compile.js';
+import type { RecordingChunk } from '../../../src-main/engines/types.js';
+import { collectChunks } from '../../helpers/doc.js';
 import type { BlockSpec } from '../../helpers/doc.js';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
 import { parseDocument } from '../../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
+
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+const { createWebGpuEngine } = await import('../../../src-main/engines/webgpu/index.js');
 
 const LIF_TYPE = {
   category: 'neuron',
@@ -68,5 +76,28 @@ describe('equation blocks against the built-ins they restate', () => {
     const builtin = runDoc(network('lif', 'exponential'));
     const user = runDoc(withTypes(network('my_lif', 'exponential'), { my_lif: { ...LIF_TYPE, method: 'euler' } }));
     expect(user.traces.get('pV')).not.toEqual(builtin.traces.get('pV'));
+  });
+});
+
+describe('on the WebGPU engine (SwiftShader here)', async () => {
+  const created = await createWebGpuEngine();
+  const engine = 'engine' in created ? created.engine : null;
+  afterAll(() => engine?.dispose());
+  if (!engine) console.warn(`WebGPU test skipped: ${'unavailable' in created ? created.unavailable : ''}`);
+
+  async function gpuRun(doc: ProjectDocument) {
+    const chunks: RecordingChunk[] = [];
+    const result = await engine!.run(compile(doc, { duration: '100 ms' }), { sink: { write: (c) => { chunks.push(c); } } });
+    expect(result.status).toBe('finished');
+    return collectChunks(chunks);
+  }
+
+  it.skipIf(!engine)('LIF and the exponential synapse as equations: the same V, g and spikes as the built-ins, bit for bit', async () => {
+    const builtin = await gpuRun(network('lif', 'exponential'));
+    const user = await gpuRun(withTypes(network('my_lif', 'my_exp'), { my_lif: LIF_TYPE, my_exp: EXP_SYNAPSE_TYPE }));
+    expect(builtin.spikes.get('sp')!.length).toBeGreaterThan(3);
+    expect(user.spikes.get('sp')).toEqual(builtin.spikes.get('sp'));
+    expect(user.traces.get('pV')).toEqual(builtin.traces.get('pV'));
+    expect(user.traces.get('pg')).toEqual(builtin.traces.get('pg'));
   });
 });
