@@ -40,6 +40,13 @@ const EXP_SYNAPSE_TYPE = {
   weight: { unit: 'uS', default: 0.001 },
 };
 
+/** The alpha synapse: two coupled linear equations, each stepped from start-of-step values. */
+const ALPHA_SYNAPSE_TYPE = {
+  ...EXP_SYNAPSE_TYPE,
+  equations: 'dg/dt = (h - g)/tau : uS\ndh/dt = -h/tau : uS',
+  on_pre: 'h += w',
+};
+
 function withTypes(doc: ProjectDocument, types: Record<string, unknown>): ProjectDocument {
   return parseDocument({ ...doc, types });
 }
@@ -69,6 +76,14 @@ describe('equation blocks against the built-ins they restate', () => {
     expect(spikes.length).toBeGreaterThan(10);
     expect(user.spikes.get('sp')).toEqual(spikes);
     expect(user.traces.get('pV')).toEqual(builtin.traces.get('pV'));
+    expect(user.traces.get('pg')).toEqual(builtin.traces.get('pg'));
+  });
+
+  it('the alpha synapse as equations (two coupled equations): bit for bit', () => {
+    const builtin = runDoc(network('lif', 'alpha'));
+    const user = runDoc(withTypes(network('lif', 'my_alpha'), { my_alpha: ALPHA_SYNAPSE_TYPE }));
+    expect(builtin.spikes.get('sp')!.length).toBeGreaterThan(10);
+    expect(user.spikes.get('sp')).toEqual(builtin.spikes.get('sp'));
     expect(user.traces.get('pg')).toEqual(builtin.traces.get('pg'));
   });
 
