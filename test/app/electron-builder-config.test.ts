@@ -24,6 +24,7 @@ interface BuilderConfig {
   files?: unknown;
   asar?: boolean;
   asarUnpack?: string[];
+  afterPack?: unknown;
   linux?: { target?: unknown };
   mac?: { target?: unknown };
   win?: { target?: unknown };
@@ -35,6 +36,27 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(config: BuilderConfig, logger: unknown): Promise<void>;
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+const fuses = require('../../src-main/app/electron-fuses.cjs') as {
+  flipFuses(file: string): number;
+  readFuses(file: string): Record<string, boolean>;
+  SENTINEL: string;
+};
+
+/** Electron 41's fuses as shipped: RunAsNode, NODE_OPTIONS, --inspect and file:// privileges on. */
+const DEFAULT_FUSES = '10110001';
+/** A fuse wire (version 1) as it sits in an Electron binary. */
+const fuseWire = (bits: string) => Buffer.concat([Buffer.from(fuses.SENTINEL, 'latin1'), Buffer.from([1, bits.length]), Buffer.from(bits, 'latin1')]);
+const SHIPPED_FUSES = {
+  RunAsNode: false,
+  EnableCookieEncryption: true,
+  EnableNodeOptionsEnvironmentVariable: false,
+  EnableNodeCliInspectArguments: false,
+  EnableEmbeddedAsarIntegrityValidation: true,
+  OnlyLoadAppFromAsar: true,
+  LoadBrowserProcessSpecificV8Snapshot: false,
+  GrantFileProtocolExtraPrivileges: false,
+};
 
 const targetsOf = (t: unknown): string[] => (Array.isArray(t) ? t : [t]).map((x) => (typeof x === 'string' ? x : (x as { target: string }).target));
 
@@ -53,6 +75,21 @@ describe('electron-builder.yml', () => {
     expect(config.extraMetadata?.main).toBe('dist/app/main.js');
     const files = JSON.stringify(config.files);
     for (const f of ['dist/app/**/*', 'dist/renderer/**/*', 'assets/examples/*.json', 'package.json']) expect(files).toContain(f);
+    expect(config.afterPack).toBe('src-main/app/electron-fuses.cjs');
+  });
+
+  it('flips the fuses: RunAsNode, NODE_OPTIONS and --inspect off; cookie encryption, asar integrity, asar-only on', () => {
+    const binary = path.join(temp, 'fake-electron');
+    // Electron's defaults, twice (a universal macOS binary has a wire per architecture).
+    fs.writeFileSync(binary, Buffer.concat([Buffer.from('ELF…'), fuseWire(DEFAULT_FUSES), Buffer.from('…'), fuseWire(DEFAULT_FUSES)]));
+    expect(fuses.flipFuses(binary)).toBe(2);
+    expect(fuses.readFuses(binary)).toEqual(SHIPPED_FUSES);
+    const bytes = fs.readFileSync(binary);
+    expect(bytes.subarray(bytes.lastIndexOf(fuses.SENTINEL) + fuses.SENTINEL.length + 2).toString('latin1')).toBe('01001100');
+    fs.writeFileSync(binary, 'not electron');
+    expect(() => fuses.flipFuses(binary)).toThrow(`${binary} has no Electron fuse wire`);
+    fs.writeFileSync(binary, fuseWire('101'));
+    expect(() => fuses.flipFuses(binary)).toThrow('this Electron has no fuse EnableNodeCliInspectArguments');
   });
 
   it('is checked for real: a misspelled option is refused', async () => {
@@ -67,7 +104,7 @@ describe('electron-builder.yml', () => {
       await buildApp({ quiet: true });
       const stub = path.join(temp, 'electron-dist');
       fs.mkdirSync(path.join(stub, 'resources'), { recursive: true });
-      fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho stub\n', { mode: 0o755 });
+      fs.writeFileSync(path.join(stub, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\necho stub\n# '), fuseWire(DEFAULT_FUSES), Buffer.from('\n')]), { mode: 0o755 });
       fs.writeFileSync(path.join(stub, 'version'), 'v41.7.1');
       const output = path.join(temp, 'release');
       await promisify(execFile)(
@@ -80,6 +117,8 @@ describe('electron-builder.yml', () => {
       );
       const resources = path.join(output, 'linux-unpacked', 'resources');
       expect(fs.existsSync(path.join(output, 'linux-unpacked', 'spikeflow'))).toBe(true);
+      // The afterPack hook flipped the fuses of the packaged binary.
+      expect(fuses.readFuses(path.join(output, 'linux-unpacked', 'spikeflow'))).toEqual(SHIPPED_FUSES);
 
       const asar = require('@electron/asar') as { listPackage(a: string, o: object): string[]; extractFile(a: string, f: string): Buffer };
       const archive = path.join(resources, 'app.asar');
