@@ -6,9 +6,12 @@ import type { BlockDef } from './types.js';
 import { spikeTimes } from './sources/spike-times.js';
 import { poisson } from './sources/poisson.js';
 import { regular } from './sources/regular.js';
+import { inhomogeneousPoisson } from './sources/inhomogeneous-poisson.js';
 import { constantCurrent } from './currents/constant.js';
 import { stepCurrent } from './currents/steps.js';
 import { rampCurrent } from './currents/ramp.js';
+import { ouCurrent, whiteNoiseCurrent } from './currents/noise.js';
+import { poissonInput } from './currents/poisson-input.js';
 import { lif } from './neurons/lif.js';
 import { izhikevich } from './neurons/izhikevich.js';
 import { hh } from './neurons/hh.js';
@@ -19,15 +22,16 @@ import { ampa } from './synapses/ampa.js';
 import { gabaa } from './synapses/gabaa.js';
 import { nmda } from './synapses/nmda.js';
 import { graded } from './synapses/graded.js';
+import { delta } from './synapses/delta.js';
 import { rateProbe, spikeProbe, stateProbe } from './probes/probes.js';
 
 export type * from './types.js';
 
 export const BLOCKS: readonly BlockDef[] = [
-  spikeTimes, poisson, regular,
-  constantCurrent, stepCurrent, rampCurrent,
+  spikeTimes, poisson, regular, inhomogeneousPoisson,
+  constantCurrent, stepCurrent, rampCurrent, whiteNoiseCurrent, ouCurrent, poissonInput,
   lif, izhikevich, hh,
-  exponential, alpha, dualExponential, ampa, gabaa, nmda, graded,
+  exponential, alpha, dualExponential, ampa, gabaa, nmda, graded, delta,
   stateProbe, spikeProbe, rateProbe,
 ];
 

@@ -4,8 +4,11 @@
  * generator writes the reference page. Definitions are plain data; nothing here runs.
  */
 
-/** What flows along an edge. `any` is accepted only by probes. */
-export type SocketType = 'spikes' | 'current' | 'voltage' | 'any';
+/**
+ * What flows along an edge. `any` is accepted only by probes. `jump` carries voltage jumps
+ * (mV added to a neuron's membrane potential in one step: delta synapses, Poisson drive).
+ */
+export type SocketType = 'spikes' | 'current' | 'voltage' | 'jump' | 'any';
 
 /** The part of the palette a block sits in; also decides how the compiler schedules it. */
 export type BlockCategory = 'source' | 'current' | 'neuron' | 'synapse' | 'probe';
@@ -67,8 +70,21 @@ export interface StateNameParam {
   doc: string;
 }
 
+/**
+ * An expression of the time t with units, e.g. "10 Hz + 5 Hz * sin(2 * pi * t / (100 ms))"
+ * (src-main/compiler/time-expression.ts); the update code reads it, in `unit`, like a
+ * quantity parameter that changes with t.
+ */
+export interface TimeExpressionParam {
+  kind: 'time-expression';
+  unit: string;
+  default: string;
+  doc: string;
+}
+
 export type ParamDef =
   | QuantityParam
+  | TimeExpressionParam
   | IntegerParam
   | EnumParam
   | SpikeListParam
@@ -158,12 +174,26 @@ export interface BlockDef {
   /**
    * Update code, one statement per line: `name = expression`. Assigning to a state
    * updates it for the statements that follow; any other name is a local. Spiking blocks
-   * assign the boolean `spike`; current sources assign `I_out`.
+   * assign the boolean `spike`; current sources assign `I_out` (`J_out` when their output
+   * is a jump).
    */
   update: readonly string[];
   /** The state that is the membrane potential (neurons): what `V_post`/voltage ports read. */
   voltage?: string;
   /** How a block compiled from equations is integrated ("forward Euler"…), for --explain. */
   integration?: string;
+  /**
+   * Neurons with a `J` input (type jump): statements run at the start of the step, before
+   * `update`, when something is connected to J; they read `J`, the sum of the jumps that
+   * arrive in the step (assets/docs/models.md, "Voltage jumps"). Without a connection they
+   * are left out, so the block's code is what it was.
+   */
+  onJump?: readonly string[];
+  /**
+   * Current sources (category current): one element per neuron of the block the source
+   * feeds, each with its own states and random stream, instead of one value for every
+   * neuron. The source takes its size from its targets, which must all have that size.
+   */
+  perTarget?: boolean;
   synapse?: SynapseSpec;
 }

@@ -68,6 +68,7 @@ function paramColumns(p: ParamDef): [string, string] {
     case 'quantity-list': return [`list of ${unitText(p.unit)}`, 'empty'];
     case 'index-set': return ['"all" or list of indices', '"all"'];
     case 'state-name': return ['state name', 'voltage state, else first state'];
+    case 'time-expression': return [`expression of t in ${unitText(p.unit)}`, `"${p.default}"`];
   }
 }
 
@@ -131,7 +132,10 @@ function updateSection(def: BlockDef): string[] {
     };
     return [`**Update code:** none (${how[def.template] ?? def.template}).`];
   }
-  return ['**Update code** (one statement per line, run once per step and element)', '', '```', ...def.update, '```'];
+  const jumps = def.onJump
+    ? ['', '**Jump statements** (run first in each step when something is connected to J; models.md, "Voltage jumps")', '', '```', ...def.onJump, '```']
+    : [];
+  return ['**Update code** (one statement per line, run once per step and element)', '', '```', ...def.update, '```', ...jumps];
 }
 
 function variantText(spec: SynapseSpec, value: string | Record<string, string>, fmt: (s: string) => string): string {

@@ -10,9 +10,9 @@ export function socketsCompatible(out: SocketType, into: SocketType): boolean {
   return into === 'any' || out === into;
 }
 
-/** Whether an input takes several connections: currents sum; everything else takes one. */
+/** Whether an input takes several connections: currents and voltage jumps sum; everything else takes one. */
 export function inputTakesMany(type: SocketType): boolean {
-  return type === 'current';
+  return type === 'current' || type === 'jump';
 }
 
 /** Blocks a current may flow into: neurons, whose input sums it, and probes, which record it. */
@@ -30,6 +30,6 @@ export const CURRENT_ONLY_INTO_NEURON = 'a current can only flow into a neuron b
  */
 export function connectionRefusal(out: SocketType, into: SocketType, target: BlockCategory): ConnectionRefusal | null {
   if (!socketsCompatible(out, into)) return 'socket-type';
-  if (out === 'current' && !CURRENT_TARGETS.has(target)) return 'current-not-into-neuron';
+  if ((out === 'current' || out === 'jump') && !CURRENT_TARGETS.has(target)) return 'current-not-into-neuron';
   return null;
 }

@@ -64,7 +64,8 @@ function pow(u: UnitValue, n: number): UnitValue {
 }
 
 function parseUnitToken(token: string): UnitValue {
-  const m = /^([^\d^]+)(?:\^(-?\d+))?$/.exec(token);
+  // Half powers occur in noise intensities (a white-noise current's sigma in nA·ms^0.5).
+  const m = /^([^\d^]+)(?:\^(-?\d+(?:\.5)?))?$/.exec(token);
   if (!m) throw new UnitError(`"${token}" is not a unit`);
   const name = m[1]!;
   const power = m[2] ? Number(m[2]) : 1;

@@ -28,12 +28,15 @@ export const izhikevich: BlockDef = {
   },
   inputs: {
     I: { type: 'current', unit: 'nA', doc: 'Input current: the sum of all connected synapses and current sources.' },
+    J: { type: 'jump', unit: 'mV', doc: 'Voltage jumps (delta synapses, Poisson drive): added to v at the start of the step.' },
   },
   outputs: {
     spikes: { type: 'spikes', doc: 'Spikes emitted in the step.' },
     v: { type: 'voltage', unit: 'mV', doc: 'Membrane potential.' },
   },
   voltage: 'v',
+  // Jumps land before the step's update (models.md, "Voltage jumps"); the model has no refractory period.
+  onJump: ['v = v + J'],
   update: [
     'u = exp_euler(u, b * v, 1 / a)',
     // The coefficients carry their units (unit names are exact 1s in internal units, dropped before printing).

@@ -28,12 +28,16 @@ export const lif: BlockDef = {
   },
   inputs: {
     I: { type: 'current', unit: 'nA', doc: 'Input current: the sum of all connected synapses and current sources.' },
+    J: { type: 'jump', unit: 'mV', doc: 'Voltage jumps (delta synapses, Poisson drive): added to V at the start of the step unless refractory.' },
   },
   outputs: {
     spikes: { type: 'spikes', doc: 'Spikes emitted in the step.' },
     V: { type: 'voltage', unit: 'mV', doc: 'Membrane potential.' },
   },
   voltage: 'V',
+  // A jump lands before the step's integration, and is dropped while refractory (NEST
+  // iaf_psc_delta, Brian2's v_post += w*int(not_refractory_post)); models.md, "Voltage jumps".
+  onJump: ['V = round((t - t_last) / dt) <= round(tau_ref / dt) ? V : V + J'],
   update: [
     'V_inf = V_rest + R * I',
     'V_free = exp_euler(V, V_inf, tau)',

@@ -6,8 +6,9 @@
  * that set it and the largest value they may take.
  */
 import type { BlockDef, QuantityParam } from '../../kernels/types.js';
-import { walk, type Statement } from '../../src-shared/expr/ast.js';
-import { foldConstants } from '../../src-shared/expr/evaluate.js';
+import { freeNames, walk, type Expr, type Statement } from '../../src-shared/expr/ast.js';
+import { drawsRandom } from '../../src-shared/expr/builtins.js';
+import { evaluate, foldConstants } from '../../src-shared/expr/evaluate.js';
 import { own } from '../../src-shared/own.js';
 import { formatQuantity } from '../../src-shared/units.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -19,16 +20,24 @@ export function probabilityProblems(
   code: readonly Statement[],
   params: Readonly<Record<string, number>>,
   dt: number,
+  steps = 0,
 ): Diagnostic[] {
   const constants = new Map<string, number>([...Object.entries(params), ['dt', dt]]);
   const problems: Diagnostic[] = [];
   for (const st of code) {
     walk(st.expr, (node) => {
-      if (node.k !== 'call' || node.fn !== 'bernoulli') return;
-      const folded = foldConstants(node.args[0]!, constants);
-      if (folded.k !== 'num' || (folded.v >= 0 && folded.v <= 1)) return;
+      // bernoulli(p), and binomial(n, p) (the Poisson drive): p is a probability per step.
+      if (node.k !== 'call' || (node.fn !== 'bernoulli' && node.fn !== 'binomial')) return;
+      const pArg = node.args[node.fn === 'binomial' ? 1 : 0]!;
+      const folded = foldConstants(pArg, constants);
+      if (folded.k !== 'num') {
+        const over = timeVaryingProblem(folded, dt, steps);
+        if (over) problems.push({ block: blockId, message: over });
+        return;
+      }
+      if (folded.v >= 0 && folded.v <= 1) return;
       const used = new Set<string>();
-      walk(node.args[0]!, (n) => { if (n.k === 'var' && own(def.params, n.name)?.kind === 'quantity') used.add(n.name); });
+      walk(pArg, (n) => { if (n.k === 'var' && own(def.params, n.name)?.kind === 'quantity') used.add(n.name); });
       const names = [...used];
       const shown = names.map((n) => `${n} = ${formatQuantity(params[n]!, (def.params[n] as QuantityParam).unit)}`).join(', ');
       const scale = names.length === 1 ? folded.v / params[names[0]!]! : NaN;
@@ -44,4 +53,24 @@ export function probabilityProblems(
     });
   }
   return problems;
+}
+
+/**
+ * A probability that depends only on t (the inhomogeneous Poisson source's rate·dt) is
+ * evaluated at the start of every step of the run; the first step where it leaves [0, 1]
+ * is reported. Anything else (per-neuron values, states) is the run's business.
+ */
+function timeVaryingProblem(p: Expr, dt: number, steps: number): string | null {
+  const names = freeNames(p);
+  if (names.size !== 1 || !names.has('t') || drawsRandom(p)) return null;
+  const env = new Map<string, number>([['t', 0], ['dt', dt]]);
+  for (let i = 0; i < steps; i++) {
+    env.set('t', i * dt);
+    const v = evaluate(p, env) as number;
+    if (!(v >= 0 && v <= 1)) {
+      return `gives a probability of ${Number(v.toPrecision(4))} per step at t = ${Number((i * dt).toPrecision(12))} ms (step ${i}), outside 0…1: ` +
+        `the rate must stay between 0 and ${formatQuantity(1000 / dt, 'Hz')} (1/dt) during the run`;
+    }
+  }
+  return null;
 }

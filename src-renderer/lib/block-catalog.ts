@@ -35,6 +35,7 @@ export const SOCKET_COLORS: Readonly<Record<SocketType, string>> = {
   spikes: '#e8590c',
   current: '#1c7ed6',
   voltage: '#2f9e44',
+  jump: '#c2255c',
   any: '#868e96',
 };
 
@@ -42,6 +43,7 @@ export const SOCKET_TITLES: Readonly<Record<SocketType, string>> = {
   spikes: 'spikes',
   current: 'current',
   voltage: 'voltage / state',
+  jump: 'voltage jump',
   any: 'any output',
 };
 

@@ -40,6 +40,7 @@ const SOCKETS: Record<SocketType, TypedSocket> = {
   spikes: new TypedSocket('spikes'),
   current: new TypedSocket('current'),
   voltage: new TypedSocket('voltage'),
+  jump: new TypedSocket('jump'),
   any: new TypedSocket('any'),
 };
 

@@ -222,6 +222,9 @@ export function parseParam(p: ParamDef, text: string): Parsed {
     case 'state-name':
       if (t === '') return { ok: true, value: undefined };
       return /^[A-Za-z_][A-Za-z0-9_]*$/.test(t) ? { ok: true, value: t } : { ok: false, error: `"${t}" is not a state name` };
+    case 'time-expression':
+      // Checked (names, units) by the compiler, whose message the inspector shows.
+      return { ok: true, value: t === '' ? undefined : t };
   }
 }
 
@@ -242,12 +245,14 @@ export function formatParamValue(p: ParamDef, value: unknown): string {
       return formatIndexSet(value);
     case 'state-name':
       return typeof value === 'string' ? value : '';
+    case 'time-expression':
+      return typeof value === 'string' ? value : p.default;
   }
 }
 
 /** The text in an inspector field: what the document holds, '' when it holds nothing. */
 export function fieldText(p: ParamDef, value: unknown): string {
-  if (value === undefined && (p.kind === 'quantity' || p.kind === 'integer' || p.kind === 'index-set' || p.kind === 'state-name')) return '';
+  if (value === undefined && (p.kind === 'quantity' || p.kind === 'integer' || p.kind === 'index-set' || p.kind === 'state-name' || p.kind === 'time-expression')) return '';
   return formatParamValue(p, value);
 }
 
@@ -264,6 +269,8 @@ export function placeholderOf(p: ParamDef): string {
       return '0: 10 ms, 30 ms';
     case 'quantity-list':
       return `e.g. 10 ${p.unit}, 20 ${p.unit}`;
+    case 'time-expression':
+      return `${p.default} (default)`;
     default:
       return '';
   }

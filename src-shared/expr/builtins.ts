@@ -19,6 +19,8 @@ export const BUILTINS: Readonly<Record<string, BuiltinDef>> = {
   log: { arity: 1, returns: 'num', doc: 'natural logarithm' },
   sqrt: { arity: 1, returns: 'num', doc: 'square root' },
   abs: { arity: 1, returns: 'num', doc: 'absolute value' },
+  sin: { arity: 1, returns: 'num', doc: 'sine (radians)' },
+  cos: { arity: 1, returns: 'num', doc: 'cosine (radians)' },
   min: { arity: 2, returns: 'num', doc: 'smaller of two numbers' },
   max: { arity: 2, returns: 'num', doc: 'larger of two numbers' },
   pow: { arity: 2, returns: 'num', doc: 'x^y' },
@@ -41,6 +43,10 @@ export const BUILTINS: Readonly<Record<string, BuiltinDef>> = {
   bernoulli: {
     arity: 1, returns: 'bool', random: true,
     doc: 'true with probability p: 24-bit uniform integer < f32(p)·2^24, identical on every engine',
+  },
+  binomial: {
+    arity: 2, returns: 'num', random: true,
+    doc: 'binomial(n, p): successes among n trials of probability p; exact by inversion for n·p ≤ 16, else a rounded normal (kernels/binomial.ts)',
   },
 };
 

@@ -36,6 +36,8 @@ export const PURE_FUNCTIONS: Readonly<Record<string, (...a: number[]) => number>
   log: Math.log,
   sqrt: Math.sqrt,
   abs: Math.abs,
+  sin: Math.sin,
+  cos: Math.cos,
   min: Math.min,
   max: Math.max,
   pow: Math.pow,

@@ -48,7 +48,7 @@ describe('names from Object.prototype', () => {
       const blocks = [{ id: 'drive', type: 'constant-current' }, { id: 'cell', type: 'lif', size: 2 }];
       expect(problems(makeDoc(blocks, [`drive.${name}->cell.I`, `drive.I->cell.${name}`]))).toEqual([
         `block "drive", edge drive.${name} → cell.I: Constant current has no output "${name}" (outputs: I)`,
-        `block "cell", edge drive.I → cell.${name}: LIF (refractory) has no input "${name}" (inputs: I)`,
+        `block "cell", edge drive.I → cell.${name}: LIF (refractory) has no input "${name}" (inputs: I, J)`,
       ]);
       expect(() => expandSweep(net(), `cell.${name}=1,2`, undefined)).toThrow(`block "cell" (lif) has no parameter "${name}"`);
     }

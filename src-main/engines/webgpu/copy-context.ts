@@ -54,13 +54,26 @@ export interface CopyCtx {
   decisions: Decisions;
   /** Neurons whose input current is summed in a private variable of their group (privateInputs). */
   privateInputs: Set<string>;
+  /** Neurons whose voltage jumps are summed in a private variable of their group (privateInputsOf with 'jumps'). */
+  privateJumps?: Set<string>;
   /** Per-copy C offsets, registered on first use (same order in every copy). */
   cache: Map<string, number>;
 }
 
-/** WGSL of a neuron's input-current accumulator at element k: a variable of the group, or its word in S. */
-export function inputRef(ctx: CopyCtx, block: string): string {
+/**
+ * WGSL of a neuron's input accumulator at element k: a variable of the group, or its word
+ * in S; the input current I, or with `into` 'J' the sum of its voltage jumps.
+ */
+export function inputRef(ctx: CopyCtx, block: string, into?: 'J'): string {
+  if (into === 'J') {
+    return ctx.privateJumps?.has(block) ? `jacc_b${blockOf(ctx.plan, block).index}` : `S[cS + ${u(ctx.layout.jumps.get(block)!)} + k]`;
+  }
   return ctx.privateInputs.has(block) ? `acc_b${blockOf(ctx.plan, block).index}` : `S[cS + ${u(ctx.layout.inputs.get(block)!)} + k]`;
+}
+
+/** The data-dependency resource of a neuron's input accumulator (I, or its jumps J). */
+export function inputResource(block: string, into?: 'J'): string {
+  return into === 'J' ? `jumps:${block}` : `input:${block}`;
 }
 
 export function constOffset(ctx: CopyCtx, key: string, make: () => Uint32Array): string {

@@ -3,12 +3,13 @@ import type { Plan, PlanBlock } from '../../compiler/plan.js';
 import { blockOf, f32Words, i32Words, stateKey, type ProbeArea } from './layout.js';
 import { stampLoadWgsl, stampStoreWgsl } from './stamps.js';
 import type { Decisions } from './decisions.js';
-import { type Access, type Op, inputRef, constOffset, u } from './copy-context.js';
+import { type Access, type Op, inputRef, inputResource, constOffset, u } from './copy-context.js';
 import { type CodeNames, flagIndex, printStatements, spikeOutputs } from './block-code.js';
 import { propagateOp, synapseCurrentOp } from './propagation-ops.js';
 import type { ProgramOptions } from './codegen.js';
 
 export function updateOp(b: PlanBlock): Op | null {
+  if (b.category === 'current' && b.perTarget) return perTargetSourceOp(b);
   if (b.category === 'current') {
     if (b.states.length > 0 || (b.template !== 'elementwise' && b.template !== 'piecewise')) {
       throw new Error(`block "${b.id}": a current source with states is not supported by the WebGPU engine`);
@@ -47,6 +48,10 @@ export function updateOp(b: PlanBlock): Op | null {
     reads.push({ res: `input:${b.id}`, mode: 'same' });
     writes.push({ res: `input:${b.id}`, mode: 'same' });
   }
+  if (b.category === 'neuron' && b.receivesJumps) {
+    reads.push({ res: `jumps:${b.id}`, mode: 'same' });
+    writes.push({ res: `jumps:${b.id}`, mode: 'same' });
+  }
   if (b.input?.kind === 'spikes' && b.input.lag === 0) reads.push({ res: flagsCur(b.input.from), mode: 'same' });
   if (b.input?.kind === 'voltage') reads.push({ res: `state:${stateKey(b.input.from, b.input.state)}`, mode: 'same' });
   if (b.spiking) writes.push({ res: flagsCur(b.id), mode: 'same' }, { res: `list:${b.id}:cur`, mode: 'any' });
@@ -64,6 +69,12 @@ export function updateOp(b: PlanBlock): Op | null {
         pre.push(`let in_I = ${I};`, ...(ctx.privateInputs.has(b.id) ? [] : [`${I} = 0.0f;`]));
         names.inputs.I = 'in_I';
         names.inputTypes.I = 'num';
+      }
+      if (b.category === 'neuron' && b.receivesJumps) {
+        const J = inputRef(ctx, b.id, 'J');
+        pre.push(`let in_J = ${J};`, ...(ctx.privateJumps?.has(b.id) ? [] : [`${J} = 0.0f;`]));
+        names.inputs.J = 'in_J';
+        names.inputTypes.J = 'num';
       }
       if (b.input?.kind === 'spikes') {
         const src = blockOf(ctx.plan, b.input.from);
@@ -91,6 +102,36 @@ export function updateOp(b: PlanBlock): Op | null {
   };
 }
 
+/**
+ * A per-target current source (noise, Poisson drive): element k is the value for neuron k of
+ * its targets, kept in S until the injections read it (the same step, usually the same group).
+ */
+function perTargetSourceOp(b: PlanBlock): Op {
+  const assigned = new Set(b.code.map((s) => s.target));
+  const stateRes = (s: string) => `state:${stateKey(b.id, s)}`;
+  return {
+    label: `update ${b.id} (${b.type})`,
+    size: b.size,
+    reads: b.states.map((s) => ({ res: stateRes(s.name), mode: 'same' as const })),
+    writes: [
+      ...b.states.filter((s) => assigned.has(s.name)).map((s) => ({ res: stateRes(s.name), mode: 'same' as const })),
+      { res: `out:${b.id}`, mode: 'same' },
+    ],
+    emit: (ctx) => {
+      const L = ctx.layout;
+      const word = (name: string) => `S[cS + ${u(L.states.get(stateKey(b.id, name))!.offset)} + k]`;
+      const cb = blockOf(ctx.plan, b.id);
+      const output = b.code.some((s) => s.target === 'J_out') ? 'l_J_out' : 'l_I_out';
+      return [
+        ...b.states.map((s) => `var s_${s.name} = ${word(s.name)};`),
+        ...printStatements(ctx, cb, cb.code, { inputs: {}, inputTypes: {} }, 'k'),
+        ...b.states.filter((s) => assigned.has(s.name)).map((s) => `${word(s.name)} = s_${s.name};`),
+        `S[cS + ${u(L.currentOuts.get(b.id)!)} + k] = ${output};`,
+      ].join('\n');
+    },
+  };
+}
+
 /** The schedule of a spike-times block re-sorted per neuron: CSR of steps. */
 export function scheduleByNeuron(b: PlanBlock): { ptr: Uint32Array; steps: Uint32Array } {
   const { steps, neurons } = b.schedule!;
@@ -103,18 +144,21 @@ export function scheduleByNeuron(b: PlanBlock): { ptr: Uint32Array; steps: Uint3
   return { ptr, steps: out };
 }
 
-export function injectOp(plan: Plan, source: string, target: string): Op {
+export function injectOp(plan: Plan, source: string, target: string, into?: 'J'): Op {
   const src = blockOf(plan, source);
   const tgt = blockOf(plan, target);
+  const res = inputResource(target, into);
   return {
-    label: `inject ${source} → ${target}`,
+    label: `inject ${source} → ${target}${into === 'J' ? ' (jumps)' : ''}`,
     size: tgt.size,
-    reads: [{ res: `input:${target}`, mode: 'same' }],
-    writes: [{ res: `input:${target}`, mode: 'same' }],
+    reads: [{ res, mode: 'same' }, ...(src.perTarget ? [{ res: `out:${source}`, mode: 'same' as const }] : [])],
+    writes: [{ res, mode: 'same' }],
     emit: (ctx) => {
       const cb = blockOf(ctx.plan, source);
       const lines: string[] = [];
-      if (src.template === 'piecewise') {
+      if (src.perTarget) {
+        lines.push(`let v = S[cS + ${u(ctx.layout.currentOuts.get(source)!)} + k];`);
+      } else if (src.template === 'piecewise') {
         const wave = cb.piecewise!;
         const ws = constOffset(ctx, `wave-steps:${source}`, () => i32Words(wave.steps));
         const wv = constOffset(ctx, `wave-values:${source}`, () => f32Words(wave.values));
@@ -132,7 +176,7 @@ export function injectOp(plan: Plan, source: string, target: string): Op {
       } else {
         lines.push(...printStatements(ctx, cb, cb.code, { inputs: {}, inputTypes: {} }, '0u'), 'let v = l_I_out;');
       }
-      const I = inputRef(ctx, target);
+      const I = inputRef(ctx, target, into);
       lines.push(`if (v != 0.0f) {`, `  ${I} = ${I} + v;`, '}');
       return lines.join('\n');
     },
@@ -196,7 +240,7 @@ export function buildOps(plan: Plan, decisions: Decisions, options: ProgramOptio
         break;
       }
       case 'inject':
-        ops.push(injectOp(plan, pass.source, pass.target));
+        ops.push(injectOp(plan, pass.source, pass.target, pass.into));
         break;
     }
   }

@@ -10,11 +10,11 @@ export interface Group { ops: Op[] }
  * word of S, one read-modify-write of memory less per term (the CPU engine does the same
  * inside its neuron loop). Same terms, same order, from 0: the same number.
  */
-export function privateInputsOf(plan: Plan, groups: Group[]): Set<string> {
+export function privateInputsOf(plan: Plan, groups: Group[], input: 'I' | 'J' = 'I'): Set<string> {
   const out = new Set<string>();
   for (const b of plan.blocks) {
-    if (b.category !== 'neuron' || !b.receivesCurrent) continue;
-    const res = `input:${b.id}`;
+    if (b.category !== 'neuron' || !(input === 'J' ? b.receivesJumps : b.receivesCurrent)) continue;
+    const res = input === 'J' ? `jumps:${b.id}` : `input:${b.id}`;
     const touching = groups.filter((g) => g.ops.some((op) => op.reads.some((r) => r.res === res) || op.writes.some((w) => w.res === res)));
     if (touching.length === 1) out.add(b.id);
   }

@@ -55,6 +55,10 @@ export interface Layout {
   stateWords: number;
   states: Map<string, StateSlot>;
   inputs: Map<string, number>;
+  /** Voltage-jump accumulators of neurons whose input J is connected (after everything else in S). */
+  jumps: Map<string, number>;
+  /** Per-element outputs of per-target current sources (their value for neuron k). */
+  currentOuts: Map<string, number>;
   flags: Map<string, number>;
   /**
    * Spike lists of blocks whose spikes are scattered from a list: IS offset of (depth + 1)
@@ -125,6 +129,13 @@ export function buildLayout(plan: Plan, limits: LayoutLimits, needs: LayoutNeeds
     }
     if (b.template === 'spike-times') cursors.set(b.id, IS.alloc(b.size));
   }
+  // Allocated after the rest of S, so that models without them keep their layout.
+  const jumps = new Map<string, number>();
+  const currentOuts = new Map<string, number>();
+  for (const b of plan.blocks) {
+    if (b.category === 'neuron' && b.receivesJumps) jumps.set(b.id, S.alloc(b.size));
+    if (b.category === 'current' && b.perTarget) currentOuts.set(b.id, S.alloc(b.size));
+  }
   const lists = new Map<string, { entries: number; counts: number; slots: number }>();
   for (const b of plan.blocks) {
     if (!needs.lists.has(b.id)) continue;
@@ -158,7 +169,7 @@ export function buildLayout(plan: Plan, limits: LayoutLimits, needs: LayoutNeeds
     const bins = Math.floor(K / p.binSteps) + 2;
     return { kind: 'rate', probe: p, offset: RA.alloc(bins), bins };
   });
-  return { S, IS, ACC, RS, RA, stateWords, states, inputs, flags, lists, cursors, accumulators, totals, probes, nonFiniteWord: 0, maxChunkSteps: K,
+  return { S, IS, ACC, RS, RA, stateWords, states, inputs, jumps, currentOuts, flags, lists, cursors, accumulators, totals, probes, nonFiniteWord: 0, maxChunkSteps: K,
     spikeProbes, spikeCapacity: Math.max(1, limits.spikeCapacity),
   };
 }

@@ -82,6 +82,32 @@ function networkFor(type: string): ProjectDocument[] {
         ['src.I->a.I', 'src.I->b.I', 'extra.I->b.I', ev, 'a.spikes->sp.spikes']);
       return [currentNet(steps), twoTargets];
     }
+    case 'white-noise-current':
+      // Below threshold: the traces compare within f32, no spike sits on a rounding edge.
+      return [currentNet({ id: 'src', type: 'white-noise-current', params: { mean: '5 nA', sigma: '2 nA*ms^0.5' } })];
+    case 'ou-current': {
+      const [pv, ev] = probeV('v', 'cell');
+      return [doc([{ id: 'src', type: 'ou-current', params: { mean: '20 nA', sigma: '3 nA', tau: '2 ms' } }, lif('cell', 3), pv,
+        { id: 'i', type: 'state-probe', params: { state: 'I' } }, { id: 'sp', type: 'spike-probe' }],
+      ['src.I->cell.I', ev, 'src.I->i.target', 'cell.spikes->sp.spikes'])];
+    }
+    case 'poisson-input': {
+      const [pv, ev] = probeV('v', 'cell');
+      return [doc([{ id: 'src', type: 'poisson-input', params: { K: 50, rate: '400 Hz', w: '1.5 mV' } }, lif('cell', 4), pv, { id: 'sp', type: 'spike-probe' }],
+        ['src.J->cell.J', ev, 'cell.spikes->sp.spikes'])];
+    }
+    case 'delta': {
+      const [pv, ev] = probeV('v_post', 'post');
+      return [
+        doc([clock, { id: 'syn', type: 'delta', connection: { rule: 'all-to-all', weight: { dist: 'uniform', low: '2 mV', high: '4 mV' }, delay: '0.7 ms' } }, lif('post', 2), pv, { id: 'sp', type: 'spike-probe' }],
+          ['clock.spikes->syn.pre', 'syn.post->post.J', ev, 'post.spikes->sp.spikes'], '40 ms', 4),
+        doc([clock, { id: 'syn', type: 'delta', connection: { rule: 'all-to-all', weight: '4 mV' } }, { id: 'post', type: 'izhikevich', size: 2 },
+          { id: 'v', type: 'state-probe', params: { state: 'v' } }, { id: 'x', type: 'state-probe', params: { state: 'x' } }, { id: 'sp', type: 'spike-probe' }],
+        ['clock.spikes->syn.pre', 'syn.post->post.J', 'post.v->v.target', 'syn.post->x.target', 'post.spikes->sp.spikes']),
+      ];
+    }
+    case 'inhomogeneous-poisson':
+      return [sourceNet({ id: 'src', type: 'inhomogeneous-poisson', size: 30, params: { rate: '150 Hz * (1 + sin(2 * pi * t / (10 ms)))' } })];
     case 'ramp-current':
       return [currentNet({ id: 'src', type: 'ramp-current', params: { from: '5 nA', to: '40 nA', start: '2 ms', stop: '30 ms' } })];
     case 'lif': {
