@@ -21,6 +21,7 @@ import { dispatch } from '../api/dispatch.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
 import { labPathInUserData } from '../store/default-location.js';
 import { mimeTypeOf, missingRendererPage, resolveStaticFile } from '../web-host/static-files.js';
+import { externalLinkAction } from './external-links.js';
 import { buildMenuTemplate, type MenuCommand } from './menu.js';
 import { API_CHANNEL, APP_ENTRY_URL, APP_HOST, APP_SCHEME, appWebPreferences, EVENT_CHANNEL, isAppUrl, isTrustedSender } from './security.js';
 
@@ -130,6 +131,19 @@ async function handleApi(event: IpcMainInvokeEvent, frame: unknown): Promise<unk
   return response;
 }
 
+/** Asks before opening a web link that is not one of the app's own documentation links. */
+async function askToOpen(parent: BrowserWindow, url: string): Promise<void> {
+  const { response } = await dialog.showMessageBox(parent, {
+    type: 'question',
+    buttons: ['Cancel', 'Open in browser'],
+    defaultId: 0,
+    cancelId: 0,
+    message: 'Open this link in your web browser?',
+    detail: url,
+  });
+  if (response === 1) await shell.openExternal(url);
+}
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
@@ -143,9 +157,12 @@ function createWindow(): BrowserWindow {
   });
   win.once('ready-to-show', () => win.show());
   const contents = win.webContents;
-  // Links to the web open in the browser; nothing else opens a window.
+  // The app's documentation links open in the browser; other web links only after asking
+  // (externalLinkAction); nothing opens a window.
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    const action = externalLinkAction(url);
+    if (action === 'open') void shell.openExternal(url);
+    else if (action === 'ask') void askToOpen(win, url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (e, url) => {
