@@ -8,7 +8,7 @@ import type { Expr, Statement, ValueType } from '../../src-shared/expr/ast.js';
 import { checkStatements, inlineFunctions, typeOf, type Scope } from '../../src-shared/expr/check.js';
 import { parseExpression, parseStatement } from '../../src-shared/expr/parse.js';
 import { substituteUnitNames } from '../../src-shared/expr/unit-literals.js';
-import { checkCurrentUnits, checkInitUnits, checkUpdateUnits } from './block-units.js';
+import { checkCurrentUnits, checkInitUnits, checkUpdateUnits } from '../../src-shared/expr/block-units.js';
 
 /** Names every update code may read. */
 const GLOBALS: ReadonlyArray<[string, ValueType]> = [['t', 'num'], ['dt', 'num'], ['step', 'num']];

@@ -19,6 +19,8 @@ import {
   DimChecker, DimensionError, formatExpr, formatUnit, internalScale, unitType, UNIT_NAMES,
   type DimType, type NumType,
 } from '../expr/dimensions.js';
+import { checkCurrentUnits, checkUpdateUnits } from '../expr/block-units.js';
+import { parseExpression, parseStatement } from '../expr/parse.js';
 import { toUnit } from '../units.js';
 import { defaultMethod, describeMethod, integrate, isNoise, methodProblem, type Ode, type Stmt } from './integrate.js';
 import { lit, mul, v } from './linear.js';
@@ -181,7 +183,8 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
   let usesLastSpike = false;
   if (doc.refractory !== undefined && doc.category === 'neuron') {
     let duration: Expr | undefined;
-    try { duration = lit(toUnit(doc.refractory.trim(), 'ms')); } catch { /* not a quantity: an expression */ }
+    // "2 ms" is written into the code as 2 * ms, so the code's units check (ms is 1, dropped).
+    try { duration = { k: 'bin', op: '*', a: lit(toUnit(doc.refractory.trim(), 'ms')), b: v('ms') }; } catch { /* not a quantity: an expression */ }
     if (duration === undefined) {
       const rp: SourceError[] = [];
       const p = parseField(doc.refractory, rp);
@@ -365,7 +368,7 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
       add('voltage', `"${doc.voltage}" is not a state in volts`);
       return { method, diagnostics };
     }
-    const def: BlockDef = {
+    return selfChecked({
       ...base,
       category: 'neuron',
       sized: true,
@@ -375,18 +378,31 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
         ...(voltage ? { [voltage]: { type: 'voltage' as const, unit: 'mV', doc: 'Membrane potential.' } } : {}),
       },
       ...(voltage ? { voltage } : {}),
-    };
-    return { def, method, diagnostics };
+    }, method);
   }
-  const def: BlockDef = {
+  return selfChecked({
     ...base,
     category: 'synapse',
     sized: false,
     inputs: { pre: { type: 'spikes', doc: 'Presynaptic spikes.', required: true } },
     outputs: { post: { type: 'current', unit: 'nA', doc: 'Current into the postsynaptic neuron block.', required: true } },
     synapse: synapse!,
-  };
-  return { def, method, diagnostics };
+  }, method);
+}
+
+/**
+ * The compiler checks the units of the generated code again, as of every block; doing it
+ * here too means an editor never shows a type as fine that the compiler then refuses.
+ */
+function selfChecked(def: BlockDef, method: IntegrationMethod): CompiledType {
+  try {
+    const statements = def.update.map((line) => parseStatement(line));
+    checkUpdateUnits(def, def.update, statements, undefined);
+    if (def.synapse) checkCurrentUnits(def, parseExpression(def.synapse.current as string), undefined);
+  } catch (e) {
+    return { method, diagnostics: [{ field: 'equations', line: 0, column: 0, message: `the generated code does not check (a fault of Spikeflow, please report it): ${(e as Error).message}` }] };
+  }
+  return { def, method, diagnostics: [] };
 }
 
 function sameDims(a: NumType, b: NumType): boolean {

@@ -8,7 +8,7 @@
  * member access, strings, JavaScript or WGSL text — can get through.
  */
 import { walk, type Expr } from '../expr/ast.js';
-import { ExprError, parseExpression } from '../expr/parse.js';
+import { ExprError, parseEquationExpression } from '../expr/parse.js';
 import { EQUATION_LIMITS } from './type-schema.js';
 
 /** A problem at a place in one field of a block type (line and column count from 1). */
@@ -98,7 +98,7 @@ export function parseAt(src: string, line: number, column: number, text: string)
   }
   let expr: Expr;
   try {
-    expr = parseExpression(pythonWords(src));
+    expr = parseEquationExpression(pythonWords(src));
   } catch (e) {
     const at = /at character (\d+)/.exec((e as Error).message);
     const message = (e as Error).message.replace(/^cannot parse "[^"]*": /, '');

@@ -53,8 +53,6 @@ function convert(node: jsep.Expression, src: string): Expr {
     }
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      // x ** y (Python's power, as Brian2 equations write it) is pow(x, y).
-      if (b.operator === '**') return { k: 'call', fn: 'pow', args: [convert(b.left, src), convert(b.right, src)] };
       if (!BINARY_OPS.has(b.operator)) throw new ExprError(`unknown operator "${b.operator}" in "${src}"`);
       return { k: 'bin', op: b.operator as BinaryOp, a: convert(b.left, src), b: convert(b.right, src) };
     }
@@ -85,6 +83,41 @@ export function parseExpression(src: string): Expr {
   const node = jsepParse(src);
   if (node.type === 'AssignmentExpression') throw new ExprError(`"${src}" is an assignment where an expression was expected`);
   return convert(node, src);
+}
+
+/** Python's `x ** y` as the call pow(x, y), throughout a jsep tree. */
+function powersAsCalls(node: jsep.Expression): jsep.Expression {
+  switch (node.type) {
+    case 'BinaryExpression': {
+      const b = node as jsep.BinaryExpression;
+      const left = powersAsCalls(b.left);
+      const right = powersAsCalls(b.right);
+      if (b.operator === '**') {
+        return { type: 'CallExpression', callee: { type: 'Identifier', name: 'pow' }, arguments: [left, right] } as jsep.CallExpression;
+      }
+      return { ...b, left, right };
+    }
+    case 'UnaryExpression': return { ...node, argument: powersAsCalls((node as jsep.UnaryExpression).argument) };
+    case 'ConditionalExpression': {
+      const c = node as jsep.ConditionalExpression;
+      return { ...c, test: powersAsCalls(c.test), consequent: powersAsCalls(c.consequent), alternate: powersAsCalls(c.alternate) };
+    }
+    case 'CallExpression': {
+      const c = node as jsep.CallExpression;
+      return { ...c, arguments: c.arguments.map(powersAsCalls) };
+    }
+    default: return node;
+  }
+}
+
+/**
+ * Parses an expression of an equation block (Brian2's syntax): as parseExpression, and
+ * Python's power `x ** y` is pow(x, y). The update language itself has no `**`.
+ */
+export function parseEquationExpression(src: string): Expr {
+  const node = jsepParse(src);
+  if (node.type === 'AssignmentExpression') throw new ExprError(`"${src}" is an assignment where an expression was expected`);
+  return convert(powersAsCalls(node), src);
 }
 
 /** Parses one statement `name = expression`. */

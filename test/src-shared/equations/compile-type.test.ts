@@ -88,6 +88,49 @@ describe('integration schemes', () => {
   });
 });
 
+describe('refractoriness', () => {
+  /** Driven far above threshold; spikes limited only by refractoriness. */
+  const DRIVEN = {
+    category: 'neuron',
+    params: { tau: { unit: 'ms', default: 1 }, tau_w: { unit: 'ms', default: 10 }, ref: { unit: 'ms', default: 3 } },
+    equations: 'dV/dt = (100*mV - V)/tau : mV (unless refractory)\ndw/dt = -w/tau_w : 1',
+    threshold: 'V > 10*mV',
+    reset: 'V = 0*mV; w = 1',
+  };
+
+  function intervals(type: object): number[] {
+    const doc = parseDocument({
+      format: 'spikeflow-project', version: 2, name: 'ref', run: { dt: '0.1 ms', duration: '100 ms', seed: 1 },
+      types: { driven: type },
+      blocks: [{ id: 'n', type: 'driven', size: 1 }, { id: 'sp', type: 'spike-probe' }],
+      edges: [{ from: 'n.spikes', to: 'sp.spikes' }],
+    });
+    const steps = runDoc(doc).spikes.get('sp')!.map(([s]) => s);
+    expect(steps.length).toBeGreaterThan(3);
+    return steps.slice(1).map((x, k) => x - steps[k]!);
+  }
+
+  it('a duration (a parameter) holds V and blocks spikes for round(ref/dt) steps', () => {
+    const free = intervals(DRIVEN);
+    const held = intervals({ ...DRIVEN, refractory: 'ref' });
+    // Free: about 1 ms to climb from 0 to 10 mV at tau = 1 ms (ln(100/90)/… ≈ 0.11 ms → 2 steps).
+    expect(Math.max(...free)).toBeLessThan(5);
+    // Held for 30 steps after the spike step, then the same climb.
+    for (const i of held) expect(i).toBe(free[0]! + 30);
+    expect(intervals({ ...DRIVEN, refractory: '3 ms' })).toEqual(held);
+  });
+
+  it('a condition: refractory while it holds (here until w has decayed below 0.5: tau_w·ln 2)', () => {
+    const held = intervals({ ...DRIVEN, refractory: 'w > 0.5' });
+    for (const i of held) expect(i).toBeGreaterThanOrEqual(Math.floor(10 * Math.LN2 / 0.1));
+    for (const i of held) expect(i).toBeLessThanOrEqual(Math.ceil(10 * Math.LN2 / 0.1) + 5);
+  });
+
+  it('a refractory period that is neither a time nor a condition is refused', () => {
+    expect(diagnostics({ ...DRIVEN, refractory: 'w' })[0]).toMatchObject({ field: 'refractory', message: expect.stringMatching(/the refractory period "w" is dimensionless \(1\), expected a time \(ms\)/) });
+  });
+});
+
 describe('diagnostics carry field, line and column', () => {
   it('a parse error points at the character', () => {
     expect(diagnostics({ ...DECAY, equations: '# decay\ndV/dt = -V/ : mV' })).toEqual([

@@ -5,12 +5,12 @@
  * block, the line, the expression and the two units (src-shared/expr/dimensions.ts).
  */
 import type { BlockDef } from '../../kernels/types.js';
-import type { Expr, Statement } from '../../src-shared/expr/ast.js';
+import type { Expr, Statement } from './ast.js';
 import {
   checkStatementUnits, DimChecker, DimensionError, formatExpr, StatementUnitError, unitType,
   type DimScope, type DimType, type NumType,
-} from '../../src-shared/expr/dimensions.js';
-import { ExprError } from '../../src-shared/expr/parse.js';
+} from './dimensions.js';
+import { ExprError } from './parse.js';
 
 const NANOAMP = unitType('nA');
 const MILLIVOLT = unitType('mV');
