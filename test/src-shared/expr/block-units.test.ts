@@ -4,13 +4,13 @@
  * the line, the expression and both units in the message.
  */
 import { describe, expect, it } from 'vitest';
-import { BLOCKS, blockDef } from '../../kernels/index.js';
-import type { BlockDef } from '../../kernels/types.js';
-import { checkedCurrent, checkedInit, checkedUpdate } from '../../src-main/compiler/block-code.js';
-import { compile } from '../../src-main/compiler/compile.js';
-import { makeDoc } from '../helpers/doc.js';
-import { inlineFunctions } from '../../src-shared/expr/check.js';
-import { parseStatement } from '../../src-shared/expr/parse.js';
+import { BLOCKS, blockDef } from '../../../kernels/index.js';
+import type { BlockDef } from '../../../kernels/types.js';
+import { checkedCurrent, checkedInit, checkedUpdate } from '../../../src-main/compiler/block-code.js';
+import { compile } from '../../../src-main/compiler/compile.js';
+import { makeDoc } from '../../helpers/doc.js';
+import { inlineFunctions } from '../../../src-shared/expr/check.js';
+import { parseStatement } from '../../../src-shared/expr/parse.js';
 
 /** The update code parsed with helper functions inlined, and nothing else done to it. */
 function parseOnly(def: BlockDef) {
