@@ -7,8 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { BLOCKS, blockDef } from '../../../kernels/index.js';
 import type { BlockDef } from '../../../kernels/types.js';
 import { checkedCurrent, checkedInit, checkedUpdate } from '../../../src-main/compiler/block-code.js';
-import { compile } from '../../../src-main/compiler/compile.js';
-import { makeDoc } from '../../helpers/doc.js';
 import { inlineFunctions } from '../../../src-shared/expr/check.js';
 import { parseStatement } from '../../../src-shared/expr/parse.js';
 
@@ -117,12 +115,5 @@ describe('unit names in code', () => {
     const base = blockDef('lif')!;
     const def: BlockDef = { ...base, update: ['V_inf = V_rest + R * (I + 500 * pA)', ...base.update.slice(1)] };
     expect(checkedUpdate(def)[0]!.expr).toEqual(parseOnly({ ...def, update: ['V_inf = V_rest + R * (I + 0.5)'] })[0]!.expr);
-  });
-  it('the compiler reports it on the block and its update code', () => {
-    const def = mutated('izhikevich', 'I / C', 'I');
-    expect(def.type).toBe('izhikevich');
-    // The built-in compiles; the check runs on every compile.
-    const doc = makeDoc([{ id: 'n', type: 'izhikevich', size: 1 }], []);
-    expect(() => compile(doc)).not.toThrow();
   });
 });
