@@ -2,13 +2,16 @@
  * The web host: the Spikeflow API over HTTP and WebSocket on 127.0.0.1, so the renderer
  * runs in any browser (end-to-end tests drive it in Chromium; users without the Electron
  * binary use it). One random per-session token guards everything that touches the lab:
- * the WebSocket upgrade and CSV downloads refuse a request without it (401). Static files
- * of the renderer need no token (they are the app's public code), and the page reads the
- * token from its URL fragment, which browsers never send to a server or in a Referer.
+ * the WebSocket upgrade refuses a request without it (401). Static files of the renderer
+ * need no token (they are the app's public code), and the page reads the token from its
+ * URL fragment, which browsers never send to a server or in a Referer. CSV downloads take
+ * a one-time, short-lived ticket (download-tickets.ts) that the page gets over the
+ * WebSocket, so no download URL, history entry or log line ever holds the token.
  *
  *   GET  /…                        the built renderer (dist/renderer), index.html with a strict CSP
  *   GET  /api/ws?token=…           WebSocket: frames of src-shared/api.ts (JSON text)
- *   GET  /api/runs/<id>/csv?token=…&probe=…&long=1   one probe's CSV, or a ZIP of all probes
+ *   GET  /api/runs/<id>/csv?ticket=…   one probe's CSV, or a ZIP of all probes (as the ticket says);
+ *                                      `Authorization: Bearer <token>` with ?probe=…&long=1 for scripts
  *
  * DNS rebinding is refused by checking the Host header (only 127.0.0.1:<port> and
  * localhost:<port>), cross-site WebSocket use by checking Origin.
@@ -26,6 +29,7 @@ import { contentSecurityPolicy } from '../api/content-security.js';
 import { dispatch } from '../api/dispatch.js';
 import { toErrorPayload } from '../api/errors.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
+import { DownloadTickets, type DownloadTarget } from './download-tickets.js';
 import { missingRendererPage, resolveStaticFile, sendFile } from './static-files.js';
 import { ZipWriter } from './zip.js';
 
@@ -85,11 +89,15 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
-/** The token of a request: `?token=` or `Authorization: Bearer …`. */
-function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+/** The token of a request's `Authorization: Bearer …` header. */
+function bearerOf(req: http.IncomingMessage): string | null {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  return url.searchParams.get('token');
+  return auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : null;
+}
+
+/** The token of a request: `Authorization: Bearer …`, else `?token=` (the WebSocket's). */
+function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+  return bearerOf(req) ?? url.searchParams.get('token');
 }
 
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
@@ -122,20 +130,30 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let allowedOrigins = new Set<string>();
   let headers: Record<string, string> = {};
 
-  // In a browser a CSV export is a download: the URL carries the token (the page's own).
+  // In a browser a CSV export is a download: its URL carries a one-time ticket for exactly
+  // that export, never the session token.
+  const tickets = new DownloadTickets();
   const webService: SpikeflowService = Object.create(service) as SpikeflowService;
   webService.exportRunCsv = async (runId, probe, long) => {
     if (probe === undefined) service.lab.runs.get(runId);
     else service.lab.runs.probe(runId, probe);
-    const query = new URLSearchParams({ token });
-    if (probe !== undefined) query.set('probe', probe);
-    if (long) query.set('long', '1');
-    return { url: `/api/runs/${runId}/csv?${query.toString()}` };
+    const ticket = tickets.issue({ runId, probe, long: long ?? false });
+    return { url: `/api/runs/${runId}/csv?${new URLSearchParams({ ticket }).toString()}` };
   };
 
-  async function download(req: http.IncomingMessage, res: http.ServerResponse, runId: number, url: URL): Promise<void> {
-    const probe = url.searchParams.get('probe') ?? undefined;
-    const long = url.searchParams.get('long') === '1';
+  /**
+   * What a download request may fetch: its ticket's target (a GET uses the ticket up), or
+   * with the session token in an Authorization header, what its query asks for.
+   */
+  function downloadTarget(req: http.IncomingMessage, runId: number, url: URL): DownloadTarget | undefined {
+    if (sameToken(bearerOf(req), token)) {
+      return { runId, probe: url.searchParams.get('probe') ?? undefined, long: url.searchParams.get('long') === '1' };
+    }
+    return tickets.redeem(url.searchParams.get('ticket'), runId, req.method !== 'HEAD');
+  }
+
+  async function download(req: http.IncomingMessage, res: http.ServerResponse, target: DownloadTarget): Promise<void> {
+    const { runId, probe, long } = target;
     try {
       // Checked before the headers go out, so a bad run or probe is a clean 404.
       service.lab.runs.get(runId);
@@ -184,13 +202,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (url.pathname.startsWith('/api/')) {
-      if (!sameToken(tokenOf(req, url), token)) {
-        res.writeHead(401, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('a valid session token is required\n');
-        return;
-      }
       const m = /^\/api\/runs\/(\d{1,15})\/csv$/.exec(url.pathname);
       if (m) {
-        void download(req, res, Number(m[1]), url);
+        const target = downloadTarget(req, Number(m[1]), url);
+        if (!target) {
+          res.writeHead(401, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('this download link has expired or was used already: export again\n');
+          return;
+        }
+        void download(req, res, target);
+        return;
+      }
+      if (!sameToken(tokenOf(req, url), token)) {
+        res.writeHead(401, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('a valid session token is required\n');
         return;
       }
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');

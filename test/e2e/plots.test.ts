@@ -109,6 +109,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     await reveal('.card[data-probe="V"]');
     const [download] = await Promise.all([page.waitForEvent('download'), click('.card[data-probe="V"] [data-action="csv"]')]);
     await expect.poll(ui.notices).toContainEqual(expect.stringContaining(`run-${run.id}-V.csv`));
+    // The download's URL holds a one-time ticket, never the session token (it stays in the history).
+    expect(download.url()).toMatch(new RegExp(`/api/runs/${run.id}/csv\\?ticket=[A-Za-z0-9_-]{43}$`));
+    expect(download.url()).not.toContain(host.token);
     const file = path.join(tmp, 'V.csv');
     await download.saveAs(file);
     const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);

@@ -93,10 +93,13 @@ describe('session token', () => {
     expect((await get('/', { Host: 'rebound.example' })).status).toBe(421);
   });
 
-  it('is required on downloads', async () => {
+  it('is required on downloads, in a header only: download URLs carry tickets, never the token', async () => {
     expect((await get('/api/runs/1/csv')).status).toBe(401);
-    expect((await get('/api/runs/1/csv?token=nope')).status).toBe(401);
-    expect((await get(`/api/runs/1/csv?token=${host.token}`)).status).toBe(404); // no such run, but past the guard
+    expect((await get('/api/runs/1/csv?ticket=nope')).status).toBe(401);
+    // The session token in a download URL is refused: such URLs end up in histories and logs.
+    expect((await get(`/api/runs/1/csv?token=${host.token}`)).status).toBe(401);
+    expect((await get('/api/runs/1/csv', { Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await get('/api/runs/1/csv', { Authorization: `Bearer ${host.token}` })).status).toBe(404); // no such run, but past the guard
   });
 });
 
@@ -197,13 +200,19 @@ describe('API over WebSocket', () => {
       const trace = await client.invoke('readTrace', [run.id, 'V', { maxPoints: 5000 }]);
       expect(trace.t).toHaveLength(1001);
 
-      // CSV of one probe: a download URL that carries the token.
+      // CSV of one probe: a download URL with a one-time ticket, not the session token.
       const { url } = await client.invoke('exportRunCsv', [run.id, 'V', undefined]);
-      expect(url).toMatch(new RegExp(`^/api/runs/${run.id}/csv\\?token=`));
-      const withoutToken = await get(url!.replace(/token=[^&]*/, 'token=x'));
-      expect(withoutToken.status).toBe(401);
+      expect(url).toMatch(new RegExp(`^/api/runs/${run.id}/csv\\?ticket=[A-Za-z0-9_-]{43}$`));
+      expect(url).not.toContain(host.token);
+      expect((await get(url!.replace(/ticket=[^&]*/, 'ticket=x'))).status).toBe(401);
+      expect((await get(url!.replace(`/runs/${run.id}/`, `/runs/${run.id + 1}/`))).status).toBe(401); // a ticket names its run
+      const head = await new Promise<number>((resolve, reject) => {
+        http.request({ host: '127.0.0.1', port: host.port, path: url!, method: 'HEAD' }, (res) => resolve(res.statusCode!)).on('error', reject).end();
+      });
+      expect(head).toBe(200); // the page reads the file name first; that does not use the ticket up
       const csv = await get(url!);
       expect(csv.status).toBe(200);
+      expect((await get(url!)).status).toBe(401); // used up
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe(`attachment; filename="run-${run.id}-V.csv"`);
       const rows = parse(csv.body.toString('utf8'), { columns: true }) as Array<Record<string, string>>;
