@@ -165,3 +165,60 @@ describe('mistakes in a project type', () => {
     expect(compileError(parseDocument(raw))).toMatch(/types\.lif\.type: "lif" is the name of a built-in block/);
   });
 });
+
+describe('stochastic and Runge–Kutta equation blocks on the WebGPU engine (SwiftShader here)', async () => {
+  const created = await createWebGpuEngine();
+  const engine = 'engine' in created ? created.engine : null;
+  afterAll(() => engine?.dispose());
+
+  // An OU membrane (Euler–Maruyama, the counter-based normal numbers of both engines) and a
+  // quadratic integrate-and-fire cell by RK4, both driven by a current step.
+  const doc = parseDocument({
+    format: 'spikeflow-project', version: 2, name: 'schemes', run: { dt: '0.1 ms', duration: '60 ms', seed: 9 },
+    types: {
+      ou: {
+        category: 'neuron',
+        params: { tau: { unit: 'ms', default: 10 }, sigma: { unit: 'mV', default: 3 }, R: { unit: 'Mohm', default: 10 } },
+        equations: 'dV/dt = (R*I - V)/tau + sigma*xi*(2/tau)**0.5 : mV',
+      },
+      qif: {
+        category: 'neuron', method: 'rk4',
+        params: { tau: { unit: 'ms', default: 10 }, Vc: { unit: 'mV', default: 10 }, R: { unit: 'Mohm', default: 10 } },
+        equations: 'dV/dt = (V**2/Vc + R*I) / tau : mV',
+        threshold: 'V > 30*mV',
+        reset: 'V = -10*mV',
+      },
+    },
+    blocks: [
+      { id: 'step', type: 'step-current', params: { times: ['5 ms'], amplitudes: ['0.8 nA'] } },
+      { id: 'noisy', type: 'ou', size: 50 },
+      { id: 'cell', type: 'qif', size: 2 },
+      { id: 'pn', type: 'state-probe', params: { state: 'V' } },
+      { id: 'pc', type: 'state-probe', params: { state: 'V' } },
+      { id: 'sp', type: 'spike-probe' },
+    ],
+    edges: [
+      { from: 'step.I', to: 'noisy.I' }, { from: 'step.I', to: 'cell.I' },
+      { from: 'noisy.V', to: 'pn.target' }, { from: 'cell.V', to: 'pc.target' }, { from: 'cell.spikes', to: 'sp.spikes' },
+    ],
+  });
+
+  it.skipIf(!engine)('compile to WGSL and agree with the CPU engine (same noise, same spikes, traces within f32)', async () => {
+    const plan = compile(doc);
+    const chunks: RecordingChunk[] = [];
+    const result = await engine!.run(plan, { sink: { write: (c) => { chunks.push(c); } } });
+    expect(result.status).toBe('finished');
+    const gpu = collectChunks(chunks);
+    const cpu = runDoc(doc);
+    expect(cpu.spikes.get('sp')!.length).toBeGreaterThan(2);
+    expect(gpu.spikes.get('sp')).toEqual(cpu.spikes.get('sp'));
+    for (const probe of ['pn', 'pc']) {
+      const a = cpu.traces.get(probe)!;
+      const b = gpu.traces.get(probe)!;
+      a.forEach((channel, ch) => channel.forEach((x, s) => {
+        // f32 against f64: a few ulps of the trace's scale (30 mV); the QIF upstroke is steep, so its spike steps are compared instead.
+        if (probe === 'pn' || Math.abs(x) < 25) expect(Math.abs(b[ch]![s]! - x), `${probe}[${ch}] sample ${s}`).toBeLessThan(2e-3);
+      }));
+    }
+  });
+});
