@@ -3,14 +3,37 @@ import { readFileSync } from 'node:fs';
 import { parseDocumentText } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 
+/** Refuses bytes that are not UTF-8, rather than reading them as U+FFFD and going on. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Where the first byte that is not UTF-8 is: "byte 0xff at offset 17". */
+function firstBadByte(bytes: Buffer): string {
+  // A lenient decode puts U+FFFD where the bytes are bad; everything before it is valid, so
+  // the text before it has the byte length of the bytes before it. A U+FFFD written in the
+  // file itself (EF BF BD) is skipped.
+  const lenient = bytes.toString('utf8');
+  for (let i = lenient.indexOf('\uFFFD'); i >= 0; i = lenient.indexOf('\uFFFD', i + 1)) {
+    const at = Buffer.byteLength(lenient.slice(0, i), 'utf8');
+    if (bytes[at] === 0xef && bytes[at + 1] === 0xbf && bytes[at + 2] === 0xbd) continue;
+    return `byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}`;
+  }
+  return 'it ends inside a character';
+}
+
 export function loadProjectFile(path: string): ProjectDocument {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new Error(`cannot read ${path}: ${why}`, { cause: e });
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch (e) {
+    throw new Error(`${path} is not UTF-8 text (${firstBadByte(bytes)}); save it as UTF-8`, { cause: e });
   }
   try {
     return parseDocumentText(text, path);
