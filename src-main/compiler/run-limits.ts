@@ -10,8 +10,12 @@ import type { Diagnostic } from './diagnostics.js';
 /** Most steps a run may have: the engines count steps in 32-bit integers (2^30 leaves room). */
 export const MAX_RUN_STEPS = 2 ** 30;
 
-/** Most entries of one block's spike history ring (neurons × (delay steps + 1)). */
-export const MAX_SPIKE_HISTORY = 2 ** 26;
+/**
+ * Most entries of one block's spike history ring (neurons × (delay steps + 2)): the engines
+ * index it with 32-bit integers. Whether the ring fits in memory is the estimate's question
+ * (estimate.ts), asked with the rest of the model.
+ */
+export const MAX_SPIKE_HISTORY = 2 ** 31 - 1;
 
 const grouped = (n: number) => n.toLocaleString('en-US');
 
@@ -28,6 +32,10 @@ export function stepsProblem(duration: number, dt: number): string | null {
 export function delayProblem(delay: number, dt: number, nPre: number): string | null {
   const steps = Math.round(delay / dt);
   if (Number.isFinite(steps) && (steps + 2) * nPre <= MAX_SPIKE_HISTORY) return null;
+  if (2 * nPre > MAX_SPIKE_HISTORY) {
+    // Too many neurons for any delay: the delay is not what to change.
+    return `the spike history of ${grouped(nPre)} presynaptic neurons (2 steps at least) is more than ${grouped(MAX_SPIKE_HISTORY)} entries, whatever the delay`;
+  }
   const longest = Math.max(0, Math.floor(MAX_SPIKE_HISTORY / Math.max(1, nPre)) - 2) * dt;
   return `${delay} ms is ${Number.isFinite(steps) ? steps.toPrecision(3) : 'uncountably many'} steps at dt = ${dt} ms; ` +
     `the spike history of ${grouped(nPre)} presynaptic neurons over that many steps is more than ${grouped(MAX_SPIKE_HISTORY)} entries ` +

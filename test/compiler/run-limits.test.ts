@@ -43,7 +43,7 @@ describe('run limits', () => {
   it('refuses a delay whose spike history cannot be buffered, naming the synapse and the longest delay', () => {
     const lines = problems(net({}, '1e9 ms'));
     expect(lines).toEqual([
-      'block "syn", connection: delay: 1000000000 ms is 1.00e+10 steps at dt = 0.1 ms; the spike history of 10 presynaptic neurons over that many steps is more than 67,108,864 entries (the longest delay here is 671100 ms)',
+      'block "syn", connection: delay: 1000000000 ms is 1.00e+10 steps at dt = 0.1 ms; the spike history of 10 presynaptic neurons over that many steps is more than 2,147,483,647 entries (the longest delay here is 21470000 ms)',
     ]);
     expect(problems(net({}, '600 s'))).toEqual([]);
   });
