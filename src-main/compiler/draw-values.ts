@@ -49,7 +49,9 @@ export function valueDrawer(spec: ValueOrDistributionDoc, unit: string, rng: Hos
     const env = new Map<string, number>();
     return (k) => {
       scope.bind(env, k, e.reads);
-      const v = (evaluate(e.expr, env) as number) * e.toTarget;
+      const x = evaluate(e.expr, env) as number;
+      // A power-of-ten conversion (1/ms to Hz) leaves a last-bit error: 15 digits drop it.
+      const v = e.toTarget === 1 ? x : Number((x * e.toTarget).toPrecision(15));
       if (!Number.isFinite(v)) throw new Error(`"${spec.expr}" is ${v} for element ${k}`);
       return v;
     };

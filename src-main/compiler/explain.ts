@@ -9,7 +9,9 @@ export function explainPlan(plan: Plan): string {
   out.push(`plan "${plan.name}": dt ${plan.dt} ms, ${plan.steps} steps (${plan.duration} ms), seed ${plan.seed}`);
   out.push('', 'blocks:');
   for (const b of plan.blocks) {
-    const params = Object.entries(b.params).map(([k, v]) => `${k}=${v}`).join(' ');
+    const range = (v: Float64Array) => { let lo = Infinity, hi = -Infinity; for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; } return `${lo}…${hi}`; };
+    // Varying parameters (per neuron) as their range.
+    const params = [...Object.entries(b.params).map(([k, v]) => `${k}=${v}`), ...Object.entries(b.varying ?? {}).map(([k, v]) => `${k}=[${range(v)}] per neuron`)].join(' ');
     out.push(`  ${b.id} (${b.type}${b.variant ? `, ${b.variant}` : ''}): ${b.size} element(s); states ${b.states.map((s) => s.name).join(', ') || '—'}${params ? `; ${params}` : ''}${b.integration ? `; integrated by ${b.integration}` : ''}`);
   }
   if (plan.projections.length > 0) {
@@ -17,7 +19,8 @@ export function explainPlan(plan: Plan): string {
     for (const p of plan.projections) {
       const n = p.byPre.idx.length;
       out.push(`  ${p.pre} → ${p.synapse} → ${p.post}: ${n} synapses (${(n / Math.max(1, p.nPost)).toFixed(1)} per target), ` +
-        `state per ${p.stateOn}synaptic neuron, delay ${p.delay} ms, reads spikes ${p.lag} step(s) late`);
+        `state per ${p.stateOn}synaptic neuron, ` +
+        (p.maxLag === undefined ? `delay ${p.delay} ms, reads spikes ${p.lag} step(s) late` : `delays per connection, reads spikes ${p.lag}…${p.maxLag} steps late`));
     }
   }
   out.push('', 'order inside a step (strongly connected components):');

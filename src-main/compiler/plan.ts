@@ -29,11 +29,16 @@ export interface PlanBlock {
   index: number;
   /** Elements of the update loop: neurons; state owners of a synapse; 1 for a current source. */
   size: number;
-  /** Quantity parameters in internal units. */
+  /** Quantity parameters in internal units (those that are one value for all elements). */
   params: Record<string, number>;
   variant?: string;
   states: PlanState[];
   /** Checked update code, helper functions inlined; parameters are still names. */
+  /**
+   * Parameters that vary per element (neurons of a population): one value per element, in
+   * internal units. Absent from `params`; engines read them through element-constants.ts.
+   */
+  varying?: Record<string, Float64Array>;
   code: Statement[];
   /** Whether the block emits spikes (assigns `spike`). */
   spiking: boolean;
@@ -67,8 +72,13 @@ export interface PlanProjection {
   post: string;
   nPre: number;
   nPost: number;
-  /** Steps between a presynaptic spike and its effect: delay plus one on a recurrent edge. */
+  /**
+   * Steps between a presynaptic spike and its effect: delay plus one on a recurrent edge.
+   * Where delays differ per connection (byPre.lag), the smallest lag.
+   */
   lag: number;
+  /** Lag (steps) of each connection, where delays differ per connection (PlanProjection.maxLag). */
+  lag?: Int32Array;
   stateOn: 'pre' | 'post';
   /** post: the state that jumps by w. */
   jump?: string;
@@ -79,6 +89,8 @@ export interface PlanProjection {
   /** Rows are presynaptic neurons (propagation). */
   byPre: Csr;
   /** Rows are postsynaptic neurons (gather); only for state on 'pre'. */
+  /** Where delays differ per connection: the largest lag (byPre.lag holds each one). */
+  maxLag?: number;
   byPost?: Csr;
   weightUnit: string;
   /** The weight of every connection when the document gives one value (f32-rounded, as in `w`). */

@@ -26,6 +26,7 @@ export const UNDRIVEN_MESSAGE = 'nothing drives this neuron: no synapse or curre
 /** Whether the first neuron of `block`, given no input current, spikes within `steps` steps. */
 function firesAlone(block: PlanBlock, dt: number, steps: number): boolean {
   const env = new Map<string, number | boolean>(Object.entries(block.params));
+  for (const [name, values] of Object.entries(block.varying ?? {})) env.set(name, values[0]!);
   for (const s of block.states) env.set(s.name, s.init[0] ?? 0);
   env.set('dt', dt);
   env.set('I', 0);

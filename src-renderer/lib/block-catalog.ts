@@ -7,7 +7,7 @@
 import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockCategory, BlockDef, ParamDef, SocketType } from '../../kernels/types.js';
 import type { BlockDoc } from '../../src-shared/document/schema.js';
-import { formatParamValue } from './param-entry.js';
+import { formatParamValue, formatQuantity } from './param-entry.js';
 import { own } from '../../src-shared/own.js';
 
 /** Palette groups in display order. */
@@ -161,8 +161,9 @@ export function formatDistribution(value: unknown, unit: string): string {
   if (value && typeof value === 'object') {
     const d = value as { dist?: string; mean?: unknown; sd?: unknown; low?: unknown; high?: unknown };
     const q = (x: unknown) => (typeof x === 'number' ? (unit ? `${x} ${unit}` : String(x)) : String(x));
-    if (d.dist === 'normal') return `normal(${q(d.mean)}, ${q(d.sd)})`;
+    if (d.dist === 'normal' && d.low === undefined && d.high === undefined) return `normal(${q(d.mean)}, ${q(d.sd)})`;
     if (d.dist === 'uniform') return `uniform(${q(d.low)}, ${q(d.high)})`;
+    return formatQuantity(value, unit); // lognormal, truncated normal, "= expression"
   }
   return '';
 }

@@ -23,11 +23,28 @@ export function fmtNumber(x: number): string {
   return s;
 }
 
-/** A quantity as text: strings are shown as typed, numbers get the parameter's unit. */
+/**
+ * A quantity as text: strings are shown as typed, numbers get the parameter's unit, a
+ * value that varies per neuron or connection reads as it is typed: "normal(20 ms, 3 ms)",
+ * "uniform(…)", "lognormal(…)", "= -65 mV + 15 mV * r^2" (parseValueOrDistribution).
+ */
 export function formatQuantity(value: unknown, unit: string): string {
   if (typeof value === 'number') return unit ? `${fmtNumber(value)} ${unit}` : fmtNumber(value);
   if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const d = value as { dist?: string; expr?: unknown; mean?: unknown; sd?: unknown; low?: unknown; high?: unknown };
+    if (typeof d.expr === 'string') return `= ${d.expr}`;
+    const q = (x: unknown) => formatQuantity(x, unit);
+    if (d.dist === 'normal') return `normal(${[d.mean, d.sd, ...(d.low !== undefined || d.high !== undefined ? [d.low ?? '-1e300', d.high ?? '1e300'] : [])].map(q).join(', ')})`;
+    if (d.dist === 'uniform') return `uniform(${q(d.low)}, ${q(d.high)})`;
+    if (d.dist === 'lognormal') return `lognormal(${q(d.mean)}, ${q(d.sd)})`;
+  }
   return '';
+}
+
+/** Whether a field's text asks for a value that varies (a distribution or "= expression"). */
+export function isVaryingText(text: string): boolean {
+  return /^\s*(=|(normal|uniform|lognormal)\s*\()/i.test(text);
 }
 
 /** The bounds of a quantity as text ("> 0 ms", "≥ 0 Hz", "0 … 1"), or ''. */
@@ -74,21 +91,36 @@ function splitTop(text: string): string[] {
 }
 
 /**
- * A value or a distribution: "−65 mV", "normal(-65 mV, 5 mV)", "uniform(0 nS, 10 nS)".
- * Empty text means "default" (undefined).
+ * A value or a distribution: "−65 mV", "normal(-65 mV, 5 mV)", "normal(20 ms, 5 ms, 5 ms,
+ * 40 ms)" (truncated to [5 ms, 40 ms] by drawing again), "uniform(0 nS, 10 nS)",
+ * "lognormal(10 ms, 2 ms)" (mean, sd), or "= expression" of i, N and r (units are
+ * checked by the compiler, whose message the field shows). Empty text means "default".
  */
 export function parseValueOrDistribution(text: string, unit: string): Parsed {
   const t = text.trim();
   if (t === '') return { ok: true, value: undefined };
-  const m = /^(normal|uniform)\s*\((.*)\)$/i.exec(t);
+  if (t.startsWith('=')) {
+    const expr = t.slice(1).trim();
+    return expr ? { ok: true, value: { expr } } : { ok: false, error: 'write an expression after "=", e.g. = -65 mV + 15 mV * r^2' };
+  }
+  const m = /^(normal|uniform|lognormal)\s*\((.*)\)$/i.exec(t);
   try {
     if (m) {
       const kind = m[1]!.toLowerCase();
       const args = splitTop(m[2]!);
-      if (args.length !== 2) throw new Error(`${kind}(…) takes two values, e.g. ${kind === 'normal' ? 'normal(-65 mV, 5 mV)' : 'uniform(0 mV, 10 mV)'}`);
-      const [a, b] = args.map((x) => parseQuantity(x, unit)) as [number | string, number | string];
-      if (kind === 'normal') {
+      const truncated = kind === 'normal' && args.length === 4;
+      if (args.length !== 2 && !truncated) throw new Error(`${kind}(…) takes two values, e.g. ${kind === 'uniform' ? 'uniform(0 mV, 10 mV)' : `${kind}(10 ms, 2 ms)`}${kind === 'normal' ? ', or four: normal(mean, sd, low, high)' : ''}`);
+      const [a, b, lo, hi] = args.map((x) => parseQuantity(x, unit)) as [number | string, number | string, number | string, number | string];
+      if (kind === 'normal' || kind === 'lognormal') {
         if (quantityValue(b, unit) < 0) throw new Error('the standard deviation must not be negative');
+        if (kind === 'lognormal') {
+          if (!(quantityValue(a, unit) > 0)) throw new Error('the mean of a lognormal must be greater than 0');
+          return { ok: true, value: { dist: 'lognormal', mean: a, sd: b } };
+        }
+        if (truncated) {
+          if (quantityValue(hi, unit) < quantityValue(lo, unit)) throw new Error('normal(mean, sd, low, high) needs low ≤ high');
+          return { ok: true, value: { dist: 'normal', mean: a, sd: b, low: lo, high: hi } };
+        }
         return { ok: true, value: { dist: 'normal', mean: a, sd: b } };
       }
       if (quantityValue(b, unit) < quantityValue(a, unit)) throw new Error('uniform(low, high) needs low ≤ high');
@@ -193,6 +225,8 @@ export function parseParam(p: ParamDef, text: string): Parsed {
   switch (p.kind) {
     case 'quantity': {
       if (t === '') return { ok: true, value: undefined };
+      // A value per neuron: its bounds are checked per neuron by the compiler.
+      if (isVaryingText(t)) return parseValueOrDistribution(t, p.unit);
       try {
         const v = parseQuantity(t, p.unit);
         const problem = boundsProblem(p, quantityValue(v, p.unit));

@@ -12,13 +12,24 @@ export const DOCUMENT_VERSION = 2;
 /** A number (in the parameter's own unit) or text with a unit, e.g. "10 ms". */
 export const Quantity = z.union([z.number(), z.string()]);
 
-/** A value drawn per neuron or per connection with the run seed. */
+/**
+ * A value drawn per neuron or per connection with the run seed (assets/docs/models.md,
+ * "Heterogeneity"). A normal with `low`/`high` is truncated: values outside are drawn again.
+ * A lognormal is given by the mean and sd of the value itself.
+ */
 export const Distribution = z.discriminatedUnion('dist', [
-  z.strictObject({ dist: z.literal('normal'), mean: Quantity, sd: Quantity }),
+  z.strictObject({ dist: z.literal('normal'), mean: Quantity, sd: Quantity, low: Quantity.optional(), high: Quantity.optional() }),
   z.strictObject({ dist: z.literal('uniform'), low: Quantity, high: Quantity }),
+  z.strictObject({ dist: z.literal('lognormal'), mean: Quantity, sd: Quantity }),
 ]);
 
-export const ValueOrDistribution = z.union([Quantity, Distribution]);
+/**
+ * A value computed per neuron (of i, N and r) or per connection (of i, j, N_pre, N_post and
+ * r), with units, e.g. "-65 mV + 15 mV * r^2".
+ */
+export const Expression = z.strictObject({ expr: z.string().min(1).max(2000) });
+
+export const ValueOrDistribution = z.union([Quantity, Distribution, Expression]);
 
 export const CONNECTION_RULES = ['all-to-all', 'one-to-one', 'fixed-probability', 'fixed-indegree', 'pairs'] as const;
 
@@ -28,12 +39,17 @@ export const Connection = z.strictObject({
   p: z.number().min(0).max(1).optional(),
   /** fixed-indegree: number of presynaptic partners of every postsynaptic neuron. */
   indegree: z.number().int().min(0).optional(),
-  /** explicit list of [pre, post] index pairs. */
-  pairs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)])).optional(),
+  /** explicit list of [pre, post] index pairs, each optionally with its own weight and delay: [pre, post, w, d]. */
+  pairs: z.array(z.union([
+    z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    z.tuple([z.number().int().min(0), z.number().int().min(0), Quantity]),
+    z.tuple([z.number().int().min(0), z.number().int().min(0), Quantity, Quantity]),
+  ])).optional(),
   /** Whether i → i is allowed when pre and post are the same block (probabilistic rules). */
   selfConnections: z.boolean().default(true),
   weight: ValueOrDistribution.optional(),
-  delay: Quantity.default(0),
+  /** One delay for all connections (the fast path), or a distribution or expression per connection. */
+  delay: ValueOrDistribution.default(0),
 });
 
 const BLOCK_ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -80,3 +96,4 @@ export type EdgeDoc = z.infer<typeof Edge>;
 export type ConnectionDoc = z.infer<typeof Connection>;
 export type DistributionDoc = z.infer<typeof Distribution>;
 export type ValueOrDistributionDoc = z.infer<typeof ValueOrDistribution>;
+export type ExpressionDoc = z.infer<typeof Expression>;

@@ -26,6 +26,7 @@ import { drawsRandom } from '../../../src-shared/expr/builtins.js';
 import { foldConstants } from '../../../src-shared/expr/evaluate.js';
 import { simplify, simplifyF64Division } from '../../../src-shared/expr/simplify.js';
 import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
+import { elementCode } from '../../compiler/element-constants.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 
@@ -41,7 +42,12 @@ export const arrayName = {
   cursor: (b: number) => `b${b}_cur`,
   waveSteps: (b: number) => `b${b}_ws`,
   waveValues: (b: number) => `b${b}_wv`,
-  csr: (p: number, side: 'pre' | 'post', part: 'ptr' | 'idx' | 'w') => `p${p}_${side}_${part}`,
+  csr: (p: number, side: 'pre' | 'post', part: 'ptr' | 'idx' | 'w' | 'lag') => `p${p}_${side}_${part}`,
+  /** Ring of pending jumps per postsynaptic element, where delays differ per connection. */
+  pending: (p: number) => `p${p}_pend`,
+  /** Per-element constant m of a block whose parameters vary (element-constants.ts), and its exp_euler factor. */
+  elementConstant: (b: number, m: number) => `b${b}_e${m}`,
+  elementDecay: (b: number, m: number) => `b${b}_d${m}`,
 };
 
 interface Ctx {
@@ -102,9 +108,19 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
   const constants = blockConstants(ctx.plan, b);
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
+  // Varying parameters: the code with its per-element parts read from arrays (element-constants.ts).
+  const ec = code === b.code ? elementCode(ctx.plan, b) : null;
+  const bi = ctx.blockIndex.get(b.id)!;
+  const element = (n: string) => ec?.constants.findIndex((c) => c.name === n) ?? -1;
     name: (n) => {
       if (states.has(n)) return `s_${n}`;
+    decay: (tau) => {
+      const m = tau.k === 'var' ? element(tau.name) : -1;
+      return m >= 0 && ec!.constants[m]!.decay ? `${use(ctx, arrayName.elementDecay(bi, m))}[k]` : null;
+    },
       if (inputNames[n]) return inputNames[n]!;
+      const m = element(n);
+      if (m >= 0) return `${use(ctx, arrayName.elementConstant(bi, m))}[k]`;
       if (n === 't') return 't';
       if (n === 'step') return 'i';
       return `l_${n}`;
@@ -114,7 +130,7 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
   const counter = { calls: 0 };
   const lines: string[] = [];
   const locals = new Set<string>();
-  for (const s of code) {
+  for (const s of ec?.code ?? code) {
     const rhs = printJs(prepare(s.expr, constants), pc, counter);
     if (states.has(s.target)) lines.push(`s_${s.target} = ${rhs};`);
     else if (locals.has(s.target)) lines.push(`l_${s.target} = ${rhs};`);
@@ -229,6 +245,7 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
     `  const n = ${use(ctx, arrayName.spikeCount(pre))}[slot], base = slot * ${nPre};`,
     `  for (let q = 0; q < n; q++) {`,
     `    const src = ${use(ctx, arrayName.spikeList(pre))}[base + q];`,
+  if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
     `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w};`,
     '  }',
     '}',
@@ -241,6 +258,41 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
  */
 function inputCurrentLines(ctx: Ctx, neuron: PlanBlock, ni: number): string[] {
   const lines = [`const vp = ${use(ctx, arrayName.state(ni, neuron.voltage!))}[k];`, 'let in_I = 0;'];
+/** What a current source's code assigns as its output: J_out (voltage jumps) or I_out. */
+function currentOutput(b: PlanBlock): string {
+  return b.code.some((s) => s.target === 'J_out') ? 'J_out' : 'I_out';
+}
+
+/**
+ * Propagation where delays differ per connection, as NEST does it: the spikes of step
+ * i − lag_min are added at once to a ring of pending jumps per postsynaptic element, in the
+ * slot of the step each connection's lag makes them land in; every step then adds its slot
+ * to the jumping state and empties it. The ring has lag_max − lag_min + 1 slots.
+ */
+function delayedPropagatePass(
+  ctx: Ctx, p: PlanProjection, pk: number,
+  a: { pre: number; nPre: number; ptr: string; idx: string; w: string; target: string },
+): string {
+  const depth = p.maxLag! - p.lag + 1;
+  const lag = use(ctx, arrayName.csr(pk, 'pre', 'lag'));
+  const pend = use(ctx, arrayName.pending(pk));
+  return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lags ${p.lag}…${p.maxLag} per connection)`, [
+    `if (i >= ${p.lag}) {`,
+    `  const slot = ${ringSlot(ctx, p.pre, p.lag)};`,
+    `  const n = ${use(ctx, arrayName.spikeCount(a.pre))}[slot], base = slot * ${a.nPre};`,
+    `  for (let q = 0; q < n; q++) {`,
+    `    const src = ${use(ctx, arrayName.spikeList(a.pre))}[base + q];`,
+    `    for (let c = ${a.ptr}[src], e = ${a.ptr}[src + 1]; c < e; c++) ${pend}[((i + ${lag}[c] - ${p.lag}) % ${depth}) * ${p.nPost} + ${a.idx}[c]] += ${a.w};`,
+    '  }',
+    '}',
+    `const now = (i % ${depth}) * ${p.nPost};`,
+    `for (let j = 0; j < ${p.nPost}; j++) {`,
+    `  const x = ${pend}[now + j];`,
+    `  if (x !== 0) { ${a.target}[j] += x; ${pend}[now + j] = 0; }`,
+    '}',
+  ]);
+}
+
   ctx.plan.passes.forEach((pass) => {
     if (pass.kind === 'inject' && pass.target === neuron.id) {
       lines.push(`in_I += ${use(ctx, arrayName.currentOut(ctx.blockIndex.get(pass.source)!))}[0];`);

@@ -16,6 +16,8 @@ export interface JsPrintContext {
   random(fn: 'random24' | 'normal24', callIndex: number): string;
   dt: number;
 }
+  /** JS text of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
+  decay?(tau: Expr): string | null;
 
 /** A number literal that round-trips exactly. */
 export function jsNumber(v: number): string {
@@ -50,7 +52,7 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
         case 'vtrap': return `vtrap(${args[0]}, ${args[1]})`;
         case 'exp_euler': {
           const tau = e.args[2]!;
-          const factor = tau.k === 'num' ? jsNumber(decayFactor(ctx.dt, tau.v)) : `decayFactor(DT, ${args[2]})`;
+          const factor = tau.k === 'num' ? jsNumber(decayFactor(ctx.dt, tau.v)) : ctx.decay?.(tau) ?? `decayFactor(DT, ${args[2]})`;
           return `expEulerStep(${args[0]}, ${args[1]}, ${factor})`;
         }
         case 'rand': return `(${ctx.random('random24', counter.calls++)} * 5.9604644775390625e-8)`;

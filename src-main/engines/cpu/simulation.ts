@@ -9,6 +9,7 @@ import type { Plan, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep } from './codegen.js';
 
+import { elementCode } from '../../compiler/element-constants.js';
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 let simulationCounter = 0;
@@ -80,11 +81,19 @@ export class Simulation {
       }
       if (b.schedule || b.piecewise) arrays[arrayName.cursor(k)] = new Int32Array(1);
     });
+      elementCode(plan, b)?.constants.forEach((c, m) => {
+        arrays[arrayName.elementConstant(k, m)] = c.values;
+        if (c.decay) arrays[arrayName.elementDecay(k, m)] = c.decay;
+      });
     plan.projections.forEach((p, k) => {
       arrays[arrayName.csr(k, 'pre', 'ptr')] = p.byPre.ptr;
       arrays[arrayName.csr(k, 'pre', 'idx')] = p.byPre.idx;
       arrays[arrayName.csr(k, 'pre', 'w')] = p.byPre.w;
       if (p.byPost) {
+      if (p.byPre.lag && p.maxLag !== undefined) {
+        arrays[arrayName.csr(k, 'pre', 'lag')] = p.byPre.lag;
+        arrays[arrayName.pending(k)] = new Float64Array((p.maxLag - p.lag + 1) * p.nPost);
+      }
         arrays[arrayName.csr(k, 'post', 'ptr')] = p.byPost.ptr;
         arrays[arrayName.csr(k, 'post', 'idx')] = p.byPost.idx;
         arrays[arrayName.csr(k, 'post', 'w')] = p.byPost.w;

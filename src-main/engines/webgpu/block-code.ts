@@ -3,6 +3,8 @@ import { randomStream } from '../../../kernels/random.js';
 import type { Statement, ValueType } from '../../../src-shared/expr/ast.js';
 import type { Plan, PlanBlock } from '../../compiler/plan.js';
 import { blockConstants } from '../../compiler/block-constants.js';
+import { elementCode } from '../../compiler/element-constants.js';
+import { f32Words } from './layout.js';
 import { foldBlockCode } from './fold.js';
 import { exprType, printWgsl, type WgslPrintContext } from './print-wgsl.js';
 import { elapsedWgsl } from './stamps.js';
@@ -30,13 +32,22 @@ export function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], n
   };
   const seed = seedLiteral(ctx);
   const stamps = ctx.decisions.stamps.get(b.id) ?? new Set<string>();
+  // Varying parameters: the code with its per-element parts read from C (element-constants.ts).
+  const ec = code === b.code ? elementCode(ctx.plan, b) : null;
+  const elementRead = (key: string, values: Float64Array) => `bitcast<f32>(C[${constOffset(ctx, key, () => f32Words(values))} + ${elem}])`;
   const pc: WgslPrintContext = {
     dt: ctx.plan.dt,
+    decay: (tau) => {
+      const c = tau.k === 'var' ? ec?.byName.get(tau.name) : undefined;
+      return c?.decay ? elementRead(`element-decay:${b.id}:${c.name}`, c.decay) : null;
+    },
     num: (v) => ctx.lits.f(v),
     elapsed: (n) => (stamps.has(n) ? elapsedWgsl('i', `s_${n}`) : null),
     stepInt: 'bitcast<i32>(i)',
     int: (v) => `bitcast<i32>(${ctx.lits.u(v >>> 0)})`,
     name: (n) => {
+      const c = ec?.byName.get(n);
+      if (c) return elementRead(`element:${b.id}:${c.name}`, c.values);
       if (stamps.has(n)) throw new Error(`internal: block "${b.id}" reads the time stamp "${n}" outside t - ${n}`);
       if (states.has(n)) return `s_${n}`;
       if (names.inputs[n]) return names.inputs[n]!;
@@ -49,7 +60,7 @@ export function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], n
   };
   const counter = { calls: 0 };
   const lines: string[] = [];
-  for (const { target, expr: folded } of foldBlockCode(code, blockConstants(ctx.plan, b), states)) {
+  for (const { target, expr: folded } of foldBlockCode(ec?.code ?? code, blockConstants(ctx.plan, b), states)) {
     const s = { target };
     if (stamps.has(s.target)) {
       lines.push(printStampAssignment(s.target, folded, pc, counter));

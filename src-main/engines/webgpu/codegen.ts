@@ -76,7 +76,7 @@ export function checkSameStructure(plans: Plan[]): void {
     dt: p.dt, steps: p.steps,
     blocks: p.blocks.map((b) => [b.id, b.type, b.size, b.variant, b.states.map((s) => s.name), b.spiking, b.receivesCurrent, b.input]),
     passes: p.passes,
-    projections: p.projections.map((x) => [x.synapse, x.pre, x.post, x.nPre, x.nPost, x.lag, x.stateOn]),
+    projections: p.projections.map((x) => [x.synapse, x.pre, x.post, x.nPre, x.nPost, x.lag, x.maxLag, x.stateOn]),
     probes: p.probes.map((x) => ({ ...x, neurons: 'neurons' in x && x.neurons ? Array.from(x.neurons) : null })),
     spikeHistory: p.spikeHistory,
   });

@@ -75,6 +75,8 @@ export function decide(plans: Plan[], mode: PropagationMode | 'auto', scatter: S
         if (Number.isFinite(minAbs) && maxSum / (minAbs * 2 ** 31) > 1e-6) m = 'float';
       }
     }
+    // Delays per connection: each postsynaptic element gathers what arrives for it (no scatter ring).
+    if (all.some((p) => p.maxLag !== undefined)) m = 'gather';
     const meanRow = nnz / Math.max(1, p0.nPre);
     const lanes = Math.min(32, Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, meanRow)))));
     projections.set(p0.synapse, { mode: m, scatter, constantWeight, lanes });

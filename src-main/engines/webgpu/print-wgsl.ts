@@ -25,6 +25,8 @@ export interface WgslPrintContext {
   /** The step as an i32 expression, and an i32 literal: with both, `step` against whole numbers is integer arithmetic. */
   stepInt?: string;
   int?(v: number): string;
+  /** WGSL text (f32) of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
+  decay?(tau: Expr): string | null;
 }
 
 const isStep = (x: Expr) => x.k === 'var' && x.name === 'step';
@@ -115,7 +117,7 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
           const x = p(e.args[0]!);
           const xInf = p(e.args[1]!);
           const tau = e.args[2]!;
-          const factor = tau.k === 'num' ? ctx.num(decayFactor(ctx.dt, tau.v)) : `${NUMERIC_FN.decay}(DT, ${p(tau)})`;
+          const factor = tau.k === 'num' ? ctx.num(decayFactor(ctx.dt, tau.v)) : ctx.decay?.(tau) ?? `${NUMERIC_FN.decay}(DT, ${p(tau)})`;
           return `${NUMERIC_FN.expEuler}(${x}, ${xInf}, ${factor})`;
         }
         case 'rand': return `(f32(${ctx.random('random24', counter.calls++)}) * 5.9604644775390625e-8f)`;

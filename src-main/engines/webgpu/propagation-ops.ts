@@ -103,22 +103,24 @@ export function propagateOp(plan: Plan, p: PlanProjection, d: ProjectionDecision
 }
 
 /** Connections of a linear projection by postsynaptic neuron (rows in presynaptic order). */
-export function transpose(p: PlanProjection): { ptr: Int32Array; idx: Int32Array; w: Float32Array } {
-  const { ptr: pp, idx: pi, w: pw } = p.byPre;
+export function transpose(p: PlanProjection): { ptr: Int32Array; idx: Int32Array; w: Float32Array; lag?: Int32Array } {
+  const { ptr: pp, idx: pi, w: pw, lag: pl } = p.byPre;
   const ptr = new Int32Array(p.nPost + 1);
   for (let q = 0; q < pi.length; q++) ptr[pi[q]! + 1]!++;
   for (let j = 0; j < p.nPost; j++) ptr[j + 1]! += ptr[j]!;
   const fill = ptr.slice(0, p.nPost);
   const idx = new Int32Array(pi.length);
   const w = new Float32Array(pi.length);
+  const lag = pl ? new Int32Array(pi.length) : undefined;
   for (let i = 0; i < p.nPre; i++) {
     for (let q = pp[i]!; q < pp[i + 1]!; q++) {
       const at = fill[pi[q]!]!++;
       idx[at] = i;
       w[at] = pw[q]!;
+      if (lag) lag[at] = pl![q]!;
     }
   }
-  return { ptr, idx, w };
+  return lag ? { ptr, idx, w, lag } : { ptr, idx, w };
 }
 
 export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDecision | undefined): Op {
@@ -162,9 +164,14 @@ export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDec
         const pre = blockOf(ctx.plan, p.pre);
         lines.push(
           'var arrived = 0.0f;',
+        // Delays per connection: each connection reads the flag ring at its own lag.
+        const depth = ctx.plan.spikeHistory[p.pre]!;
+        const flag = cp.maxLag === undefined
+          ? flagIndex(ctx, pre, p.lag, `C[${idx} + q]`)
+          : `cIS + ${u(ctx.layout.flags.get(p.pre)!)} + ((i + ${u(depth)} - C[${constOffset(ctx, `post-lag:${p.synapse}`, () => i32Words(t().lag!))} + q]) % ${u(depth)}) * ${u(pre.size)} + C[${idx} + q]`;
           `let p1 = C[${ptr} + k + 1u];`,
           `for (var q = C[${ptr} + k]; q < p1; q = q + 1u) {`,
-          `  if (IS[${flagIndex(ctx, pre, p.lag, `C[${idx} + q]`)}] != 0u) { arrived = arrived + ${w}; }`,
+          `  if (IS[${flag}] != 0u) { arrived = arrived + ${w}; }`,
           '}',
           `let jump = S[cS + ${sOff(p.jump!)} + k] + arrived;`,
           `S[cS + ${sOff(p.jump!)} + k] = jump;`,
