@@ -1,0 +1,51 @@
+/**
+ * End-to-end: the inspector takes a parameter that varies per neuron — a distribution
+ * typed as "normal(20 ms, 3 ms, 5 ms, 40 ms)" or an expression "= -50 mV + 5 mV * r" — shows
+ * it as typed, on the block too, shows the compiler's unit error next to the field, and
+ * saves it in the document as the distribution or expression
+ * (assets/docs/models.md#heterogeneity).
+ *
+ * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, SLOW_MS, projectFromExample, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('parameters that vary per neuron in the inspector', () => {
+  let studio: BrowserStudio;
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-hetero-' }, (s) => (studio = s));
+  const ui = studioActions(() => studio);
+
+  it('takes a distribution and an expression, refuses a wrong unit by the field, and saves them', async () => {
+    const { page, host } = studio;
+    const { projectId } = await projectFromExample(host, 'ampa-lif.json', 'Heterogeneous', false);
+    await ui.open();
+    await ui.openProject('Heterogeneous', 6);
+    await ui.select('post');
+    const input = (name: string) => page.locator(`.inspector [data-field="param:${name}"] input`);
+    const fieldError = (name: string) => page.locator(`.inspector [data-field="param:${name}"] [data-testid="field-error"]`);
+    const status = () => page.locator('[data-testid="model-status"]').textContent();
+
+    await ui.type('param:tau', 'normal(20 ms, 3 ms, 5 ms, 40 ms)');
+    await expect.poll(() => input('tau').inputValue()).toBe('normal(20 ms, 3 ms, 5 ms, 40 ms)');
+
+    // The compiler checks the expression's units and names the parameter; the field shows it.
+    await ui.type('param:V_th', '= -50 mV + 5 ms * r');
+    await expect.poll(() => fieldError('V_th').textContent(), { timeout: SLOW_MS }).toMatch(/cannot add ms to mV/);
+    await ui.type('param:V_th', '= -50 mV + 5 mV * r');
+    await expect.poll(() => fieldError('V_th').count(), { timeout: SLOW_MS }).toBe(0);
+    await expect.poll(status, { timeout: SLOW_MS }).toMatch(/^Model OK/);
+    // The block's face shows that V_th varies (its first lines are the parameters set).
+    await expect.poll(() => page.locator('[data-block-id="post"] dd').allTextContents()).toContain('= -50 mV + 5 mV * r');
+
+    await ui.clickCanvasCorner();
+    await page.keyboard.press('Control+S');
+    await expect.poll(async () => (await host.service.listVersions(projectId)).length).toBe(2);
+    const saved = (await host.service.openProject(projectId)).document;
+    expect(saved.blocks.find((b) => b.id === 'post')!.params).toMatchObject({
+      tau: { dist: 'normal', mean: '20 ms', sd: '3 ms', low: '5 ms', high: '40 ms' },
+      V_th: { expr: '-50 mV + 5 mV * r' },
+    });
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
+});
