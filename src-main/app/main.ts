@@ -19,9 +19,12 @@ import type { ApiEvents } from '../../src-shared/api.js';
 import { contentSecurityPolicy } from '../api/content-security.js';
 import { dispatch } from '../api/dispatch.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
+import { DAMAGED } from '../store/database.js';
 import { labPathInUserData } from '../store/default-location.js';
+import { LabError } from '../store/errors.js';
 import { mimeTypeOf, missingRendererPage, resolveStaticFile } from '../web-host/static-files.js';
 import { externalLinkAction } from './external-links.js';
+import { newLabBeside, recoveryChoice, recoveryDetail, RECOVERY_BUTTONS } from './lab-recovery.js';
 import { buildMenuTemplate, type MenuCommand } from './menu.js';
 import { API_CHANNEL, APP_ENTRY_URL, APP_HOST, APP_SCHEME, appWebPreferences, EVENT_CHANNEL, isAppUrl, isTrustedSender } from './security.js';
 
@@ -179,20 +182,43 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** Asks what to do about the damaged lab at `file`: another lab's path, or null to quit. */
+function chooseOtherLab(file: string, message: string): string | null {
+  const button = dialog.showMessageBoxSync({
+    type: 'error',
+    buttons: [...RECOVERY_BUTTONS],
+    defaultId: 1,
+    cancelId: 0,
+    message: 'Spikeflow cannot open its lab: the file is damaged',
+    detail: recoveryDetail(file, message),
+  });
+  const choice = recoveryChoice(button);
+  if (choice === 'new') return newLabBeside(file);
+  if (choice === 'open') {
+    const picked = dialog.showOpenDialogSync({ title: 'Open a lab file', properties: ['openFile'], filters: [{ name: 'Spikeflow lab', extensions: ['sqlite'] }] });
+    return picked?.[0] ?? null;
+  }
+  return null;
+}
+
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
   fs.mkdirSync(userData, { recursive: true });
-  try {
-    service = createSpikeflowService({
-      dbPath: labPathInUserData(userData),
-      examplesDir: EXAMPLES_DIR,
-      exportDir: app.getPath('downloads'),
-      emit,
-    });
-  } catch (err) {
-    dialog.showErrorBox('Spikeflow cannot open its lab', (err as Error).message);
-    app.exit(1);
-    return;
+  let dbPath = labPathInUserData(userData);
+  for (;;) {
+    try {
+      service = createSpikeflowService({ dbPath, examplesDir: EXAMPLES_DIR, exportDir: app.getPath('downloads'), emit });
+      break;
+    } catch (err) {
+      // A damaged or emptied lab is kept as it is; the user picks another file or a new lab.
+      const next = err instanceof LabError && err.code === DAMAGED ? chooseOtherLab(dbPath, err.message) : null;
+      if (next === null) {
+        if (!(err instanceof LabError && err.code === DAMAGED)) dialog.showErrorBox('Spikeflow cannot open its lab', (err as Error).message);
+        app.exit(1);
+        return;
+      }
+      dbPath = next;
+    }
   }
   desktop = desktopService(service);
 
