@@ -34,6 +34,7 @@ export function registerExportCommand(program: Command): void {
     .option('--dt <time>', 'time step (default: the project\'s)')
     .action((file: string, f: Flags) => {
       if (f.to !== 'brian2' && (f.device || f.threads)) throw new Error('--device and --threads are options of --to brian2');
+      const notes: string[] = [];
       const out = exportModel(file, f.out, {
         to: f.to,
         ...(f.regenerate ? { regenerate: true } : {}),
@@ -42,7 +43,8 @@ export function registerExportCommand(program: Command): void {
         ...(f.seed !== undefined ? { seed: integer(f.seed, '--seed') } : {}),
         ...(f.duration !== undefined ? { duration: f.duration } : {}),
         ...(f.dt !== undefined ? { dt: f.dt } : {}),
-      });
+      }, notes);
+      for (const n of notes) console.error(`warning: ${n}`);
       console.log(`wrote ${out} (run it with: python3 ${out} --out-dir <dir>)`);
     });
 }

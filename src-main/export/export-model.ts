@@ -22,8 +22,11 @@ export interface ExportOptions {
   dt?: string;
 }
 
-/** The script text for a project file (throws ExportRefusal or a compile error). */
-export function exportModelText(file: string, opts: ExportOptions): string {
+/**
+ * The script text for a project file (throws ExportRefusal or a compile error). `notes`
+ * receives what the script leaves out (probes the target cannot record).
+ */
+export function exportModelText(file: string, opts: ExportOptions, notes: string[] = []): string {
   const doc = loadProjectFile(file);
   const overrides: { seed?: number; duration?: string; dt?: string } = {};
   if (opts.seed !== undefined) overrides.seed = opts.seed;
@@ -31,7 +34,7 @@ export function exportModelText(file: string, opts: ExportOptions): string {
   if (opts.dt !== undefined) overrides.dt = opts.dt;
   const plan = compile(doc, overrides);
   const common = { source: file, ...(opts.regenerate ? { regenerate: true } : {}) };
-  if (opts.to === 'pynn') return pynnScript(doc, plan, common);
+  if (opts.to === 'pynn') return pynnScript(doc, plan, common, notes);
   return brian2Script(doc, plan, {
     ...common,
     ...(opts.device ? { device: opts.device } : {}),
@@ -40,8 +43,8 @@ export function exportModelText(file: string, opts: ExportOptions): string {
 }
 
 /** Writes the script; returns its path. */
-export function exportModel(file: string, out: string, opts: ExportOptions): string {
-  const text = exportModelText(file, opts);
+export function exportModel(file: string, out: string, opts: ExportOptions, notes: string[] = []): string {
+  const text = exportModelText(file, opts, notes);
   try {
     writeFileSync(out, text, { mode: 0o755 });
   } catch (e) {
