@@ -72,6 +72,17 @@ describe('projects', () => {
     await expect(h.service.importProject('{"format":"other"}')).rejects.toThrow(/format/);
   });
 
+  it('imports names with control characters cleaned, and a taken 200-character name shortened for " (2)"', async () => {
+    const doc = await h.service.loadExample('ampa-lif.json');
+    const long = 'L'.repeat(200);
+    const json = JSON.stringify({ ...doc, name: long });
+    expect((await h.service.importProject(json)).project.name).toBe(long);
+    expect((await h.service.importProject(json)).project.name).toBe(`${'L'.repeat(196)} (2)`);
+    const hostile = await h.service.importProject(JSON.stringify({ ...doc, name: '\u001b[2J\u0007bell\ud800' }));
+    expect(hostile.project.name).toBe('[2Jbell\ufffd');
+    expect((await h.service.createProject('tab\there', doc)).project.name).toBe('tab here');
+  });
+
   it('keeps one draft per project (and one for an unsaved project) until saved', async () => {
     const doc = await h.service.loadExample('ampa-lif.json');
     expect(await h.service.loadDraft(null)).toBeNull();
