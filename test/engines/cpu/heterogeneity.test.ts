@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { blockDef } from '../../../kernels/index.js';
 import { compile } from '../../../src-main/compiler/compile.js';
 import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
 import { generateStep } from '../../../src-main/engines/cpu/codegen.js';
@@ -107,7 +108,7 @@ describe('heterogeneous populations on the CPU engine', () => {
       for (const b of rewritten.blocks) {
         if (b.size === undefined) continue;
         for (const [name, v] of Object.entries(b.params ?? {})) {
-          if (typeof v !== 'string' || !/\d\s*[A-Za-zµΩ]/.test(v)) continue;
+          if (typeof v !== 'string' || blockDef(b.type)?.params[name]?.kind !== 'quantity' || !/\d\s*[A-Za-zµΩ]/.test(v)) continue;
           b.params[name] = changed++ % 2 === 0 ? { expr: v } : { dist: 'uniform', low: v, high: v };
         }
       }

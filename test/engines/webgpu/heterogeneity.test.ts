@@ -12,6 +12,7 @@ import { parseDocument } from '../../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
 import { EXAMPLES } from '../../helpers/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { blockDef } from '../../../kernels/index.js';
 import { compile } from '../../../src-main/compiler/compile.js';
 import type { Plan } from '../../../src-main/compiler/plan.js';
 import { Simulation } from '../../../src-main/engines/cpu/simulation.js';
@@ -98,7 +99,7 @@ describe('heterogeneous populations on the WebGPU engine', async () => {
       for (const b of rewritten.blocks) {
         if (b.size === undefined) continue;
         for (const [name, v] of Object.entries(b.params ?? {})) {
-          if (typeof v !== 'string' || !/\d\s*[A-Za-zµΩ]/.test(v)) continue;
+          if (typeof v !== 'string' || blockDef(b.type)?.params[name]?.kind !== 'quantity' || !/\d\s*[A-Za-zµΩ]/.test(v)) continue;
           b.params[name] = total++ % 2 === 0 ? { expr: v } : { dist: 'uniform', low: v, high: v };
         }
       }
