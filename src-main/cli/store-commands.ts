@@ -32,13 +32,16 @@ export function resolveLabFile(db?: string): string {
   return file;
 }
 
-/** How a command opens its lab: to change it, or only to read it (no write at all). */
-type Access = 'write' | 'read';
+/**
+ * How a command opens its lab: to change it; to read it (no write, except the upgrade of a
+ * lab an older Spikeflow wrote); or to inspect it (`check`: read-only, never upgraded).
+ */
+type Access = 'write' | 'read' | 'inspect';
 
 function openFor(access: Access, db: string | undefined, warn: (line: string) => void): Lab {
   const file = resolveLabFile(db);
   if (access === 'write') return openLab(file);
-  const lab = openLabForReading(file);
+  const lab = access === 'inspect' ? openLab(file, { readonly: true }) : openLabForReading(file);
   if (lab.damage.length > 0) warn(`warning: ${file} is damaged (${lab.damage.join('; ')}); run "spikeflow check --db ${file}" for details`);
   return lab;
 }
@@ -184,7 +187,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .description('check the lab for damage: SQLite integrity, the checksum of every recording and document, orphan data')
     .option('--db <file>', dbHelp)
     .action((opts: { db?: string }) =>
-      withLab('read', opts.db, () => undefined, (lab) => {
+      withLab('inspect', opts.db, () => undefined, (lab) => {
         const report = checkLab(lab);
         const total = report.problems.length + report.moreProblems;
         const what = `${report.documents} saved document(s) and ${report.chunks} recording chunk(s), ${formatBytes(lab.sizeBytes())}`;
