@@ -14,7 +14,7 @@ import { checkCurrentUnits, checkInitUnits, checkUpdateUnits } from '../../src-s
 const GLOBALS: ReadonlyArray<[string, ValueType]> = [['t', 'num'], ['dt', 'num'], ['step', 'num']];
 
 function quantityParams(def: BlockDef): string[] {
-  return Object.entries(def.params).filter(([, p]) => p.kind === 'quantity').map(([n]) => n);
+  return Object.entries(def.params).filter(([, p]) => p.kind === 'quantity' || p.kind === 'time-expression').map(([n]) => n);
 }
 
 /** Names of the block itself (parameters, states, functions): they shadow unit names. */
@@ -36,18 +36,23 @@ export function checkedInit(def: BlockDef, state: string, variant?: string): Exp
 
 /** The input names the update code of `def` sees, by category. */
 export function inputScope(def: BlockDef): Array<[string, ValueType]> {
-  if (def.category === 'neuron') return [['I', 'num']];
+  if (def.category === 'neuron') return def.inputs.J ? [['I', 'num'], ['J', 'num']] : [['I', 'num']];
   if (def.category === 'synapse' && def.synapse?.stateOn === 'pre') {
     return def.inputs.pre?.type === 'voltage' ? [['V_pre', 'num']] : [['spike_in', 'bool']];
   }
   return [];
 }
 
+/** What a current source's update code assigns: `J_out` for a source of voltage jumps, else `I_out`. */
+export function currentOutputName(def: BlockDef): 'I_out' | 'J_out' {
+  return Object.values(def.outputs).some((o) => o.type === 'jump') ? 'J_out' : 'I_out';
+}
+
 /** What the update code must assign, by category. */
 export function fixedOutputs(def: BlockDef): Map<string, ValueType> {
   if (def.template !== 'elementwise') return new Map();
   if (def.category === 'source' || def.category === 'neuron') return new Map([['spike', 'bool']]);
-  if (def.category === 'current') return new Map([['I_out', 'num']]);
+  if (def.category === 'current') return new Map([[currentOutputName(def), 'num']]);
   return new Map();
 }
 
@@ -55,18 +60,20 @@ export function fixedOutputs(def: BlockDef): Map<string, ValueType> {
  * Parses, unit-checks (for the synapse variant) and type-checks the update code of a block
  * definition; unit names in the code are replaced by their numbers.
  */
-export function checkedUpdate(def: BlockDef, variant?: string): Statement[] {
+export function checkedUpdate(def: BlockDef, variant?: string, withJumps = false): Statement[] {
   const scope: Scope = new Map([
     ...GLOBALS,
     ...quantityParams(def).map((n): [string, ValueType] => [n, 'num']),
     ...Object.keys(def.states).map((n): [string, ValueType] => [n, 'num']),
     ...inputScope(def),
   ]);
-  const parsed = def.update.map((line) => {
+  // A neuron whose input J is connected runs its jump statements first (BlockDef.onJump).
+  const lines = withJumps ? [...(def.onJump ?? []), ...def.update] : def.update;
+  const parsed = lines.map((line) => {
     const s = parseStatement(line);
     return { target: s.target, expr: inlineFunctions(s.expr, def.functions ?? {}) };
   });
-  checkUpdateUnits(def, def.update, parsed, variant ?? defaultVariant(def));
+  checkUpdateUnits(def, lines, parsed, variant ?? defaultVariant(def));
   const names = new Set([...scope.keys(), ...parsed.map((s) => s.target)]);
   const statements = parsed.map((s) => ({ target: s.target, expr: substituteUnitNames(s.expr, names) }));
   return checkStatements(statements, scope, new Set(Object.keys(def.states)), fixedOutputs(def)).statements;

@@ -27,23 +27,33 @@ export interface PlanBlock {
   template: Exclude<BlockTemplate, 'probe'>;
   /** Index of the block in the document: keys its random stream. */
   index: number;
-  /** Elements of the update loop: neurons; state owners of a synapse; 1 for a current source. */
+  /**
+   * Elements of the update loop: neurons; state owners of a synapse; 1 for a current source,
+   * or the size of its targets for a per-target one (BlockDef.perTarget).
+   */
   size: number;
   /** Quantity parameters in internal units (those that are one value for all elements). */
   params: Record<string, number>;
-  variant?: string;
-  states: PlanState[];
-  /** Checked update code, helper functions inlined; parameters are still names. */
   /**
    * Parameters that vary per element (neurons of a population): one value per element, in
    * internal units. Absent from `params`; engines read them through element-constants.ts.
    */
   varying?: Record<string, Float64Array>;
+  variant?: string;
+  states: PlanState[];
+  /** Checked update code, helper functions inlined; parameters are still names. */
   code: Statement[];
   /** Whether the block emits spikes (assigns `spike`). */
   spiking: boolean;
   /** Neurons: whether any current flows in (otherwise I is 0). */
   receivesCurrent: boolean;
+  /**
+   * Neurons: whether voltage jumps flow in (delta synapses, Poisson drive into input J);
+   * only then does `code` start with the block's jump statements (BlockDef.onJump).
+   */
+  receivesJumps?: boolean;
+  /** Current sources: one element per target neuron (BlockDef.perTarget). */
+  perTarget?: boolean;
   /** Neurons: the state read as membrane potential. */
   voltage?: string;
   /** Blocks compiled from equations: the integration scheme, for --explain. */
@@ -64,6 +74,8 @@ export interface Csr {
   idx: Int32Array;
   /** Weight of each connection, in the synapse's weight unit. */
   w: Float32Array;
+  /** Lag (steps) of each connection, where delays differ per connection (PlanProjection.maxLag). */
+  lag?: Int32Array;
 }
 
 export interface PlanProjection {
@@ -77,8 +89,8 @@ export interface PlanProjection {
    * Where delays differ per connection (byPre.lag), the smallest lag.
    */
   lag: number;
-  /** Lag (steps) of each connection, where delays differ per connection (PlanProjection.maxLag). */
-  lag?: Int32Array;
+  /** Where delays differ per connection: the largest lag (byPre.lag holds each one). */
+  maxLag?: number;
   stateOn: 'pre' | 'post';
   /** post: the state that jumps by w. */
   jump?: string;
@@ -89,10 +101,10 @@ export interface PlanProjection {
   /** Rows are presynaptic neurons (propagation). */
   byPre: Csr;
   /** Rows are postsynaptic neurons (gather); only for state on 'pre'. */
-  /** Where delays differ per connection: the largest lag (byPre.lag holds each one). */
-  maxLag?: number;
   byPost?: Csr;
   weightUnit: string;
+  /** Where the output goes: the jump input J of the neuron (delta synapses); absent: the current input I. */
+  into?: 'J';
   /** The weight of every connection when the document gives one value (f32-rounded, as in `w`). */
   uniformWeight?: number;
   delay: number;
@@ -105,8 +117,11 @@ export type PlanPass =
   | { kind: 'propagate'; synapse: string }
   /** Synapse current into its postsynaptic block's input. */
   | { kind: 'synapse-current'; synapse: string }
-  /** Current source into a neuron block's input (the same value for every neuron). */
-  | { kind: 'inject'; source: string; target: string };
+  /**
+   * Current source into a neuron block's input: the same value for every neuron, or neuron
+   * k's own (per-target sources); into J for a source of voltage jumps, else into I.
+   */
+  | { kind: 'inject'; source: string; target: string; into?: 'J' };
 
 export type PlanProbe =
   | {

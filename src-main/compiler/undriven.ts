@@ -43,7 +43,7 @@ function firesAlone(block: PlanBlock, dt: number, steps: number): boolean {
 export function undrivenWarnings(blocks: readonly PlanBlock[], dt: number, steps: number): Diagnostic[] {
   const warnings: Diagnostic[] = [];
   for (const b of blocks) {
-    if (b.category !== 'neuron' || b.receivesCurrent || b.size === 0) continue;
+    if (b.category !== 'neuron' || b.receivesCurrent || b.receivesJumps || b.size === 0) continue;
     if (b.code.some((s) => drawsRandom(s.expr))) continue;
     let alone: boolean;
     try {

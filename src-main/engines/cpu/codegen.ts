@@ -58,6 +58,8 @@ interface Ctx {
   flagsRead: Set<string>;
   /** Synapses whose update runs inside their postsynaptic neuron's loop. */
   folded: Set<string>;
+  /** Whether some code draws binomial counts (the helper is then unpacked from H). */
+  binomial?: boolean;
 }
 
 /** Synapses whose element-wise update can move into the neuron loop (see the file comment). */
@@ -106,26 +108,29 @@ function stateNames(b: PlanBlock): Set<string> {
 function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>): string[] {
   const states = stateNames(b);
   const constants = blockConstants(ctx.plan, b);
-  const pc: JsPrintContext = {
-    dt: ctx.plan.dt,
   // Varying parameters: the code with its per-element parts read from arrays (element-constants.ts).
   const ec = code === b.code ? elementCode(ctx.plan, b) : null;
   const bi = ctx.blockIndex.get(b.id)!;
   const element = (n: string) => ec?.constants.findIndex((c) => c.name === n) ?? -1;
-    name: (n) => {
-      if (states.has(n)) return `s_${n}`;
+  const pc: JsPrintContext = {
+    dt: ctx.plan.dt,
     decay: (tau) => {
       const m = tau.k === 'var' ? element(tau.name) : -1;
       return m >= 0 && ec!.constants[m]!.decay ? `${use(ctx, arrayName.elementDecay(bi, m))}[k]` : null;
     },
-      if (inputNames[n]) return inputNames[n]!;
+    name: (n) => {
       const m = element(n);
       if (m >= 0) return `${use(ctx, arrayName.elementConstant(bi, m))}[k]`;
+      if (states.has(n)) return `s_${n}`;
+      if (inputNames[n]) return inputNames[n]!;
       if (n === 't') return 't';
       if (n === 'step') return 'i';
       return `l_${n}`;
     },
-    random: (fn, call) => `${fn}(SEED, ${randomStream(b.index, call)}, k, i)`,
+    random: (fn, call, extra = []) => {
+      if (fn === 'binomial24') ctx.binomial = true;
+      return `${fn}(SEED, ${[randomStream(b.index, call), 'k', 'i', ...extra].join(', ')})`;
+    },
   };
   const counter = { calls: 0 };
   const lines: string[] = [];
@@ -168,8 +173,9 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
   const out: string[] = [];
   const inputNames: Record<string, string> = {};
   const pre: string[] = [];
-  if (b.category === 'neuron' && b.receivesCurrent) {
-    inputNames.I = 'in_I';
+  if (b.category === 'neuron' && (b.receivesCurrent || b.receivesJumps)) {
+    if (b.receivesCurrent) inputNames.I = 'in_I';
+    if (b.receivesJumps) inputNames.J = 'in_J';
     pre.push(...inputCurrentLines(ctx, b, bi));
   }
   if (b.input?.kind === 'spikes') {
@@ -195,7 +201,7 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
     if (ctx.flagsRead.has(b.id)) store.push(`${use(ctx, arrayName.spikeFlags(bi))}[outBase + k] = l_spike ? 1 : 0;`);
     store.push(`if (l_spike) ${l}[outBase + cnt++] = k;`);
   }
-  if (b.category === 'current') store.push(`${use(ctx, arrayName.currentOut(bi))}[k] = l_I_out;`);
+  if (b.category === 'current') store.push(`${use(ctx, arrayName.currentOut(bi))}[k] = l_${currentOutput(b)};`);
   out.push(`for (let k = 0; k < ${b.size}; k++) {`, ...[...pre, ...load, ...body, ...store].map((l) => `  ${l}`), '}');
   if (b.spiking) out.push(`${arrayName.spikeCount(bi)}[i % ${ctx.plan.spikeHistory[b.id]}] = cnt;`);
   return block(`update ${b.id} (${b.type})`, out);
@@ -239,25 +245,19 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
   const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
   const target = use(ctx, arrayName.state(syn, p.jump!));
+  if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
   return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lag ${p.lag})`, [
     ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
     `  const slot = ${ringSlot(ctx, p.pre, p.lag)};`,
     `  const n = ${use(ctx, arrayName.spikeCount(pre))}[slot], base = slot * ${nPre};`,
     `  for (let q = 0; q < n; q++) {`,
     `    const src = ${use(ctx, arrayName.spikeList(pre))}[base + q];`,
-  if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
     `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w};`,
     '  }',
     '}',
   ]);
 }
 
-/**
- * Lines at the top of neuron k's loop that sum its input current `in_I` from every synapse
- * and current source feeding it, in pass order. `vp` is the start-of-step V_post.
- */
-function inputCurrentLines(ctx: Ctx, neuron: PlanBlock, ni: number): string[] {
-  const lines = [`const vp = ${use(ctx, arrayName.state(ni, neuron.voltage!))}[k];`, 'let in_I = 0;'];
 /** What a current source's code assigns as its output: J_out (voltage jumps) or I_out. */
 function currentOutput(b: PlanBlock): string {
   return b.code.some((s) => s.target === 'J_out') ? 'J_out' : 'I_out';
@@ -293,9 +293,20 @@ function delayedPropagatePass(
   ]);
 }
 
+/**
+ * Lines at the top of neuron k's loop that sum its input current `in_I` and its voltage
+ * jumps `in_J` from every synapse and current source feeding it, in pass order. `vp` is the
+ * start-of-step V_post. A per-target source gives neuron k its element k.
+ */
+function inputCurrentLines(ctx: Ctx, neuron: PlanBlock, ni: number): string[] {
+  const lines = [`const vp = ${use(ctx, arrayName.state(ni, neuron.voltage!))}[k];`];
+  if (neuron.receivesCurrent) lines.push('let in_I = 0;');
+  if (neuron.receivesJumps) lines.push('let in_J = 0;');
   ctx.plan.passes.forEach((pass) => {
     if (pass.kind === 'inject' && pass.target === neuron.id) {
-      lines.push(`in_I += ${use(ctx, arrayName.currentOut(ctx.blockIndex.get(pass.source)!))}[0];`);
+      const src = ctx.blockIndex.get(pass.source)!;
+      const at = ctx.plan.blocks[src]!.perTarget ? 'k' : '0';
+      lines.push(`${pass.into === 'J' ? 'in_J' : 'in_I'} += ${use(ctx, arrayName.currentOut(src))}[${at}];`);
     }
     if (pass.kind === 'synapse-current') {
       const pk = ctx.plan.projections.findIndex((p) => p.synapse === pass.synapse);
@@ -330,7 +341,7 @@ function synapseTermLines(ctx: Ctx, p: PlanProjection, pk: number): string[] {
     const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'post', 'w'))}[c]`;
     lines.push(`let ws${pk} = 0;`, `for (let c = ${ptr}[k], e = ${ptr}[k + 1]; c < e; c++) ws${pk} += ${w} * ${g}[${idx}[c]];`);
   }
-  lines.push(`in_I += ${current};`);
+  lines.push(`${p.into === 'J' ? 'in_J' : 'in_I'} += ${current};`);
   return lines;
 }
 
@@ -369,7 +380,7 @@ export function generateStep(plan: Plan): GeneratedStep {
   const arrays = [...ctx.used].sort();
   const source = [
     "'use strict';",
-    'const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24 } = H;',
+    `const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24${ctx.binomial ? ', binomial24' : ''} } = H;`,
     `const SEED = ${plan.seed >>> 0}, DT = ${jsNumber(plan.dt)};`,
     ...arrays.map((a) => `const ${a} = A.${a};`),
     'function prologue() {',

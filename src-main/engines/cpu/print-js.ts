@@ -5,6 +5,7 @@
  */
 import type { Expr } from '../../../src-shared/expr/ast.js';
 import { decayFactor } from '../../../src-shared/expr/numeric.js';
+import { binomialQ0 } from '../../../kernels/binomial.js';
 
 export interface JsPrintContext {
   /** JS text for a name of the update language. */
@@ -13,11 +14,11 @@ export interface JsPrintContext {
    * JS text for the k-th random call of the block: `random24` gives a 24-bit integer,
    * `normal24` a standard normal deviate (kernels/random.ts).
    */
-  random(fn: 'random24' | 'normal24', callIndex: number): string;
+  random(fn: 'random24' | 'normal24' | 'binomial24', callIndex: number, extra?: readonly string[]): string;
   dt: number;
-}
   /** JS text of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
   decay?(tau: Expr): string | null;
+}
 
 /** A number literal that round-trips exactly. */
 export function jsNumber(v: number): string {
@@ -45,7 +46,7 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
     case 'call': {
       const args = e.args.map(p);
       switch (e.fn) {
-        case 'exp': case 'log': case 'sqrt': case 'abs': case 'min': case 'max': case 'pow': case 'floor':
+        case 'exp': case 'log': case 'sqrt': case 'abs': case 'min': case 'max': case 'pow': case 'floor': case 'sin': case 'cos':
           return `Math.${e.fn}(${args.join(', ')})`;
         case 'round': return `roundHalfAway(${args[0]})`;
         case 'sigmoid': return `sigmoid(${args[0]})`;
@@ -57,6 +58,14 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
         }
         case 'rand': return `(${ctx.random('random24', counter.calls++)} * 5.9604644775390625e-8)`;
         case 'randn': return ctx.random('normal24', counter.calls++);
+        case 'binomial': {
+          // Constant n and p: P(0) and p/(1 − p) computed once here, not per element and step.
+          const [n, pr] = e.args as [Expr, Expr];
+          const extra = n.k === 'num' && pr.k === 'num' && n.v >= 1 && pr.v > 0 && pr.v < 1
+            ? [...args, jsNumber(binomialQ0(n.v, pr.v)), jsNumber(pr.v / (1 - pr.v))]
+            : args;
+          return ctx.random('binomial24', counter.calls++, extra);
+        }
         case 'bernoulli': {
           const pr = e.args[0]!;
           const threshold = pr.k === 'num' ? jsNumber(Math.fround(pr.v) * 16777216) : `(Math.fround(${args[0]}) * 16777216)`;

@@ -4,12 +4,13 @@
  * of threads; `cpu-engine.ts` runs it in a worker, tests may run it directly.
  */
 import { normal24, random24 } from '../../../kernels/random.js';
+import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 import type { Plan, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep } from './codegen.js';
-
 import { elementCode } from '../../compiler/element-constants.js';
+
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 let simulationCounter = 0;
@@ -18,7 +19,7 @@ let simulationCounter = 0;
 const F32_MAX = 3.4028234663852886e38;
 
 const HELPERS = {
-  roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24,
+  roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24, binomial24,
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
 };
 
@@ -64,7 +65,7 @@ export class Simulation {
     const { plan, arrays } = this;
     plan.blocks.forEach((b, k) => {
       for (const s of b.states) arrays[arrayName.state(k, s.name)] = Float64Array.from(s.init);
-      if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(1);
+      if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(b.perTarget ? b.size : 1);
       if (b.spiking) {
         const depth = plan.spikeHistory[b.id]!;
         arrays[arrayName.spikeFlags(k)] = new Uint8Array(depth * b.size);
@@ -80,20 +81,20 @@ export class Simulation {
         arrays[arrayName.waveValues(k)] = b.piecewise.values;
       }
       if (b.schedule || b.piecewise) arrays[arrayName.cursor(k)] = new Int32Array(1);
-    });
       elementCode(plan, b)?.constants.forEach((c, m) => {
         arrays[arrayName.elementConstant(k, m)] = c.values;
         if (c.decay) arrays[arrayName.elementDecay(k, m)] = c.decay;
       });
+    });
     plan.projections.forEach((p, k) => {
       arrays[arrayName.csr(k, 'pre', 'ptr')] = p.byPre.ptr;
       arrays[arrayName.csr(k, 'pre', 'idx')] = p.byPre.idx;
       arrays[arrayName.csr(k, 'pre', 'w')] = p.byPre.w;
-      if (p.byPost) {
       if (p.byPre.lag && p.maxLag !== undefined) {
         arrays[arrayName.csr(k, 'pre', 'lag')] = p.byPre.lag;
         arrays[arrayName.pending(k)] = new Float64Array((p.maxLag - p.lag + 1) * p.nPost);
       }
+      if (p.byPost) {
         arrays[arrayName.csr(k, 'post', 'ptr')] = p.byPost.ptr;
         arrays[arrayName.csr(k, 'post', 'idx')] = p.byPost.idx;
         arrays[arrayName.csr(k, 'post', 'w')] = p.byPost.w;

@@ -57,6 +57,7 @@ export function printStatements(ctx: CopyCtx, b: PlanBlock, code: Statement[], n
       throw new Error(`block "${b.id}": the update code reads "${n}", which the WebGPU engine cannot resolve`);
     },
     random: (fn, call) => `${fn}(${seed}, ${u(randomStream(b.index, call))}, ${elem}, i)`,
+    binomial: (call, n, p) => `sf_binomial(${seed}, ${u(randomStream(b.index, call))}, ${elem}, i, ${n}, ${p})`,
   };
   const counter = { calls: 0 };
   const lines: string[] = [];

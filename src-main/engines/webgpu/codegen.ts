@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { RANDOM_WGSL } from '../../../kernels/random.js';
 import { NUMERIC_WGSL } from '../../../kernels/wgsl/numeric.js';
+import { optionalWgsl } from '../../../kernels/wgsl/optional.js';
 import { gridEntryPoint, gridHelperEntryPoint, moduleHeader, workgroupEntryPoint, type GroupBody } from '../../../kernels/wgsl/templates.js';
 import type { Plan } from '../../compiler/plan.js';
 import { blockOf, buildLayout, ConstPool, stateKey, type Layout, type LayoutLimits, type ProbeArea } from './layout.js';
@@ -74,7 +75,7 @@ export interface Program {
 export function checkSameStructure(plans: Plan[]): void {
   const sig = (p: Plan) => JSON.stringify({
     dt: p.dt, steps: p.steps,
-    blocks: p.blocks.map((b) => [b.id, b.type, b.size, b.variant, b.states.map((s) => s.name), b.spiking, b.receivesCurrent, b.input]),
+    blocks: p.blocks.map((b) => [b.id, b.type, b.size, b.variant, b.states.map((s) => s.name), b.spiking, b.receivesCurrent, b.receivesJumps, b.input]),
     passes: p.passes,
     projections: p.projections.map((x) => [x.synapse, x.pre, x.post, x.nPre, x.nPost, x.lag, x.maxLag, x.stateOn]),
     probes: p.probes.map((x) => ({ ...x, neurons: 'neurons' in x && x.neurons ? Array.from(x.neurons) : null })),
@@ -103,12 +104,15 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
   const pool = new ConstPool();
 
   const privateInputs = privateInputsOf(plan0, groups);
+  const privateJumps = privateInputsOf(plan0, groups, 'J');
   const emitCopy = (plan: Plan, copy: number) => {
-    const ctx: CopyCtx = { plan, copy, copies: plans.length, lits: new Literals(), pool, layout, decisions, privateInputs, cache: new Map() };
+    const ctx: CopyCtx = { plan, copy, copies: plans.length, lits: new Literals(), pool, layout, decisions, privateInputs, privateJumps, cache: new Map() };
     const empty = (gi: number) => options.emptyBodies === true || (Array.isArray(options.emptyBodies) && options.emptyBodies.includes(gi));
     const bodies = groups.map((g, gi) => [
       ...[...privateInputs].filter((id) => g.ops.some((op) => op.writes.some((w) => w.res === `input:${id}`)))
         .map((id) => `var acc_b${blockOf(plan0, id).index}: f32 = 0.0f; // input current of ${ascii(id)}`),
+      ...[...privateJumps].filter((id) => g.ops.some((op) => op.writes.some((w) => w.res === `jumps:${id}`)))
+        .map((id) => `var jacc_b${blockOf(plan0, id).index}: f32 = 0.0f; // voltage jumps of ${ascii(id)}`),
       ...g.ops.map((op) => {
         const guard = op.size === Math.max(...g.ops.map((o) => o.size)) ? null : `if (k < ${u(op.size)})`;
         const body = empty(gi) ? '' : op.emit(ctx);
@@ -176,6 +180,7 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
     ...programGroups.map((g) => `// ${g.name}: ${ascii(g.parts.join('; '))}`),
     NUMERIC_WGSL,
     RANDOM_WGSL,
+    ...[optionalWgsl(entries)].filter((x) => x !== ''), // helpers only this model calls
     header,
     entries,
   ].join('\n');

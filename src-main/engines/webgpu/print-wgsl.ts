@@ -19,14 +19,19 @@ export interface WgslPrintContext {
    * `normal24` a standard normal deviate (f32) (kernels/random.ts).
    */
   random(fn: 'random24' | 'normal24', callIndex: number): string;
+  /**
+   * WGSL text (f32) of the k-th random call when it is `binomial(n, p)`: the call of
+   * sf_binomial (kernels/binomial.ts) with the draw's key and the printed n and p.
+   */
+  binomial?(callIndex: number, n: string, p: string): string;
   dt: number;
+  /** WGSL text (f32) of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
+  decay?(tau: Expr): string | null;
   /** WGSL text (f32, ms) of `t − name` where `name` is a time stamp kept in steps (stamps.ts), else null. */
   elapsed?(name: string): string | null;
   /** The step as an i32 expression, and an i32 literal: with both, `step` against whole numbers is integer arithmetic. */
   stepInt?: string;
   int?(v: number): string;
-  /** WGSL text (f32) of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
-  decay?(tau: Expr): string | null;
 }
 
 const isStep = (x: Expr) => x.k === 'var' && x.name === 'step';
@@ -109,6 +114,7 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
         }
         case 'exp': case 'log': case 'sqrt': case 'abs': case 'min': case 'max':
           return `${e.fn}(${e.args.map(p).join(', ')})`;
+        case 'sin': case 'cos': return `sf_${e.fn}(${p(e.args[0]!)})`;
         case 'pow': return `${NUMERIC_FN.pow}(${e.args.map(p).join(', ')})`;
         case 'round': return `${NUMERIC_FN.round}(${p(e.args[0]!)})`;
         case 'sigmoid': return `${NUMERIC_FN.sigmoid}(${p(e.args[0]!)})`;
@@ -122,6 +128,13 @@ export function printWgsl(e: Expr, ctx: WgslPrintContext, counter = { calls: 0 }
         }
         case 'rand': return `(f32(${ctx.random('random24', counter.calls++)}) * 5.9604644775390625e-8f)`;
         case 'randn': return ctx.random('normal24', counter.calls++);
+        case 'binomial': {
+          // Arguments first, then the draw, as print-js.ts numbers it.
+          const n = p(e.args[0]!);
+          const pr = p(e.args[1]!);
+          if (!ctx.binomial) throw new Error('binomial() is not available here');
+          return ctx.binomial(counter.calls++, n, pr);
+        }
         case 'bernoulli': {
           // Argument first, then the draw: the order in which print-js.ts numbers random calls.
           const pr = e.args[0]!;

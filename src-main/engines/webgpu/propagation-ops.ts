@@ -5,7 +5,7 @@ import { blockOf, f32Words, i32Words, stateKey } from './layout.js';
 import { constantsOf } from '../../compiler/block-constants.js';
 import { printWgsl, type WgslPrintContext } from './print-wgsl.js';
 import { type ProjectionDecision, fixedScale } from './decisions.js';
-import { type Access, type Op, type CopyCtx, inputRef, constOffset, u } from './copy-context.js';
+import { type Access, type Op, type CopyCtx, inputRef, inputResource, constOffset, u } from './copy-context.js';
 import { flagIndex } from './block-code.js';
 import type { ProgramOptions } from './codegen.js';
 
@@ -127,8 +127,10 @@ export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDec
   const syn = blockOf(plan, p.synapse);
   const post = blockOf(plan, p.post);
   const vPostRes = `state:${stateKey(p.post, post.voltage!)}`;
-  const reads: Access[] = [{ res: vPostRes, mode: 'same' }, { res: `input:${p.post}`, mode: 'same' }];
-  const writes: Access[] = [{ res: `input:${p.post}`, mode: 'same' }];
+  // A delta synapse (into J) adds to the neuron's jumps, every other synapse to its current.
+  const inputRes = inputResource(p.post, p.into);
+  const reads: Access[] = [{ res: vPostRes, mode: 'same' }, { res: inputRes, mode: 'same' }];
+  const writes: Access[] = [{ res: inputRes, mode: 'same' }];
   if (p.stateOn === 'post') {
     for (const s of syn.states) reads.push({ res: `state:${stateKey(syn.id, s.name)}`, mode: 'same' });
     writes.push({ res: `state:${stateKey(syn.id, p.jump!)}`, mode: 'same' });
@@ -162,13 +164,13 @@ export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDec
           ? ctx.lits.f(cp.byPre.w.length > 0 ? cp.byPre.w[0]! : 0)
           : `bitcast<f32>(C[${constOffset(ctx, `post-w:${p.synapse}`, () => f32Words(t().w))} + q])`;
         const pre = blockOf(ctx.plan, p.pre);
-        lines.push(
-          'var arrived = 0.0f;',
         // Delays per connection: each connection reads the flag ring at its own lag.
         const depth = ctx.plan.spikeHistory[p.pre]!;
         const flag = cp.maxLag === undefined
           ? flagIndex(ctx, pre, p.lag, `C[${idx} + q]`)
           : `cIS + ${u(ctx.layout.flags.get(p.pre)!)} + ((i + ${u(depth)} - C[${constOffset(ctx, `post-lag:${p.synapse}`, () => i32Words(t().lag!))} + q]) % ${u(depth)}) * ${u(pre.size)} + C[${idx} + q]`;
+        lines.push(
+          'var arrived = 0.0f;',
           `let p1 = C[${ptr} + k + 1u];`,
           `for (var q = C[${ptr} + k]; q < p1; q = q + 1u) {`,
           `  if (IS[${flag}] != 0u) { arrived = arrived + ${w}; }`,
@@ -217,7 +219,7 @@ export function synapseCurrentOp(plan: Plan, p: PlanProjection, d: ProjectionDec
         random: () => { throw new Error('random numbers are not allowed in a synapse current'); },
       };
       const current = printWgsl(foldConstants(cp.current, constantsOf(ctx.plan, cb)), pc);
-      const I = inputRef(ctx, p.post);
+      const I = inputRef(ctx, p.post, p.into);
       lines.push(`${I} = ${I} + ${current};`);
       return lines.join('\n');
     },
