@@ -28,7 +28,7 @@ import {
   columnOf, parseEquations, parseField, parseStatements, SourceError, unitText,
   type Equation, type EquationDiagnostic, type ParsedExpr, type ParsedStatement,
 } from './parse-equations.js';
-import { BlockTypeDoc, type IntegrationMethod } from './type-schema.js';
+import { BlockTypeDoc, EQUATION_LIMITS, type IntegrationMethod } from './type-schema.js';
 
 export type { EquationDiagnostic } from './parse-equations.js';
 
@@ -175,7 +175,15 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
     return k !== undefined && Math.abs(k - 1) > 1e-12 ? mul(n, lit(k)) : n;
   });
   const generated = (e: Expr): Expr | undefined => {
-    try { return normalise(inline(e)); } catch (err) { add('equations', (err as Error).message); return undefined; }
+    try {
+      const out = inline(e);
+      // Subexpressions that use each other several times grow exponentially once substituted
+      // (inlining shares them, so this is checked before anything walks the whole tree).
+      if (exceeds(out, EQUATION_LIMITS.nodes * 10)) {
+        throw new Error(`an expression is too long once its subexpressions are substituted (more than ${EQUATION_LIMITS.nodes * 10} terms)`);
+      }
+      return normalise(out);
+    } catch (err) { add('equations', (err as Error).message); return undefined; }
   };
 
   // Refractoriness (neurons): a duration (text with a unit, or a parameter) or a condition.
@@ -290,11 +298,12 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
     };
   }
 
-  const method = doc.method ?? defaultMethod(diffs.map((d) => ({ name: d.name, f: d.expr, unlessRefractory: false })));
-  if (diagnostics.length > 0) return { method, diagnostics };
-
-  // Code generation.
-  const odes: Ode[] = diffs.map((d) => ({ name: d.name, f: generated(d.expr)!, unlessRefractory: d.flags.includes('unless refractory') }));
+  // Code generation: right-hand sides with subexpressions substituted, in internal units; the
+  // default method is chosen on them (a subexpression may make an equation non-linear).
+  const rhs = diagnostics.length > 0 ? [] : diffs.map((d) => generated(d.expr));
+  if (diagnostics.length > 0) return { ...(doc.method ? { method: doc.method } : {}), diagnostics };
+  const odes: Ode[] = diffs.map((d, k) => ({ name: d.name, f: rhs[k]!, unlessRefractory: d.flags.includes('unless refractory') }));
+  const method = doc.method ?? defaultMethod(odes);
   const problem = methodProblem(method, odes);
   if (problem) { add('method', problem); return { method, diagnostics }; }
   const code: Stmt[] = [];
@@ -413,6 +422,22 @@ function sameDims(a: NumType, b: NumType): boolean {
 function unitString(t: NumType): string {
   const s = formatUnit(internal(t));
   return s === '1' ? '' : s;
+}
+
+/** Whether a tree has more than `cap` nodes; stops counting there (a shared subtree counts each time). */
+function exceeds(e: Expr, cap: number): boolean {
+  let n = 0;
+  const visit = (x: Expr): boolean => {
+    if (++n > cap) return true;
+    switch (x.k) {
+      case 'neg': case 'not': return visit(x.a);
+      case 'bin': return visit(x.a) || visit(x.b);
+      case 'cond': return visit(x.c) || visit(x.a) || visit(x.b);
+      case 'call': return x.args.some(visit);
+      default: return false;
+    }
+  };
+  return visit(e);
 }
 
 function namesUse(e: Expr, name: string): boolean {

@@ -51,6 +51,8 @@ describe('integration schemes', () => {
 
   it('exponential Euler is the default for linear equations, Euler for others', () => {
     expect(compileEquationType('t', DECAY).method).toBe('exponential_euler');
+    // Non-linear through a subexpression.
+    expect(compileEquationType('t', { ...DECAY, equations: 'cube = V**3/mV**2 : mV\ndV/dt = -cube/tau : mV' }).method).toBe('euler');
     expect(compileEquationType('t', { ...DECAY, equations: 'dV/dt = -V**3/(tau*mV**2) : mV' }).method).toBe('euler');
   });
 
@@ -161,6 +163,9 @@ describe('diagnostics carry field, line and column', () => {
     expect(diagnostics({ ...DECAY, equations: `dV/dt = -V/tau ${'+ 0*V '.repeat(EQUATION_LIMITS.nodes)}: mV` })[0]!.message).toMatch(/too long/);
     expect(diagnostics({ ...DECAY, equations: `dV/dt = ${'-'.repeat(15_000)}V/tau : mV` })[0]!.message).toMatch(/nested too deeply/);
     expect(diagnostics({ ...DECAY, equations: `dV/dt = (${Array(EQUATION_LIMITS.treeDepth + 10).fill('V').join(' + ')})/tau : mV` })[0]!.message).toMatch(/nested too deeply/);
+    // Subexpressions doubling each other: refused, in no time, instead of growing 2^60-fold.
+    const doubling = ['s0 = V : mV', ...Array.from({ length: 59 }, (_, i) => `s${i + 1} = s${i} + s${i} : mV`), 'dV/dt = -s59/tau : mV'];
+    expect(diagnostics({ ...DECAY, equations: doubling.join('\n') })[0]!.message).toMatch(/too long once its subexpressions are substituted/);
     // A long sum within the limits is fine.
     expect(compileEquationType('t', { ...DECAY, equations: `dV/dt = -(${Array(200).fill('V').join(' + ')})/tau : mV` }).diagnostics).toEqual([]);
     expect(diagnostics({ ...DECAY, equations: 'x'.repeat(EQUATION_LIMITS.textChars + 1) })[0]).toMatchObject({ field: 'equations', message: expect.stringMatching(/20000/) });
