@@ -39,6 +39,8 @@ interface CellPlan {
   cellType: string;
   params: Record<string, number>;
   receptors: Receptor[];
+  /** Factor from a Spikeflow current (nA) to the PyNN current with the same effect. */
+  currentScale: number;
 }
 
 const KINETIC_REASON = 'PyNN has no standard synapse with this receptor kinetics (use the Brian2 export)';
@@ -110,20 +112,21 @@ function lifCell(plan: Plan, b: PlanBlock, refuse: (r: BlockRefusal) => void): C
     params[`tau_syn_${suffix}`] = r.tau;
     if (r.E !== undefined) params[`e_rev_${suffix}`] = r.E;
   }
-  return { block: b, cellType, params, receptors };
+  return { block: b, cellType, params, receptors, currentScale: 1 };
 }
 
 function izhikevichCell(plan: Plan, b: PlanBlock, refuse: (r: BlockRefusal) => void): CellPlan | undefined {
   const p = b.params;
   let ok = true;
-  if (p.C !== 1) { refuse({ block: b.id, type: b.type, reason: `C is ${p.C} nF; PyNN's Izhikevich has C = 1 nF` }); ok = false; }
   if (p.v_peak !== 30) { refuse({ block: b.id, type: b.type, reason: `v_peak is ${p.v_peak} mV; PyNN's Izhikevich spikes at 30 mV` }); ok = false; }
   for (const s of plan.projections.filter((x) => x.post === b.id)) {
     const sb = plan.blocks.find((x) => x.id === s.synapse)!;
     refuse({ block: sb.id, type: sb.type, reason: 'PyNN\'s Izhikevich takes current sources only here (its synapses are delta jumps, not this kinetics)' });
     ok = false;
   }
-  return ok ? { block: b, cellType: 'Izhikevich', params: { a: p.a!, b: p.b!, c: p.c!, d: p.d! }, receptors: [] } : undefined;
+  // PyNN's Izhikevich divides its current by 1 pF (NEST's adds pA as mV/ms); Spikeflow by C.
+  const currentScale = 0.001 / p.C!;
+  return ok ? { block: b, cellType: 'Izhikevich', params: { a: p.a!, b: p.b!, c: p.c!, d: p.d! }, receptors: [], currentScale } : undefined;
 }
 
 /** Spike steps of a Regular source, per neuron (all neurons alike), as its update code defines them. */
@@ -209,15 +212,17 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
   for (const pass of plan.passes) {
     if (pass.kind !== 'inject') continue;
     const b = plan.blocks.find((x) => x.id === pass.source)!;
-    const head = `# Block "${b.id}" (${b.type}) into "${pass.target}"`;
+    const scale = cells.get(pass.target)?.currentScale ?? 1;
+    const head = `# Block "${b.id}" (${b.type}) into "${pass.target}"` +
+      (scale !== 1 ? `, amplitudes × ${scale} (PyNN's Izhikevich divides by 1 pF, Spikeflow's by C)` : '');
     if (b.type === 'constant-current') {
       const { amplitude = 0, start = 0, stop = Infinity } = b.params;
       const s0 = roundHalfAway(start / dt) * dt;
       const s1 = Number.isFinite(stop) ? `${roundHalfAway(stop / dt)} * DT` : '1e12';
-      body.push('', head, `sim.DCSource(amplitude=${pyFloat(amplitude)}, start=${pyFloat(s0)}, stop=${s1}).inject_into(${pass.target})  # nA, ms`);
+      body.push('', head, `sim.DCSource(amplitude=${pyFloat(amplitude * scale)}, start=${pyFloat(s0)}, stop=${s1}).inject_into(${pass.target})  # nA, ms`);
     } else {
       const { steps, values } = b.type === 'step-current' ? b.piecewise! : rampSteps(b, dt);
-      body.push('', head, `sim.StepCurrentSource(times=${pyArray(steps, 'int')} * DT, amplitudes=${pyArray(values, 'float')}).inject_into(${pass.target})  # nA from each step on`);
+      body.push('', head, `sim.StepCurrentSource(times=${pyArray(steps, 'int')} * DT, amplitudes=${pyArray(Array.from(values, (v) => v * scale), 'float')}).inject_into(${pass.target})  # nA from each step on`);
     }
   }
   // Projections.
