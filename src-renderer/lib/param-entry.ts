@@ -132,6 +132,51 @@ export function parseValueOrDistribution(text: string, unit: string): Parsed {
   }
 }
 
+/**
+ * The pairs rule's list: "pre:post" pairs separated by commas, semicolons or lines, each
+ * optionally with its own weight, or weight and delay: "0:1 (2 nA, 1.5 ms), 1:0 (0.5 nA)".
+ */
+export function parsePairs(text: string, weightUnit: string): Parsed {
+  const pairs: Array<[number, number] | [number, number, number | string] | [number, number, number | string, number | string]> = [];
+  try {
+    for (const part of splitTop(text.replace(/[;\n]/g, ',')).filter(Boolean)) {
+      const m = /^(\d+)\s*(?::|->|→)\s*(\d+)\s*(?:\((.*)\))?$/.exec(part);
+      if (!m) throw new Error(`"${part}" is not a pair "pre:post" or "pre:post (weight, delay)"`);
+      const values = m[3] === undefined ? [] : splitTop(m[3]);
+      if (values.length > 2 || values.some((v) => v === '')) throw new Error(`"${part}": give a weight, or a weight and a delay, in the parentheses`);
+      const w = values[0] === undefined ? [] : [parseQuantity(values[0], weightUnit)];
+      const d = values[1] === undefined ? [] : [parseQuantity(values[1], 'ms')];
+      if (d.length > 0 && quantityValue(d[0]!, 'ms') < 0) throw new Error(`"${part}": a delay must not be negative`);
+      pairs.push([Number(m[1]), Number(m[2]), ...w, ...d] as (typeof pairs)[number]);
+    }
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+  return { ok: true, value: pairs };
+}
+
+/** The text of a pairs list, as parsePairs reads it. */
+export function formatPairs(pairs: ReadonlyArray<ReadonlyArray<number | string>> | undefined, weightUnit: string): string {
+  return (pairs ?? []).map(([a, b, w, d]) => {
+    const own = [...(w === undefined ? [] : [formatQuantity(w, weightUnit)]), ...(d === undefined ? [] : [formatQuantity(d, 'ms')])];
+    return `${a}:${b}${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
+  }).join(', ');
+}
+
+/** A connection's delay: a value ≥ 0 ms, or a distribution or "= expression" per connection. */
+export function parseDelay(text: string): Parsed {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: undefined };
+  if (isVaryingText(t)) return parseValueOrDistribution(t, 'ms');
+  try {
+    const v = parseQuantity(t, 'ms');
+    if (quantityValue(v, 'ms') < 0) return { ok: false, error: 'a delay must not be negative' };
+    return { ok: true, value: v };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
 /** Parses "all" or "0, 2, 5-9" into 'all' or a sorted list of indices. */
 export function parseIndexSet(text: string): Parsed {
   const t = text.trim().toLowerCase();
