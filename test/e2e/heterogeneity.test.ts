@@ -48,4 +48,32 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('parameters that vary per neuron in th
     });
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
+
+  it('takes pairs with their own weights, a weight expression and a delay distribution for a connection', async () => {
+    const { page, host } = studio;
+    const { projectId } = await projectFromExample(host, 'ampa-lif.json', 'Per connection', false);
+    await ui.open();
+    await ui.openProject('Per connection', 6);
+    await ui.select('syn');
+    await page.locator('#conn-rule').selectOption('pairs');
+    await ui.type('conn:pairs', '0:0 (2 uS)');
+    await expect.poll(() => page.locator('.inspector [data-field="conn:pairs"] textarea').inputValue()).toBe('0:0 (2 uS)');
+    await ui.type('conn:weight', '= 0.5 uS + 0.5 uS * r');
+    // An AMPA synapse keeps one state per presynaptic neuron: the compiler refuses delays per connection.
+    await ui.type('conn:delay', 'uniform(1 ms, 2 ms)');
+    await expect.poll(() => page.locator('.inspector [data-section="connection"] .block-error').textContent(), { timeout: SLOW_MS })
+      .toMatch(/delays per connection need a synapse with its state per postsynaptic neuron/);
+    await ui.type('conn:delay', '1 ms');
+    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
+
+    await ui.clickCanvasCorner();
+    await page.keyboard.press('Control+S');
+    await expect.poll(async () => (await host.service.listVersions(projectId)).length).toBe(2);
+    const saved = (await host.service.openProject(projectId)).document;
+    expect(saved.blocks.find((b) => b.id === 'syn')!.connection).toMatchObject({
+      rule: 'pairs', pairs: [[0, 0, '2 uS']], weight: { expr: '0.5 uS + 0.5 uS * r' }, delay: '1 ms',
+    });
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
 });
+
