@@ -28,7 +28,9 @@ export function explainPlan(plan: Plan): string {
   out.push('', 'passes:');
   plan.passes.forEach((p, k) => {
     const what = p.kind === 'update' ? `update ${p.block}` : p.kind === 'propagate' ? `propagate spikes into ${p.synapse}` :
-      p.kind === 'synapse-current' ? `current of ${p.synapse}` : `inject ${p.source} → ${p.target}`;
+      p.kind === 'synapse-current'
+        ? `${plan.projections.find((x) => x.synapse === p.synapse)?.into === 'J' ? 'voltage jumps' : 'current'} of ${p.synapse}`
+        : `inject ${p.source} → ${p.target}${p.into === 'J' ? ' (voltage jumps)' : ''}`;
     out.push(`  ${k + 1}. ${what}`);
   });
   if (plan.probes.length > 0) {
