@@ -318,6 +318,14 @@ export function compileEquationType(type: string, input: unknown): CompiledType 
     for (const s of onPre) code.push({ target: s.target, expr: { k: 'cond', c: v('spike_in'), a: generated(s.expr)!, b: v(s.target) } });
   }
 
+  // The engines print every statement (RK4 repeats each right-hand side four times).
+  const budget = EQUATION_LIMITS.nodes * 50;
+  let used = 0;
+  for (const s of code) {
+    if (exceeds(s.expr, budget - used)) { add('equations', `the generated code is too long (more than ${budget} terms); simplify the equations or choose a simpler method`); return { method, diagnostics }; }
+    used += size(s.expr);
+  }
+
   // States: internal unit of their dimension; initial values in it.
   const states: Record<string, StateDef> = {};
   for (const name of Object.keys(doc.states)) {
@@ -438,6 +446,13 @@ function exceeds(e: Expr, cap: number): boolean {
     }
   };
   return visit(e);
+}
+
+/** Nodes of a tree (called on trees already known to be within a budget). */
+function size(e: Expr): number {
+  let n = 0;
+  walk(e, () => { n++; });
+  return n;
 }
 
 function namesUse(e: Expr, name: string): boolean {

@@ -166,6 +166,15 @@ describe('diagnostics carry field, line and column', () => {
     // Subexpressions doubling each other: refused, in no time, instead of growing 2^60-fold.
     const doubling = ['s0 = V : mV', ...Array.from({ length: 59 }, (_, i) => `s${i + 1} = s${i} + s${i} : mV`), 'dV/dt = -s59/tau : mV'];
     expect(diagnostics({ ...DECAY, equations: doubling.join('\n') })[0]!.message).toMatch(/too long once its subexpressions are substituted/);
+    // RK4 repeats each right-hand side four times: the generated code has a budget too.
+    // (subexpressions keep the text short: each right-hand side is about 1 800 terms once substituted)
+    const many = Array.from({ length: 15 }, (_, i) => [
+      `s${i} = ${Array(10).fill(`x${i}`).join(' + ')} : mV`,
+      `a${i} = ${Array(90).fill(`s${i}`).join(' + ')} : mV`,
+      `dx${i}/dt = -a${i}/(900*tau) : mV`,
+    ].join('\n')).join('\n');
+    expect(compileEquationType('t', { ...DECAY, states: {}, equations: many, method: 'euler' }).diagnostics).toEqual([]);
+    expect(diagnostics({ ...DECAY, states: {}, equations: many, method: 'rk4' })[0]!.message).toMatch(/the generated code is too long/);
     // A long sum within the limits is fine.
     expect(compileEquationType('t', { ...DECAY, equations: `dV/dt = -(${Array(200).fill('V').join(' + ')})/tau : mV` }).diagnostics).toEqual([]);
     expect(diagnostics({ ...DECAY, equations: 'x'.repeat(EQUATION_LIMITS.textChars + 1) })[0]).toMatchObject({ field: 'equations', message: expect.stringMatching(/20000/) });
