@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SpikeData, TraceData } from '../../src-shared/api.js';
 import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
+import { i32Of } from '../store/recordings.js';
 import { LabError } from '../store/errors.js';
 import type { Lab } from '../store/lab.js';
 import { ApiError } from './errors.js';
@@ -81,21 +82,45 @@ export async function readTrace(lab: Lab, runId: number, probe: string, window: 
   return { probe, t, series: out, decimated: series.buckets < samples };
 }
 
-export function readSpikes(lab: Lab, runId: number, probe: string, window: SpikeWindow): SpikeData {
-  const spikes = lab.recordings.readSpikes(runId, probe, {
-    ...(window.t0 !== undefined ? { fromMs: window.t0 } : {}),
-    ...(window.t1 !== undefined ? { toMs: window.t1 } : {}),
-    ...(window.neurons ? { neurons: window.neurons } : {}),
-  });
+/**
+ * Spikes of a probe in a window, at most `maxSpikes` of them: the read stops once it has
+ * them (and knows whether there are more), so neither memory nor time grows with the
+ * recording beyond that, and it yields to the event loop after every page of chunks.
+ */
+export async function readSpikes(lab: Lab, runId: number, probe: string, window: SpikeWindow): Promise<SpikeData> {
+  const layout = lab.runs.probe(runId, probe);
+  if (layout.kind !== 'spikes') throw new ApiError(`run ${runId}, probe "${probe}" records ${layout.kind}, not spikes; read it with readTrace`);
+  const dt = lab.runs.get(runId).dt;
+  const extent = lab.recordings.extent(runId, probe);
+  const eps = 1e-9;
+  const s0 = window.t0 === undefined ? extent.first : Math.max(extent.first, Math.ceil(window.t0 / dt - eps));
+  const s1 = window.t1 === undefined ? extent.last : Math.min(extent.last, Math.floor(window.t1 / dt + eps));
+  const wanted = window.neurons && new Set(window.neurons);
   const max = window.maxSpikes ?? DEFAULT_MAX_SPIKES;
-  const n = Math.min(max, spikes.steps.length);
-  const t = new Array<number>(n);
-  const neuron = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    t[i] = Number((spikes.steps[i]! * spikes.dt).toPrecision(12));
-    neuron[i] = spikes.neurons[i]!;
+  const t: number[] = [];
+  const neuron: number[] = [];
+  let truncated = false;
+  if (s0 <= s1) {
+    scan: for (const page of lab.recordings.pages(runId, probe, s0, s1)) {
+      for (const chunk of page) {
+        const pairs = i32Of(chunk.data);
+        for (let i = 0; i < pairs.length; i += 2) {
+          const step = pairs[i]!;
+          if (step < s0 || step > s1) continue;
+          const n = pairs[i + 1]!;
+          if (wanted && !wanted.has(n)) continue;
+          if (t.length === max) {
+            truncated = true;
+            break scan;
+          }
+          t.push(Number((step * dt).toPrecision(12)));
+          neuron.push(n);
+        }
+      }
+      await yieldToEventLoop();
+    }
   }
-  return { probe, t, neuron, truncated: spikes.steps.length > n };
+  return { probe, t, neuron, truncated };
 }
 
 /** A file name for a probe's CSV ("run-12-V.csv"). */

@@ -4,7 +4,7 @@
  * read lets other work run between pages of chunks instead of stalling the web host.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_TRACE_VALUES, readTrace } from '../../src-main/api/recording-reads.js';
+import { MAX_TRACE_VALUES, readSpikes, readTrace } from '../../src-main/api/recording-reads.js';
 import { openLab } from '../../src-main/store/lab.js';
 import { LAYOUTS, sampleDocument, startSyntheticRun, streamSynthetic, tempLabPath } from '../store/helpers.js';
 
@@ -64,6 +64,37 @@ describe('readTrace', () => {
     const direct = lab.recordings.decimate(runId, 'v', { buckets: 500 });
     expect(trace.series[1]!.min).toEqual(Array.from(direct.min.filter((_, i) => i % 3 === 1)));
     expect(trace.series.map((s) => s.neuron)).toEqual(Array.from(LAYOUTS[0]!.kind === 'state' ? LAYOUTS[0]!.neurons : []));
+    lab.close();
+  });
+});
+
+describe('readSpikes', () => {
+  it('stops at maxSpikes, says whether more remain, and yields between pages', async () => {
+    const { lab, runId } = recordedLab(4000);
+    const all = lab.recordings.readSpikes(runId, 'sp');
+    expect(all.steps.length).toBeGreaterThan(100);
+    let ticks = 0;
+    let reading = true;
+    const tick = () => {
+      ticks++;
+      if (reading) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const every = await readSpikes(lab, runId, 'sp', {});
+    reading = false;
+    expect(ticks).toBeGreaterThanOrEqual(2);
+    expect(every.truncated).toBe(false);
+    expect(every.neuron).toEqual(Array.from(all.neurons));
+    expect(every.t).toEqual(Array.from(all.steps, (s) => Number((s * 0.1).toPrecision(12))));
+
+    const first = await readSpikes(lab, runId, 'sp', { maxSpikes: 10 });
+    expect(first).toEqual({ probe: 'sp', t: every.t.slice(0, 10), neuron: every.neuron.slice(0, 10), truncated: true });
+    const exact = await readSpikes(lab, runId, 'sp', { maxSpikes: every.t.length });
+    expect(exact.truncated).toBe(false);
+    const window = await readSpikes(lab, runId, 'sp', { t0: 10, t1: 20, neurons: [3] });
+    expect(window.t.every((t) => t >= 10 && t <= 20)).toBe(true);
+    expect(window.neuron.every((n) => n === 3)).toBe(true);
+    await expect(readSpikes(lab, runId, 'v', {})).rejects.toThrow(/records state, not spikes/);
     lab.close();
   });
 });
