@@ -2,6 +2,7 @@
  * A readable account of a plan (`spikeflow run --explain`): populations, connectivity,
  * the order inside a step with the delay of each spike edge, and the probes.
  */
+import { formatExpr } from '../../src-shared/expr/dimensions.js';
 import type { Plan } from './plan.js';
 
 export function explainPlan(plan: Plan): string {
@@ -13,6 +14,8 @@ export function explainPlan(plan: Plan): string {
     // Varying parameters (per neuron) as their range.
     const params = [...Object.entries(b.params).map(([k, v]) => `${k}=${v}`), ...Object.entries(b.varying ?? {}).map(([k, v]) => `${k}=[${range(v)}] per neuron`)].join(' ');
     out.push(`  ${b.id} (${b.type}${b.variant ? `, ${b.variant}` : ''}): ${b.size} element(s); states ${b.states.map((s) => s.name).join(', ') || '—'}${params ? `; ${params}` : ''}${b.integration ? `; integrated by ${b.integration}` : ''}`);
+    // A block compiled from equations: what its equations became, one statement a line.
+    if (b.integration) for (const s of b.code) out.push(`      ${s.target} = ${formatExpr(s.expr)}`);
   }
   if (plan.projections.length > 0) {
     out.push('', 'connections:');

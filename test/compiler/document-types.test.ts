@@ -62,8 +62,9 @@ describe('the AdEx example (an equation block, forward Euler)', () => {
     expect(steps.every((s) => s >= 200 && s < 4300)).toBe(true);
   });
 
-  it('--explain names the integration scheme', () => {
+  it('--explain names the integration scheme and shows the code the equations became', () => {
     expect(explainPlan(compile(adex()))).toMatch(/cell \(adex\): .*integrated by forward Euler/);
+    expect(explainPlan(compile(adex()))).toContain('      _new_V = V + dt * ((gL * 0.001 * (EL - V) + gL * 0.001 * DeltaT * exp((V - VT) / DeltaT) - w + I) / (C * 0.001))');
   });
 
   describe('on the WebGPU engine (SwiftShader here)', async () => {
