@@ -45,7 +45,7 @@ export interface Brian2Options {
  * Block types the exporter knows, with the Brian2 form each takes. A type missing here is
  * refused by name (a block added later must be looked at before it is exported).
  */
-const KNOWN: Readonly<Record<string, string>> = {
+export const BRIAN2_FORMS: Readonly<Record<string, string>> = {
   'spike-times': 'SpikeGeneratorGroup',
   poisson: 'PoissonGroup',
   regular: 'NeuronGroup with its update code',
@@ -94,7 +94,7 @@ const SPIKE_FLAG = 'emits_spike';
 export function brian2Refusals(doc: ProjectDocument): BlockRefusal[] {
   const out: BlockRefusal[] = [];
   for (const b of doc.blocks) {
-    if (!(b.type in KNOWN)) {
+    if (!(b.type in BRIAN2_FORMS)) {
       out.push({
         block: b.id, type: b.type,
         reason: blockDef(b.type)

@@ -1,0 +1,55 @@
+/**
+ * Issue 14: what cannot be exported is refused by name — the block, its type and why — in
+ * one line, with a non-zero exit; nothing is written then. Needs no Python.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BLOCKS } from '../../kernels/index.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { BRIAN2_FORMS, brian2Refusals } from '../../src-main/export/brian2/script.js';
+import { cli, EXAMPLES } from '../helpers/cli.js';
+
+const docWith = (type: string) => ({ blocks: [{ id: 'b1', type }] }) as unknown as ProjectDocument;
+
+describe('export refusals', () => {
+  const work = mkdtempSync(join(tmpdir(), 'spikeflow-export-refusals-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('Brian2: every block type of the library is exported or refused by name', () => {
+    for (const def of BLOCKS) {
+      const refusals = brian2Refusals(docWith(def.type));
+      if (def.type in BRIAN2_FORMS) expect(refusals, def.type).toEqual([]);
+      else expect(refusals, def.type).toEqual([{ block: 'b1', type: def.type, reason: expect.stringContaining('does not know this block type') }]);
+    }
+    expect(brian2Refusals(docWith('made-up'))).toEqual([{ block: 'b1', type: 'made-up', reason: 'unknown block type' }]);
+  });
+
+  it('PyNN: the HH example is refused, naming each block and why, in one line', () => {
+    const out = join(work, 'hh.py');
+    const r = cli('export-model', join(EXAMPLES, 'hh-dualexp-hh.json'), '--to', 'pynn', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('cannot export to PyNN');
+    expect(r.stderr).toMatch(/block "pre" \(hh\) PyNN's HH_cond_exp is the Traub-Miles variant/);
+    expect(r.stderr).toMatch(/block "post" \(hh\)/);
+    expect(r.stderr).toMatch(/block "syn" \(dual-exponential\) PyNN's standard cells have no dual-exponential synapse/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('PyNN: kinetic receptor synapses are refused; the same model exports to Brian2', () => {
+    const r = cli('export-model', join(EXAMPLES, 'nmda-lif.json'), '--to', 'pynn', '--out', join(work, 'nmda-pynn.py'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/block "syn" \(nmda\) PyNN has no standard synapse with this receptor kinetics/);
+    const b = cli('export-model', join(EXAMPLES, 'nmda-lif.json'), '--to', 'brian2', '--out', join(work, 'nmda-brian2.py'));
+    expect(b.code, b.stderr).toBe(0);
+    expect(existsSync(join(work, 'nmda-brian2.py'))).toBe(true);
+  });
+
+  it('an unknown target is refused by the command line', () => {
+    const r = cli('export-model', join(EXAMPLES, 'ampa-lif.json'), '--to', 'nest', '--out', join(work, 'x.py'));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/brian2, pynn/);
+  });
+});
