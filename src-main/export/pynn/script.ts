@@ -231,8 +231,11 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
     const receptor = cell.receptors.find((r) => r.synapses.includes(p.synapse))!;
     const delay = Math.max(1, roundHalfAway(p.delay / dt));
     body.push('', `# Block "${p.synapse}" (${plan.blocks.find((x) => x.id === p.synapse)!.type}): "${p.pre}" → "${p.post}", ${receptor.name} receptor`);
-    body.push(...connectorLines(doc, p, delay, Boolean(opts.regenerate)));
-    body.push(`${p.synapse} = sim.Projection(${p.pre}, ${p.post}, _connector, sim.StaticSynapse(${opts.regenerate ? `weight=${pyFloat(p.uniformWeight ?? p.byPre.w[0] ?? 0)}, delay=${delay} * DT` : ''}), receptor_type='${receptor.name}', label=${pyString(p.synapse)})`);
+    // A rule draws connections only; weights drawn per connection keep Spikeflow's list.
+    const rule = Boolean(opts.regenerate) && p.uniformWeight !== undefined;
+    body.push(...connectorLines(doc, p, delay, rule));
+    const weight = rule ? `weight=${pyFloat(Math.abs(p.uniformWeight!) * (p.uniformWeight! < 0 ? -1 : 1))}, delay=${delay} * DT` : '';
+    body.push(`${p.synapse} = sim.Projection(${p.pre}, ${p.post}, _connector, sim.StaticSynapse(${weight}), receptor_type='${receptor.name}', label=${pyString(p.synapse)})`);
   }
   const records = new Map<string, Set<string>>();
   for (const r of probeRecords) {
