@@ -202,12 +202,28 @@ export interface SpikeflowApi {
   /**
    * Save as: a new project whose latest version is `document`, and the runs `runIds` (the
    * history shown with the document) moved into it with the versions they ran. The
+/** The values of one varying parameter in bins (src-main/compiler/value-histograms.ts). */
+export interface ValueHistogramInfo {
+  unit: string;
+  min: number;
+  max: number;
+  counts: number[];
+  /** Neurons drawn for the histogram (all, or the first 100 000). */
+  drawn: number;
+  size: number;
+}
+
    * projects they came from keep their versions.
    */
   saveProjectAs(name: string, document: unknown, runIds: number[]): Promise<OpenProject>;
   /** The lab's scratch project (created on first use), where runs of unsaved documents are kept. */
   scratchProject(): Promise<ProjectSummary>;
   openProject(projectId: number, versionId?: number): Promise<OpenProject>;
+  /**
+   * Histograms of the values the block's parameters take where they vary per neuron (a
+   * distribution or an expression), drawn as a run with the document's seed draws them.
+   */
+  valueHistograms(document: unknown, blockId: string): Promise<Record<string, ValueHistogramInfo>>;
   saveProject(projectId: number, document: unknown, message?: string): Promise<ProjectVersionInfo>;
   renameProject(projectId: number, name: string): Promise<void>;
   duplicateProject(projectId: number, name: string): Promise<ProjectSummary>;
@@ -317,6 +333,7 @@ export const API_PARAMS = {
   listVersions: z.tuple([id]),
   importProject: z.tuple([z.string().max(50_000_000), z.string().min(1).max(200).optional()]),
   exportProject: z.tuple([id, id.optional()]),
+  valueHistograms: z.tuple([z.unknown(), z.string().min(1).max(200)]),
   saveDraft: z.tuple([id.nullable(), z.unknown()]),
   loadDraft: z.tuple([id.nullable()]),
   recentProjects: z.tuple([]),

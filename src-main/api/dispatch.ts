@@ -22,6 +22,7 @@ export type ApiResponse = { id: number; result: unknown } | { id: number; error:
 /** Parameter names per method, used in messages ("openProject: parameter versionId …"). */
 export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   validate: ['document'],
+  valueHistograms: ['document', 'blockId'],
   listExamples: [],
   loadExample: ['file'],
   engineStatus: [],

@@ -19,6 +19,9 @@ import type { CsvTarget } from '../store/csv-export.js';
 import { openLab, type Lab } from '../store/lab.js';
 import type { EmitFn, ServiceContext } from './context.js';
 import { validateDocument } from './documents.js';
+import { valueHistograms } from '../compiler/value-histograms.js';
+import { parseDocument } from '../../src-shared/document/load.js';
+import { DocumentError } from '../../src-shared/document/errors.js';
 import { AppState } from './drafts.js';
 import { projectMethods } from './projects.js';
 import { csvFileName, exportRunCsvTo, exportRunCsvToDir, readSpikes, readTrace, writeRunCsv } from './recording-reads.js';
@@ -96,6 +99,16 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
 
     async validate(document) {
       return validateDocument(document);
+    },
+
+    async valueHistograms(document, blockId) {
+      // A document that does not parse has no values to show: validate reports why.
+      try {
+        return valueHistograms(parseDocument(document), blockId);
+      } catch (err) {
+        if (err instanceof DocumentError) return {};
+        throw err;
+      }
     },
 
     engineStatus() {
