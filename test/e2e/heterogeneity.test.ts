@@ -26,8 +26,19 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('parameters that vary per neuron in th
     const fieldError = (name: string) => page.locator(`.inspector [data-field="param:${name}"] [data-testid="field-error"]`);
     const status = () => page.locator('[data-testid="model-status"]').textContent();
 
+    await ui.type('size', '500');
     await ui.type('param:tau', 'normal(20 ms, 3 ms, 5 ms, 40 ms)');
     await expect.poll(() => input('tau').inputValue()).toBe('normal(20 ms, 3 ms, 5 ms, 40 ms)');
+    // The histogram of the 500 values drawn as a run draws them: within the bounds, peaked in the middle.
+    await expect.poll(() => page.locator('[data-testid="histogram-tau"] rect').count(), { timeout: SLOW_MS }).toBe(24);
+    const range = await page.locator('[data-testid="histogram-range-tau"]').textContent();
+    const [lo, hi] = /^([\d.]+) … ([\d.]+) ms, 500 neurons$/.exec(range!)!.slice(1).map(Number) as [number, number];
+    expect(lo).toBeGreaterThanOrEqual(5);
+    expect(hi).toBeLessThanOrEqual(40);
+    expect(hi - lo).toBeGreaterThan(10);
+    const heights = await page.locator('[data-testid="histogram-tau"] rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('height'))));
+    const peak = heights.indexOf(Math.max(...heights));
+    expect(Math.abs(lo + ((peak + 0.5) * (hi - lo)) / 24 - 20)).toBeLessThan(4);
 
     // The compiler checks the expression's units and names the parameter; the field shows it.
     await ui.type('param:V_th', '= -50 mV + 5 ms * r');
