@@ -4,8 +4,10 @@
  * parameter's name.
  */
 import type { BlockDef, ParamDef, QuantityParam } from '../../kernels/types.js';
-import type { BlockDoc } from '../../src-shared/document/schema.js';
+import { Distribution, Expression, type BlockDoc, type DistributionDoc, type ExpressionDoc } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
+import type { Expr } from '../../src-shared/expr/ast.js';
+import { compileTimeExpression } from './time-expression.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
 import { own } from '../../src-shared/own.js';
@@ -18,6 +20,10 @@ export interface ResolvedParams {
   /** index-set parameters: null means "all". */
   indexSets: Record<string, number[] | null>;
   stateNames: Record<string, string | undefined>;
+  /** time-expression parameters, compiled (time-expression.ts): substituted into the block's code. */
+  timeExpressions: Record<string, Expr>;
+  /** Quantity parameters given as a distribution or an expression: drawn per neuron by heterogeneity.ts. */
+  specs: Record<string, DistributionDoc | ExpressionDoc>;
 }
 
 function resolveQuantity(p: QuantityParam, raw: unknown): number {
@@ -28,9 +34,22 @@ function resolveQuantity(p: QuantityParam, raw: unknown): number {
   return v;
 }
 
+/** A distribution or an expression, checked for its shape (values and units are checked when drawn). */
+function varyingSpec(raw: object): DistributionDoc | ExpressionDoc {
+  const parsed = 'expr' in raw ? Expression.safeParse(raw) : Distribution.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const at = issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
+  throw new Error(`expected a quantity, a distribution {"dist": "normal" | "uniform" | "lognormal", …} or an expression {"expr": "…"}: ${issue.message}${at}`);
+}
+
 function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams): void {
   switch (p.kind) {
     case 'quantity':
+      if (typeof raw === 'object' && raw !== null) {
+        out.specs[name] = varyingSpec(raw);
+        return;
+      }
       // A `defaultFrom` default is filled in by resolveParams once the other parameter is known.
       if (raw !== undefined) out.quantities[name] = resolveQuantity(p, raw);
       else if (!p.defaultFrom) out.quantities[name] = p.default;
@@ -84,6 +103,9 @@ function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams
       out.indexSets[name] = v as number[];
       return;
     }
+    case 'time-expression':
+      out.timeExpressions[name] = compileTimeExpression(raw === undefined ? p.default : raw as string, p);
+      return;
     case 'state-name':
       if (raw !== undefined && typeof raw !== 'string') throw new Error('expected the name of a state');
       out.stateNames[name] = raw as string | undefined;
@@ -93,7 +115,7 @@ function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams
 
 /** Resolves all parameters of a block, recording problems in `sink`. */
 export function resolveParams(block: BlockDoc, def: BlockDef, sink: DiagnosticSink): ResolvedParams {
-  const out: ResolvedParams = { quantities: {}, enums: {}, quantityLists: {}, indexSets: {}, stateNames: {} };
+  const out: ResolvedParams = { quantities: {}, enums: {}, quantityLists: {}, indexSets: {}, stateNames: {}, specs: {}, timeExpressions: {} };
   for (const name of Object.keys(block.params)) {
     if (!own(def.params, name)) {
       const known = Object.keys(def.params).join(', ') || 'none';
@@ -104,7 +126,7 @@ export function resolveParams(block: BlockDoc, def: BlockDef, sink: DiagnosticSi
     sink.check({ block: block.id, field: `parameter "${name}"` }, () => resolveOne(name, p, own(block.params, name), out));
   }
   for (const [name, p] of Object.entries(def.params)) {
-    if (p.kind === 'quantity' && p.defaultFrom && out.quantities[name] === undefined) {
+    if (p.kind === 'quantity' && p.defaultFrom && out.quantities[name] === undefined && !out.specs[name]) {
       out.quantities[name] = out.quantities[p.defaultFrom] ?? p.default;
     }
   }
