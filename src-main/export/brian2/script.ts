@@ -95,11 +95,14 @@ export function brian2Refusals(doc: ProjectDocument): BlockRefusal[] {
   const out: BlockRefusal[] = [];
   for (const b of doc.blocks) {
     if (!(b.type in BRIAN2_FORMS)) {
+      const userType = (doc as { types?: Record<string, unknown> }).types?.[b.type] !== undefined;
       out.push({
         block: b.id, type: b.type,
-        reason: blockDef(b.type)
-          ? 'the Brian2 exporter does not know this block type yet; it is refused rather than exported unchecked'
-          : 'unknown block type',
+        reason: userType
+          ? 'a block type defined in the project; the Brian2 exporter does not export user types yet'
+          : blockDef(b.type)
+            ? 'the Brian2 exporter does not know this block type yet; it is refused rather than exported unchecked'
+            : 'unknown block type',
       });
     }
   }

@@ -234,7 +234,7 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
     // A rule draws connections only; weights drawn per connection keep Spikeflow's list.
     const rule = Boolean(opts.regenerate) && p.uniformWeight !== undefined;
     body.push(...connectorLines(doc, p, delay, rule));
-    const weight = rule ? `weight=${pyFloat(Math.abs(p.uniformWeight!) * (p.uniformWeight! < 0 ? -1 : 1))}, delay=${delay} * DT` : '';
+    const weight = rule ? `weight=${pyFloat(p.uniformWeight!)}, delay=${delay} * DT` : '';
     body.push(`${p.synapse} = sim.Projection(${p.pre}, ${p.post}, _connector, sim.StaticSynapse(${weight}), receptor_type='${receptor.name}', label=${pyString(p.synapse)})`);
   }
   const records = new Map<string, Set<string>>();
