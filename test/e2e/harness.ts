@@ -456,6 +456,8 @@ export function studioActions(get: () => BrowserStudio) {
   async function place(type: string, x: number, y: number) {
     const canvas = await box('[data-testid="canvas"]');
     const before = await page().locator('.block-node').count();
+    // The palette scrolls once its blocks outgrow the window: bring the item into view first.
+    await helpers.scrollTo(`[data-palette-type="${type}"]`);
     await drag(await center(`[data-palette-type="${type}"]`), { x: canvas.x + x, y: canvas.y + y });
     await expect.poll(() => page().locator('.block-node').count()).toBe(before + 1);
   }
