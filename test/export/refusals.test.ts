@@ -2,7 +2,7 @@
  * Issue 14: what cannot be exported is refused by name — the block, its type and why — in
  * one line, with a non-zero exit; nothing is written then. Needs no Python.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,25 @@ describe('export refusals', () => {
     const b = cli('export-model', join(EXAMPLES, 'nmda-lif.json'), '--to', 'brian2', '--out', join(work, 'nmda-brian2.py'));
     expect(b.code, b.stderr).toBe(0);
     expect(existsSync(join(work, 'nmda-brian2.py'))).toBe(true);
+  });
+
+  it('delays per connection are refused by both exporters, naming the synapse (not exported as one delay)', () => {
+    const doc = join(work, 'delays.json');
+    writeFileSync(doc, JSON.stringify({
+      format: 'spikeflow-project', version: 2, name: 'delays',
+      blocks: [
+        { id: 'src', type: 'poisson', size: 5 },
+        { id: 'syn', type: 'exponential', params: { output: 'current' }, connection: { rule: 'all-to-all', delay: { dist: 'uniform', low: '1 ms', high: '3 ms' } } },
+        { id: 'post', type: 'lif', size: 3 },
+      ],
+      edges: [{ from: 'src.spikes', to: 'syn.pre' }, { from: 'syn.post', to: 'post.I' }],
+    }));
+    for (const to of ['brian2', 'pynn']) {
+      const r = cli('export-model', doc, '--to', to, '--out', join(work, `delays-${to}.py`));
+      expect(r.code, to).toBe(1);
+      expect(r.stderr, to).toMatch(/block "syn" \(exponential\) its delays differ per connection/);
+      expect(existsSync(join(work, `delays-${to}.py`))).toBe(false);
+    }
   });
 
   it('an unknown target is refused by the command line', () => {

@@ -172,6 +172,9 @@ function planRefusals(plan: Plan): BlockRefusal[] {
   for (const p of plan.projections) {
     const syn = plan.blocks.find((b) => b.id === p.synapse)!;
     const varying = Object.keys(varyingOf(syn)).filter((n) => freeNames(p.current).has(n));
+    if (p.maxLag !== undefined) {
+      out.push({ block: p.synapse, type: syn.type, reason: 'its delays differ per connection, which the Brian2 exporter does not reproduce yet' });
+    }
     if (p.stateOn === 'pre' && varying.length > 0) {
       out.push({ block: p.synapse, type: syn.type, reason: `its current reads ${varying.join(', ')}, which varies per presynaptic neuron; the summed current cannot carry that` });
     }

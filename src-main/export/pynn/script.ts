@@ -168,6 +168,10 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
       refuse({ block: b.id, type: b.type, reason: 'the PyNN exporter does not know this block type' });
     }
   }
+  for (const p of plan.projections) {
+    const syn = plan.blocks.find((b) => b.id === p.synapse)!;
+    if (p.maxLag !== undefined) refuse({ block: p.synapse, type: syn.type, reason: 'its delays differ per connection, which the PyNN exporter does not map yet' });
+  }
   for (const bdoc of doc.blocks) {
     if (!['state-probe', 'spike-probe', 'rate-probe'].includes(bdoc.type) && !plan.blocks.some((b) => b.id === bdoc.id)) {
       refuse({ block: bdoc.id, type: bdoc.type, reason: 'the PyNN exporter does not know this block type' });
