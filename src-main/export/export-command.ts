@@ -1,6 +1,10 @@
-/** The `export-model` command of the CLI (registered by src-main/cli/main.ts). */
+/** The `export-model` and `import-run` commands of the CLI (registered by src-main/cli/main.ts). */
 import { Option, type Command } from 'commander';
+import { loadProjectFile } from '../cli/load-project.js';
+import { resolveLabFile } from '../cli/store-commands.js';
+import { openLab } from '../store/lab.js';
 import { EXPORT_TARGETS, exportModel, type ExportTarget } from './export-model.js';
+import { importRun } from './import-run.js';
 
 interface Flags {
   to: ExportTarget;
@@ -46,5 +50,30 @@ export function registerExportCommand(program: Command): void {
       }, notes);
       for (const n of notes) console.error(`warning: ${n}`);
       console.log(`wrote ${out} (run it with: python3 ${out} --out-dir <dir>)`);
+    });
+
+  program
+    .command('import-run')
+    .description('keep the CSV files an exported script wrote as a run of the project in the lab')
+    .argument('<dir>', 'folder with one CSV per probe (as written by the exported script)')
+    .requiredOption('--project <project.json>', 'the project the script was exported from')
+    .option('--name <name>', 'project name in the lab (default: the document\'s name)')
+    .option('--simulator <name>', 'who computed the recordings, kept as the run\'s engine', 'brian2')
+    .option('--duration <time>', 'the duration the script ran, if not the project\'s')
+    .option('--dt <time>', 'the time step, if not the project\'s')
+    .option('--db <file>', 'lab database (default: the standard lab)')
+    .action((dir: string, f: { project: string; name?: string; simulator: string; duration?: string; dt?: string; db?: string }) => {
+      const doc = loadProjectFile(f.project);
+      const lab = openLab(resolveLabFile(f.db));
+      try {
+        const r = importRun(lab, doc, dir, {
+          simulator: f.simulator,
+          ...(f.name !== undefined ? { name: f.name } : {}),
+          overrides: { ...(f.duration !== undefined ? { duration: f.duration } : {}), ...(f.dt !== undefined ? { dt: f.dt } : {}) },
+        });
+        console.log(`imported ${dir} as run ${r.runId} of "${r.projectName}" (version ${r.versionNumber}, ${r.probes} probe${r.probes === 1 ? '' : 's'})`);
+      } finally {
+        lab.close();
+      }
     });
 }
