@@ -16,7 +16,7 @@ import type { ConnectionDoc, ValueOrDistributionDoc } from '../../src-shared/doc
 import { roundHalfAway } from '../../src-shared/expr/numeric.js';
 import { toUnit } from '../../src-shared/units.js';
 import { isVarying, valueDrawer, type ExpressionScope } from './draw-values.js';
-import { HostRandom, streamOf } from './host-random.js';
+import { HostRandom, streamOf, uniformAt } from './host-random.js';
 
 /** Names an expression of a connection's value may read. */
 export const CONNECTION_EXPRESSION_NAMES = ['i', 'j', 'N_pre', 'N_post', 'r'] as const;
@@ -42,7 +42,7 @@ function connectionDrawer(
       env.set('j', cj);
       env.set('N_pre', nPre);
       env.set('N_post', nPost);
-      if (reads.has('r')) env.set('r', new HostRandom(seed, rStream, k).uniform());
+      if (reads.has('r')) env.set('r', uniformAt(seed, rStream, k));
     },
   };
   const own = conn.rule === 'pairs' ? (conn.pairs ?? []).map((p) => (p.length > at ? toUnit(p[at] as number | string, unit) : undefined)) : [];

@@ -18,7 +18,7 @@ import { own } from '../../src-shared/own.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { drawValues, type ExpressionScope } from './draw-values.js';
-import { HostRandom, streamOf } from './host-random.js';
+import { HostRandom, streamOf, uniformAt } from './host-random.js';
 import type { ResolvedParams } from './resolve-params.js';
 
 /** Names an expression of a neuron's value may read. */
@@ -42,7 +42,7 @@ export function neuronScope(blockId: string, size: number, seed: number): Expres
 
 /** r of neuron k (stream `r:<block>`). */
 export function neuronR(seed: number, stream: number, k: number): number {
-  return new HostRandom(seed, stream, k).uniform();
+  return uniformAt(seed, stream, k);
 }
 
 function allEqual(a: Float64Array): boolean {

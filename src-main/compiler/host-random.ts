@@ -42,6 +42,16 @@ export class HostRandom {
   }
 }
 
+/**
+ * The first `uniform()` of element `element` of a stream, without an object: what
+ * `new HostRandom(seed, stream, element).uniform()` gives (r of a neuron or a connection).
+ */
+export function uniformAt(seed: number, stream: number, element: number): number {
+  const hi = hash4(seed, stream, element, 0) >>> 5;
+  const lo = hash4(seed, stream, element, 1) >>> 6;
+  return (hi * 67108864 + lo) / 9007199254740992;
+}
+
 /** Stable 32-bit stream number for a purpose string (FNV-1a). */
 export function streamOf(purpose: string): number {
   let h = 0x811c9dc5;

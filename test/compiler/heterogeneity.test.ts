@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../src-main/compiler/compile.js';
 import { CompileError } from '../../src-main/compiler/diagnostics.js';
 import { parseValueExpression } from '../../src-main/compiler/value-expression.js';
+import { HostRandom, streamOf } from '../../src-main/compiler/host-random.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { makeDoc } from '../helpers/doc.js';
 
@@ -116,6 +117,15 @@ describe('per-neuron parameters: expressions', () => {
     expect(ks(Array.from(c!, (x) => Math.sqrt((x + 65) / 15)), (x) => x)).toBeLessThan(1.95 / Math.sqrt(1000));
     const u = b.states.find((s) => s.name === 'u')!.init;
     for (let k = 0; k < 1000; k++) expect(u[k]).toBeCloseTo(bb![k]! * -65, 9);
+  });
+
+  it('r of a neuron is element k of the stream r:<block>: growing the block keeps the values of its first neurons', () => {
+    const spec = { c: { expr: '-65 mV + 15 mV * r^2' } };
+    const small = population('izhikevich', spec, 10).varying!.c!;
+    const large = population('izhikevich', spec, 20).varying!.c!;
+    expect(Array.from(large.subarray(0, 10))).toEqual(Array.from(small));
+    const r = Array.from({ length: 10 }, (_, k) => new HostRandom(5, streamOf('r:pop'), k).uniform());
+    expect(Array.from(small)).toEqual(r.map((x) => -65 + 15 * x ** 2));
   });
 
   it('reads i and N, converts units, and a unit-less expression is in the parameter unit', () => {
