@@ -8,7 +8,7 @@
  * member access, strings, JavaScript or WGSL text — can get through.
  */
 import { walk, type Expr } from '../expr/ast.js';
-import { ExprError, parseEquationExpression } from '../expr/parse.js';
+import { parseEquationExpression } from '../expr/parse.js';
 import { EQUATION_LIMITS } from './type-schema.js';
 
 /** A problem at a place in one field of a block type (line and column count from 1). */
@@ -234,4 +234,3 @@ export function columnOf(p: ParsedExpr, at: Expr | undefined): number {
   return m ? m.index + 1 : p.column;
 }
 
-export { ExprError };
