@@ -11,7 +11,7 @@ import { toUnit } from '../../src-shared/units.js';
 import type { HostRandom } from './host-random.js';
 import { parseValueExpression } from './value-expression.js';
 
-/** Draws a truncated normal gives up after this many tries for one value (the interval holds almost none of it). */
+/** A truncated normal gives up after this many draws for one value (the interval holds almost none of it). */
 const MAX_TRIES = 10000;
 
 /** The variables an expression may read, and their values for element k. */

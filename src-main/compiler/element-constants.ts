@@ -13,9 +13,8 @@
  * statements after it. Random draws are never moved, so their numbering is unchanged.
  * Blocks without varying parameters are not touched: their code is printed as before.
  */
-import { BUILTINS } from '../../src-shared/expr/builtins.js';
 import { COMPARISONS, LOGICAL, freeNames, type Expr, type Statement } from '../../src-shared/expr/ast.js';
-import { drawsRandom } from '../../src-shared/expr/builtins.js';
+import { BUILTINS, drawsRandom } from '../../src-shared/expr/builtins.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { decayFactor } from '../../src-shared/expr/numeric.js';
 import type { Plan, PlanBlock } from './plan.js';

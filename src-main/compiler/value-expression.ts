@@ -65,7 +65,7 @@ function dimText(d: Dim | 'bool'): string {
   return `${up.join('·') || '1'}${down.map((t) => `/${t}`).join('')}`;
 }
 
-/** The power of ten of a unit's scale relative to the coherent units, or null if it is not one. */
+/** A unit's dimension and the power of ten of its scale in the coherent units (throws for a non-unit). */
 function coherentExponent(unit: string): { exp: number; dim: Dim } {
   const u = parseUnit(unit);
   const e = Math.log10(u.scale);
