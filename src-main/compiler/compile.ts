@@ -115,7 +115,8 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const def = userTypes.defs.get(b.type) ?? blockDef(b.type);
     if (!def && userTypes.failed.has(b.type)) return; // the type's own mistakes are reported
     if (!def) {
-      sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}" (known: ${BLOCKS.map((d) => d.type).join(', ')})` });
+      const own = userTypes.defs.size > 0 ? `; this project's: ${[...userTypes.defs.keys()].join(', ')}` : '';
+      sink.add({ block: b.id, field: 'type', message: `unknown block type "${b.type}" (known: ${BLOCKS.map((d) => d.type).join(', ')}${own})` });
       return;
     }
     if (!def.sized && b.size !== undefined) {

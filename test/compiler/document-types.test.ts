@@ -159,6 +159,12 @@ describe('mistakes in a project type', () => {
       .toMatch(/types\.adex\.equations line 1:24: unknown function "expm1" \(known: exp, log/);
   });
 
+  it('an unknown type names the built-ins and the project\'s own types', () => {
+    const raw = JSON.parse(readFileSync(ADEX, 'utf8')) as { blocks: Array<{ type: string }> };
+    raw.blocks.find((b) => b.type === 'adex')!.type = 'adexx';
+    expect(compileError(parseDocument(raw))).toMatch(/block "cell", type: unknown block type "adexx" \(known: spike-times, .*; this project's: adex\)/);
+  });
+
   it('a type may not take the name of a built-in block', () => {
     const raw = JSON.parse(readFileSync(ADEX, 'utf8')) as { types: Record<string, unknown>; blocks: Array<{ type: string }> };
     raw.types = { lif: raw.types.adex };
