@@ -60,6 +60,20 @@ export interface RunRequest {
   engine: EngineName;
   /** Started by live mode (a re-run after an edit), not by Run; kept in the run's settings (`RunInfo.live`). */
   live?: boolean;
+  /**
+   * The memory the run may use ("8 GB"); a model estimated to need more is refused before
+   * anything is allocated. Default: 80% of the memory the machine has available.
+   */
+  maxMemory?: string;
+}
+
+/** What a run of a valid document would need (src-main/compiler/estimate.ts). */
+export interface RunEstimateInfo {
+  bytes: number;
+  elementUpdates: number;
+  connections: number;
+  /** In words: "needs about 1.2 GB of memory and 4e9 element updates". */
+  summary: string;
 }
 
 /** What a sweep varies: one numeric parameter of one block, over listed values. */
@@ -188,20 +202,6 @@ export interface EngineStatus {
   auto: { engine: 'cpu' | 'webgpu'; note: string | null; detail?: string };
 }
 
-/** The service both transports expose. All methods are async. */
-export interface SpikeflowApi {
-  /** Compiles a document without running it; diagnostics (errors) and warnings name block and field. */
-  validate(document: unknown): Promise<{ ok: true; warnings?: ApiDiagnostic[] } | { ok: false; diagnostics: ApiDiagnostic[] }>;
-  listExamples(): Promise<ExampleInfo[]>;
-  loadExample(file: string): Promise<ProjectDocument>;
-  /** Which engines are available and on which device (found once per service, then cached). */
-  engineStatus(): Promise<EngineStatus>;
-
-  listProjects(): Promise<ProjectSummary[]>;
-  createProject(name: string, document: unknown): Promise<OpenProject>;
-  /**
-   * Save as: a new project whose latest version is `document`, and the runs `runIds` (the
-   * history shown with the document) moved into it with the versions they ran. The
 /** The values of one varying parameter in bins (src-main/compiler/value-histograms.ts). */
 export interface ValueHistogramInfo {
   unit: string;
@@ -213,17 +213,31 @@ export interface ValueHistogramInfo {
   size: number;
 }
 
+/** The service both transports expose. All methods are async. */
+export interface SpikeflowApi {
+  /** Compiles a document without running it; diagnostics (errors) and warnings name block and field. */
+  validate(document: unknown): Promise<{ ok: true; warnings?: ApiDiagnostic[]; estimate?: RunEstimateInfo } | { ok: false; diagnostics: ApiDiagnostic[] }>;
+  listExamples(): Promise<ExampleInfo[]>;
+  loadExample(file: string): Promise<ProjectDocument>;
+  /**
+   * Histograms of the values the block's parameters take where they vary per neuron (a
+   * distribution or an expression), drawn as a run with the document's seed draws them.
+   */
+  valueHistograms(document: unknown, blockId: string): Promise<Record<string, ValueHistogramInfo>>;
+  /** Which engines are available and on which device (found once per service, then cached). */
+  engineStatus(): Promise<EngineStatus>;
+
+  listProjects(): Promise<ProjectSummary[]>;
+  createProject(name: string, document: unknown): Promise<OpenProject>;
+  /**
+   * Save as: a new project whose latest version is `document`, and the runs `runIds` (the
+   * history shown with the document) moved into it with the versions they ran. The
    * projects they came from keep their versions.
    */
   saveProjectAs(name: string, document: unknown, runIds: number[]): Promise<OpenProject>;
   /** The lab's scratch project (created on first use), where runs of unsaved documents are kept. */
   scratchProject(): Promise<ProjectSummary>;
   openProject(projectId: number, versionId?: number): Promise<OpenProject>;
-  /**
-   * Histograms of the values the block's parameters take where they vary per neuron (a
-   * distribution or an expression), drawn as a run with the document's seed draws them.
-   */
-  valueHistograms(document: unknown, blockId: string): Promise<Record<string, ValueHistogramInfo>>;
   saveProject(projectId: number, document: unknown, message?: string): Promise<ProjectVersionInfo>;
   renameProject(projectId: number, name: string): Promise<void>;
   duplicateProject(projectId: number, name: string): Promise<ProjectSummary>;
@@ -308,6 +322,7 @@ const runRequestShape = {
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   engine: z.enum(['cpu', 'webgpu', 'auto']),
   live: z.boolean().optional(),
+  maxMemory: z.string().max(50).optional(),
 };
 
 /** Most copies one sweep may have (values × seeds). */
@@ -318,6 +333,7 @@ const sweepName = z.string().min(1).max(200).regex(/^[^.=,\s]+$/, 'a name withou
 /** Parameter schemas, by method: main validates every request against these. */
 export const API_PARAMS = {
   validate: z.tuple([z.unknown()]),
+  valueHistograms: z.tuple([z.unknown(), z.string().min(1).max(200)]),
   listExamples: z.tuple([]),
   loadExample: z.tuple([z.string().regex(/^[A-Za-z0-9_.-]+\.json$/)]),
   engineStatus: z.tuple([]),
@@ -333,7 +349,6 @@ export const API_PARAMS = {
   listVersions: z.tuple([id]),
   importProject: z.tuple([z.string().max(50_000_000), z.string().min(1).max(200).optional()]),
   exportProject: z.tuple([id, id.optional()]),
-  valueHistograms: z.tuple([z.unknown(), z.string().min(1).max(200)]),
   saveDraft: z.tuple([id.nullable(), z.unknown()]),
   loadDraft: z.tuple([id.nullable()]),
   recentProjects: z.tuple([]),

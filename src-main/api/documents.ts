@@ -2,13 +2,14 @@
  * Documents on their way into the service: validated (a DocumentError becomes an ApiError
  * whose diagnostics name block and field) and compiled (a CompileError likewise).
  */
-import type { ApiDiagnostic } from '../../src-shared/api.js';
+import type { ApiDiagnostic, RunEstimateInfo } from '../../src-shared/api.js';
 import { DocumentError } from '../../src-shared/document/errors.js';
 import { capDiagnostics } from '../../src-shared/problem-list.js';
 import { parseDocument } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
-import { compile, type RunOverrides } from '../compiler/compile.js';
+import { checkModel, compile, type RunOverrides } from '../compiler/compile.js';
 import { CompileError } from '../compiler/diagnostics.js';
+import { describeEstimate, machineMemoryLimit, memoryProblem, parseMemorySize, type MemoryLimit } from '../compiler/estimate.js';
 import type { Plan } from '../compiler/plan.js';
 import { ApiError } from './errors.js';
 
@@ -29,18 +30,38 @@ export function checkedDocument(document: unknown): ProjectDocument {
   }
 }
 
-/** Compiles; a CompileError becomes an ApiError carrying its diagnostics. */
-export function compiled(doc: ProjectDocument, overrides: RunOverrides): Plan {
+/** The memory a run may use: the request's `maxMemory` ("8 GB"), else the machine's default. */
+export function runMemoryLimit(maxMemory: string | undefined): MemoryLimit {
+  if (maxMemory === undefined) return machineMemoryLimit('the maxMemory setting');
   try {
-    return compile(doc, overrides);
+    return { bytes: parseMemorySize(maxMemory), source: `maxMemory ${maxMemory}` };
+  } catch (err) {
+    throw new ApiError(`maxMemory: ${(err as Error).message}`, [{ field: 'maxMemory', message: (err as Error).message }], { cause: err });
+  }
+}
+
+/**
+ * Compiles; a CompileError becomes an ApiError carrying its diagnostics. With `memoryLimit`,
+ * a model estimated to need more is refused before anything is drawn.
+ */
+export function compiled(doc: ProjectDocument, overrides: RunOverrides, memoryLimit?: MemoryLimit): Plan {
+  try {
+    return compile(doc, overrides, memoryLimit ? { memoryLimit } : {});
   } catch (err) {
     if (err instanceof CompileError) throw new ApiError(err.message, err.diagnostics, { cause: err });
     throw err;
   }
 }
 
-/** `validate`: the document's problems as diagnostics, never a throw for a bad model. */
-export function validateDocument(document: unknown): { ok: true; warnings?: ApiDiagnostic[] } | { ok: false; diagnostics: ApiDiagnostic[] } {
+/**
+ * `validate`: the document's problems as diagnostics, never a throw for a bad model, and
+ * what a run would need. Nothing per neuron or per connection is allocated (checkModel), so
+ * the editor may validate a 1e9-neuron block on every edit; a model larger than this
+ * machine's default limit is valid, with a warning naming its largest consumers.
+ */
+export function validateDocument(
+  document: unknown,
+): { ok: true; warnings?: ApiDiagnostic[]; estimate: RunEstimateInfo } | { ok: false; diagnostics: ApiDiagnostic[] } {
   let doc: ProjectDocument;
   try {
     doc = parseDocument(document);
@@ -49,8 +70,14 @@ export function validateDocument(document: unknown): { ok: true; warnings?: ApiD
     throw err;
   }
   try {
-    const { warnings } = compile(doc);
-    return warnings.length > 0 ? { ok: true, warnings: warnings.map((w) => ({ ...w, severity: 'warning' as const })) } : { ok: true };
+    const { warnings, estimate } = checkModel(doc);
+    const tooBig = memoryProblem(estimate, machineMemoryLimit('the maxMemory setting'));
+    const largest = estimate.consumers[0];
+    const all = tooBig ? [...warnings, { ...(largest ? { block: largest.block } : {}), message: tooBig }] : warnings;
+    const info: RunEstimateInfo = { bytes: estimate.bytes, elementUpdates: estimate.elementUpdates, connections: estimate.connections, summary: describeEstimate(estimate) };
+    return all.length > 0
+      ? { ok: true, warnings: all.map((w) => ({ ...w, severity: 'warning' as const })), estimate: info }
+      : { ok: true, estimate: info };
   } catch (err) {
     if (err instanceof CompileError) return { ok: false, diagnostics: capDiagnostics(err.diagnostics).map((d) => ({ ...d })) };
     return { ok: false, diagnostics: [{ message: (err as Error).message }] };

@@ -12,7 +12,7 @@ import type { Plan } from '../compiler/plan.js';
 import { selectEngine, type SelectedEngine } from '../engines/select.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
 import type { ActiveRun, ServiceContext } from './context.js';
-import { checkedDocument, compiled } from './documents.js';
+import { checkedDocument, compiled, runMemoryLimit } from './documents.js';
 import { ApiError } from './errors.js';
 import { dropOldLiveRuns } from './live-runs.js';
 import type { InfoMapper } from './run-info.js';
@@ -50,7 +50,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     const project = lab.projects.get(request.projectId);
     const doc = checkedDocument(request.document);
     const overrides = requestOverrides(request);
-    const plan = compiled(doc, overrides);
+    const plan = compiled(doc, overrides, runMemoryLimit(request.maxMemory));
     const engine = await selectEngine(request.engine, { plan });
     let recording: RunRecording;
     try {

@@ -18,7 +18,7 @@ import { BatchMismatchError } from '../engines/webgpu/errors.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
 import { BARE_NUMBER, expandSweep, SweepError } from '../sweeps/expand.js';
 import type { ServiceContext } from './context.js';
-import { checkedDocument, compiled, oneLine } from './documents.js';
+import { checkedDocument, compiled, oneLine, runMemoryLimit } from './documents.js';
 import { ApiError } from './errors.js';
 import type { InfoMapper } from './run-info.js';
 import { requestOverrides } from './runs.js';
@@ -107,9 +107,12 @@ export function sweepControl(ctx: ServiceContext, info: InfoMapper, dropLiveRuns
     if (request.seed !== undefined) base.run.seed = request.seed;
     const { docs, tags, label } = sweepCopies(base, request.sweep, request.seeds);
     const overrides = requestOverrides(request, false);
+    // Every copy's plan is held at once: each may use its share of the memory.
+    const limit = runMemoryLimit(request.maxMemory);
+    const share = { bytes: limit.bytes / docs.length, source: `${limit.source}, shared by ${docs.length} copies` };
     const plans = docs.map((d, k) => {
       try {
-        return compiled(d, overrides);
+        return compiled(d, overrides, share);
       } catch (err) {
         if (err instanceof ApiError && request.sweep && docs.length > 0) {
           throw new ApiError(`with ${tags[k]!.copyLabel}: ${err.message}`, err.diagnostics, { cause: err });

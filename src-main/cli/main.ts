@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { GPU_PROPAGATIONS, GPU_SCATTERS, GPU_SHAPES } from '../engines/webgpu/tuning.js';
-import { compile } from '../compiler/compile.js';
+import { checkModel } from '../compiler/compile.js';
 import { formatWarning } from '../compiler/diagnostics.js';
+import { describeEstimate, memoryProblem } from '../compiler/estimate.js';
+import { cliMemoryLimit } from './memory-option.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
 import { registerExportCommand } from '../export/export-command.js';
@@ -31,6 +33,7 @@ program
   .option('--project <name>', 'project name in the lab database (default: the document\'s name)')
   .option('--sweep <block.param=v1,v2,…>', 'run one copy per value (WebGPU batch)')
   .option('--seeds <n>', 'run n copies with seeds seed, seed+1, … (WebGPU batch)')
+  .option('--max-memory <size>', 'memory the run may use, e.g. "8 GB"; a larger model is refused before anything is allocated (default: 80% of the memory available)')
   .addOption(new Option('--gpu-shape <shape>', 'WebGPU kernel shape: one dispatch per group and step, or one workgroup per copy for a whole chunk').choices(GPU_SHAPES).default('auto'))
   .addOption(new Option('--gpu-propagation <mode>', 'WebGPU spike propagation: fixed-point or f32 atomics (scatter), or gather by target').choices(GPU_PROPAGATIONS).default('auto'))
   .addOption(new Option('--gpu-scatter <mode>', 'how the WebGPU scatter finds spikes: a compacted list, or a scan of every flag').choices(GPU_SCATTERS).default('auto'))
@@ -40,11 +43,15 @@ program
   .command('validate')
   .description('check a project document without running it')
   .argument('<project.json>', 'project document')
-  .action((file: string) => {
-    const plan = compile(loadProjectFile(file));
-    for (const w of plan.warnings) console.error(formatWarning(w));
+  .option('--max-memory <size>', 'warn when a run would need more than this, e.g. "8 GB" (default: 80% of the memory available)')
+  .action((file: string, opts: { maxMemory?: string }) => {
+    // Checks and estimates without drawing or allocating anything per neuron or connection.
+    const check = checkModel(loadProjectFile(file));
+    for (const w of check.warnings) console.error(formatWarning(w));
+    const tooBig = memoryProblem(check.estimate, cliMemoryLimit(opts.maxMemory));
+    if (tooBig) console.error(`warning: ${tooBig}`);
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-    console.log(`${file}: valid — ${count(plan.blocks.length, 'block')}, ${count(plan.projections.length, 'synapse block')}, ${count(plan.probes.length, 'probe')}, ${count(plan.steps, 'step')}`);
+    console.log(`${file}: valid — ${count(check.blocks, 'block')}, ${count(check.synapses, 'synapse block')}, ${count(check.probes, 'probe')}, ${count(check.steps, 'step')}; ${describeEstimate(check.estimate)}`);
   });
 
 registerExportCommand(program);

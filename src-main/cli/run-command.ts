@@ -13,6 +13,7 @@ import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
 import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
 import { loadProjectFile } from './load-project.js';
+import { cliMemoryLimit } from './memory-option.js';
 
 export interface RunCommandOptions {
   duration?: string;
@@ -28,6 +29,7 @@ export interface RunCommandOptions {
   gpuShape?: GpuTuning['shape'];
   gpuPropagation?: GpuTuning['propagation'];
   gpuScatter?: GpuTuning['scatter'];
+  maxMemory?: string;
 }
 
 /** The --gpu-* options (commander has checked their values). */
@@ -86,16 +88,19 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const seed = parseSeed(opts.seed);
   if (seed !== undefined) overrides.seed = seed;
   const choice = parseEngine(opts.engine);
+  const memoryLimit = cliMemoryLimit(opts.maxMemory);
 
   if (opts.sweep || opts.seeds) {
     if (!opts.outDir) throw new Error('--out-dir is required');
     const batch = await import('./batch-run.js');
     const { docs, labels } = batch.expandSweepOption(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
-    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides)), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
+    // Every copy's plan is held at once: each may use its share of the memory.
+    const share = { bytes: memoryLimit.bytes / docs.length, source: `${memoryLimit.source}, shared by ${docs.length} copies` };
+    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides, { memoryLimit: share })), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
     return;
   }
 
-  const plan = compile(doc, overrides);
+  const plan = compile(doc, overrides, { memoryLimit });
   for (const w of plan.warnings) console.error(formatWarning(w));
   if (opts.explain) {
     console.log(explainPlan(plan));

@@ -9,26 +9,65 @@ import type { BlockDef } from '../../kernels/types.js';
 import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { roundHalfAway } from '../../src-shared/expr/numeric.js';
-import { connectionRefusal, CURRENT_ONLY_INTO_NEURON } from '../../src-shared/ports.js';
+import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
 import { toUnit } from '../../src-shared/units.js';
 import { checkedCurrent, checkedInit, checkedUpdate } from './block-code.js';
 import { documentTypes } from './document-types.js';
-import { connect, toCsr } from './connectivity.js';
-import { DiagnosticSink } from './diagnostics.js';
+import { checkConnection, drawCsr, forEachConnection, MAX_CONNECTIONS } from './connectivity.js';
+import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
+import { connectionCount, estimateRun, formatCount, memoryProblem, type EstimateInput, type MemoryLimit, type RunEstimate } from './estimate.js';
 import { orderBlocks } from './graph-order.js';
 import { HostRandom, streamOf } from './host-random.js';
+import { drawValues, valueDrawer as drawerOf, type ExpressionScope } from './draw-values.js';
+import { drawVaryingParams, neuronScope, smallestValues } from './heterogeneity.js';
+import { connectionValues, hasVaryingDelay } from './connection-values.js';
+import { varyingProbabilityProblem } from './element-constants.js';
 import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
 import { probabilityProblems } from './probabilities.js';
 import { own } from '../../src-shared/own.js';
 import { delayProblem, stepsProblem, timeConstantWarnings } from './run-limits.js';
 import { undrivenWarnings } from './undriven.js';
+import { assignTargetSizes } from './per-target.js';
+import { substituteTimeExpressions } from './time-expression.js';
 
 /** Run settings that override the document's (from the CLI or the app's run bar). */
 export interface RunOverrides {
   dt?: number | string;
   duration?: number | string;
   seed?: number;
+}
+
+export interface CompileOptions {
+  /**
+   * The memory the run may use: a model whose estimate (estimate.ts) is larger is refused
+   * before anything per neuron or per connection is drawn. None: no limit.
+   */
+  memoryLimit?: MemoryLimit;
+}
+
+/** What `checkModel` finds: the problems a compile would report, and what a run would need. */
+export interface ModelCheck {
+  steps: number;
+  blocks: number;
+  synapses: number;
+  probes: number;
+  estimate: RunEstimate;
+  warnings: Diagnostic[];
+}
+
+/** A synapse block's connection, checked and counted but not drawn. */
+interface ProjectionOutline {
+  info: BlockInfo;
+  pre: string;
+  post: string;
+  nPre: number;
+  nPost: number;
+  lag: number;
+  delay: number;
+  weightUnit: string;
+  /** Expected number of connections (estimate.ts). */
+  connections: number;
 }
 
 interface Port {
@@ -47,6 +86,10 @@ interface BlockInfo {
   index: number;
   params: ResolvedParams;
   size: number;
+  /** Parameters that vary per neuron (heterogeneity.ts); the others are in params.quantities. */
+  varying: Record<string, Float64Array>;
+  /** i, N and the block's r for expressions of its values. */
+  scope: ExpressionScope;
 }
 
 function parsePort(text: string): Port {
@@ -57,8 +100,30 @@ function parsePort(text: string): Port {
 /** Elements a block's state arrays have: neurons, or the owning side of a synapse. */
 function elementCount(info: BlockInfo, nPre: number, nPost: number): number {
   if (info.def.category === 'synapse') return info.def.synapse!.stateOn === 'pre' ? nPre : nPost;
-  if (info.def.category === 'current') return 1;
+  if (info.def.category === 'current') return info.def.perTarget ? info.size : 1;
   return info.size;
+}
+
+/**
+ * Lags that differ per connection: the projection's lag is the smallest, maxLag the largest
+ * (the spike history's depth); lags that all come out equal are one lag (the fast path).
+ */
+function varyingLags(p: PlanProjection, o: ProjectionOutline, dt: number): void {
+  const lags = p.byPre.lag!;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const l of lags) { if (l < min) min = l; if (l > max) max = l; }
+  if (lags.length === 0) min = max = o.lag;
+  const tooLong = delayProblem(max * dt, dt, p.nPre);
+  if (tooLong) throw new Error(`delay: ${tooLong}`);
+  if (min === max) {
+    delete p.byPre.lag;
+    p.lag = min;
+  } else {
+    p.lag = min;
+    p.maxLag = max;
+  }
+  o.lag = max;
 }
 
 function weightUnitOf(def: BlockDef, variant: string | undefined): string {
@@ -66,32 +131,40 @@ function weightUnitOf(def: BlockDef, variant: string | undefined): string {
   return typeof u === 'string' ? u : u[variant ?? '']!;
 }
 
-/** Draws `count` values of a constant or a distribution, in `unit`. */
-function drawValues(spec: ValueOrDistributionDoc, unit: string, count: number, rng: HostRandom): Float64Array {
-  const out = new Float64Array(count);
-  if (typeof spec === 'number' || typeof spec === 'string') {
-    out.fill(toUnit(spec, unit));
-    return out;
-  }
-  if (spec.dist === 'normal') {
-    const mean = toUnit(spec.mean, unit);
-    const sd = toUnit(spec.sd, unit);
-    if (sd < 0) throw new Error('sd must not be negative');
-    for (let i = 0; i < count; i++) out[i] = mean + sd * rng.normal();
-  } else {
-    const low = toUnit(spec.low, unit);
-    const high = toUnit(spec.high, unit);
-    if (high < low) throw new Error('high must not be below low');
-    for (let i = 0; i < count; i++) out[i] = low + (high - low) * rng.uniform();
-  }
-  return out;
+/**
+ * Successive values of a constant or a distribution, in `unit` (checked here, before the
+ * first is drawn).
+ */
+function valueDrawer(spec: ValueOrDistributionDoc, unit: string, rng: HostRandom): () => number {
+  const draw = drawerOf(spec, unit, rng);
+  let k = 0;
+  return () => draw(k++);
 }
 
 /**
  * Compiles a validated document into an engine-neutral plan, or throws CompileError. A plan
  * may carry warnings (a neuron nothing drives): the model runs, but likely not as meant.
+ * With `options.memoryLimit`, a model estimated to need more is refused before drawing.
  */
-export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Plan {
+export function compile(doc: ProjectDocument, overrides: RunOverrides = {}, options: CompileOptions = {}): Plan {
+  return compileModel(doc, overrides, { ...options, checkOnly: false }).plan!;
+}
+
+/**
+ * Everything `compile` checks, and the run's memory and work, without allocating anything
+ * per neuron or per connection (`validate`, the editor's live diagnostics): a 1e9-neuron
+ * block is checked in the time of a one-neuron block. Throws CompileError as `compile` does.
+ */
+export function checkModel(doc: ProjectDocument, overrides: RunOverrides = {}): ModelCheck {
+  return compileModel(doc, overrides, { checkOnly: true }).check;
+}
+
+function compileModel(
+  doc: ProjectDocument,
+  overrides: RunOverrides,
+  options: CompileOptions & { checkOnly: boolean },
+): { plan: Plan | null; check: ModelCheck } {
+  const { checkOnly } = options;
   const sink = new DiagnosticSink();
 
   const dt = sink.check({ field: 'run.dt' }, () => toUnit(overrides.dt ?? doc.run.dt, 'ms'));
@@ -123,7 +196,10 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
       sink.add({ block: b.id, field: 'size', message: `${def.title} takes its size from its connections; remove "size"` });
     }
     const params = resolveParams(b, def, sink);
-    infos.set(b.id, { doc: b, def, index, params, size: b.size ?? 1 });
+    const size = b.size ?? 1;
+    const scope = neuronScope(b.id, size, seed);
+    const varying = drawVaryingParams(b, def, params, size, seed, scope, sink, checkOnly);
+    infos.set(b.id, { doc: b, def, index, params, size, varying, scope });
   });
 
   // Edges: ports exist, socket types match.
@@ -162,14 +238,15 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
       if (p.required && n === 0 && !drawnTo(id, port)) {
         sink.add({ block: id, field: `input "${port}"`, message: `required but not connected (connect a ${p.type} output to it)` });
       }
-      if (p.type !== 'current' && n > 1) sink.add({ block: id, field: `input "${port}"`, message: `takes one connection, has ${n}` });
+      if (!inputTakesMany(p.type) && n > 1) sink.add({ block: id, field: `input "${port}"`, message: `takes one connection, has ${n}` });
     }
     if (info.def.category === 'synapse') {
       const n = outgoing(id, 'post').filter((e) => infos.get(e.to.block)!.def.category === 'neuron').length;
       if (n > 1) sink.add({ block: id, field: 'output "post"', message: `must connect to one neuron block, connects to ${n}` });
-      if (n === 0 && !drawnFrom(id, 'post')) sink.add({ block: id, field: 'output "post"', message: 'required but not connected (connect it to the input "I" of a neuron block)' });
+      if (n === 0 && !drawnFrom(id, 'post')) sink.add({ block: id, field: 'output "post"', message: `required but not connected (connect it to the input "${info.def.outputs.post?.type === 'jump' ? 'J' : 'I'}" of a neuron block)` });
     }
   }
+  for (const d of assignTargetSizes(infos, edges)) sink.add(d);
   sink.throwIfAny();
 
   // Step order over non-probe blocks.
@@ -187,8 +264,8 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
   const synPre = (id: string) => incoming(id, 'pre')[0]!.from;
   const synPost = (id: string) => outgoing(id, 'post').find((e) => infos.get(e.to.block)!.def.category === 'neuron')?.to.block;
 
-  // Projections (connectivity, weights, lags).
-  const projections: PlanProjection[] = [];
+  // Projections, first checked and counted (nothing drawn yet).
+  const outlines = new Map<string, ProjectionOutline>();
   const variants = new Map<string, string | undefined>();
   for (const info of ordered) {
     const { def, doc: b } = info;
@@ -202,59 +279,96 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
     const nPost = infos.get(post)!.size;
     const conn = b.connection ?? { rule: 'all-to-all' as const, selfConnections: true, delay: 0 };
     const weightUnit = weightUnitOf(def, variant);
-    const projection = sink.check({ block: b.id, field: 'connection' }, () => {
+    const outline = sink.check({ block: b.id, field: 'connection' }, (): ProjectionOutline => {
       if (conn.rule === 'one-to-one' && nPre !== nPost) {
         throw new Error(`rule "one-to-one" needs equal sizes: "${pre.block}" has ${nPre} neurons, "${post}" has ${nPost}`);
       }
-      // The delay first: its spike history must be allocatable before connections are drawn.
-      const delay = toUnit(conn.delay, 'ms');
+      // The delay first: its spike history must be allocatable before connections are drawn
+      // (delays per connection are checked once drawn, connection-values.ts).
+      const varyingDelay = hasVaryingDelay(conn);
+      if (varyingDelay && def.synapse!.stateOn === 'pre') {
+        throw new Error(`delays per connection need a synapse with its state per postsynaptic neuron (exponential, alpha, dual exponential, delta); ${def.title} keeps one state per presynaptic neuron, so its delay is one value`);
+      }
+      const delay = varyingDelay ? 0 : toUnit(conn.delay as number | string, 'ms');
       if (delay < 0) throw new Error('delay must not be negative');
       const tooLong = delayProblem(delay, dt ?? 1, nPre);
       if (tooLong) throw new Error(`delay: ${tooLong}`);
-      const rng = new HostRandom(seed, streamOf(`connect:${b.id}`));
-      const pairs = connect(conn, nPre, nPost, pre.block === post, rng);
-      const weights = Float32Array.from(
-        drawValues(conn.weight ?? def.synapse!.weightDefault, weightUnit, pairs.pre.length, new HostRandom(seed, streamOf(`weight:${b.id}`))),
-      );
+      checkConnection(conn, nPre, nPost, pre.block === post);
+      const connections = connectionCount(conn, nPre, nPost, pre.block === post);
+      if (connections > MAX_CONNECTIONS) {
+        throw new Error(`${formatCount(connections)} connections are more than the ${formatCount(MAX_CONNECTIONS)} one synapse block may have`);
+      }
+      // The weight's and delay's units, distributions and expressions, checked without drawing.
+      connectionValues(conn, conn.weight ?? def.synapse!.weightDefault, weightUnit, b.id, nPre, nPost, seed, dt ?? 1, 0);
       const delaySteps = roundHalfAway(delay / (dt ?? 1));
-      if (def.inputs.pre?.type === 'voltage' && delaySteps > 0) throw new Error('a synapse driven by voltage cannot have a delay');
+      if (def.inputs.pre?.type === 'voltage' && (delaySteps > 0 || varyingDelay)) throw new Error('a synapse driven by voltage cannot have a delay');
       const recurrent = position.get(pre.block)! > position.get(b.id)! ? 1 : 0;
+      return { info, pre: pre.block, post, nPre, nPost, lag: delaySteps + recurrent, delay, weightUnit, connections };
+    });
+    if (outline) outlines.set(b.id, outline);
+  }
+  sink.throwIfAny();
+
+  // What the run needs, from sizes alone; refused here, before anything is allocated.
+  const estimate = estimateRun(estimateInput(infos, outlines, incoming, duration! / dt!, dt!));
+  if (options.memoryLimit) {
+    const tooBig = memoryProblem(estimate, options.memoryLimit);
+    if (tooBig) sink.add({ block: estimate.consumers[0]?.block, message: tooBig });
+    sink.throwIfAny();
+  }
+
+  // Connectivity and weights, drawn straight into their rows (connectivity.ts).
+  const projections: PlanProjection[] = [];
+  for (const o of checkOnly ? [] : outlines.values()) {
+    const { info, pre, post, nPre, nPost } = o;
+    const { def, doc: b } = info;
+    const conn = b.connection ?? { rule: 'all-to-all' as const, selfConnections: true, delay: 0 };
+    const projection = sink.check({ block: b.id, field: 'connection' }, () => {
+      const draw = (visit: (i: number, j: number) => void) =>
+        forEachConnection(conn, nPre, nPost, pre === post, new HostRandom(seed, streamOf(`connect:${b.id}`)), visit);
+      const w = conn.weight ?? def.synapse!.weightDefault;
+      const recurrent = position.get(pre)! > position.get(b.id)! ? 1 : 0;
+      const values = connectionValues(conn, w, o.weightUnit, b.id, nPre, nPost, seed, dt!, recurrent);
+      const weights = values.weights;
       const spec = def.synapse!;
       const p: PlanProjection = {
-        synapse: b.id, pre: pre.block, post, nPre, nPost,
-        lag: delaySteps + recurrent,
+        synapse: b.id, pre, post, nPre, nPost,
+        lag: o.lag,
         stateOn: spec.stateOn,
-        current: checkedCurrent(def, variant),
-        byPre: toCsr(pairs.pre, pairs.post, weights, nPre),
-        weightUnit,
-        delay,
+        current: checkedCurrent(def, variants.get(b.id)),
+        byPre: drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined),
+        weightUnit: o.weightUnit,
+        delay: o.delay,
       };
-      const w = conn.weight ?? def.synapse!.weightDefault;
-      if (typeof w === 'number' || typeof w === 'string') p.uniformWeight = Math.fround(toUnit(w, weightUnit));
+      if (values.uniformWeight !== undefined) p.uniformWeight = values.uniformWeight;
+      if (p.byPre.lag) varyingLags(p, o, dt!);
       if (spec.jump) p.jump = spec.jump;
+      if (def.outputs.post?.type === 'jump') p.into = 'J'; // a delta synapse feeds the neuron's jumps
       if (spec.gather) {
         p.gather = spec.gather;
-        p.byPost = toCsr(pairs.post, pairs.pre, weights, nPost);
+        p.byPost = drawCsr(draw, nPost, 'post', weights);
       }
       return p;
     });
     if (projection) projections.push(projection);
   }
   sink.throwIfAny();
-  const projectionOf = new Map(projections.map((p) => [p.synapse, p]));
 
   // Blocks of the plan: states with initial values, checked code.
   const blocks: PlanBlock[] = [];
   for (const info of ordered) {
     const { def, doc: b } = info;
-    const proj = projectionOf.get(b.id);
+    const proj = outlines.get(b.id);
     const size = elementCount(info, proj?.nPre ?? 0, proj?.nPost ?? 0);
     const variant = variants.get(b.id);
     const wUnit = def.synapse ? weightUnitOf(def, variant) : '';
-    const states = sink.check({ block: b.id }, () => initialStates(info, size, wUnit, seed, dt ?? 0.1));
-    const code = sink.check({ block: b.id, field: 'update code' }, () => checkedUpdate(def, variant));
+    // Checking draws one element's initial values: enough to find a wrong unit or name.
+    const states = sink.check({ block: b.id }, () => initialStates(info, checkOnly ? Math.min(size, 1) : size, wUnit, seed, dt ?? 0.1));
+    const receivesJumps = def.category === 'neuron' && incoming(b.id, 'J').length > 0;
+    const code = sink.check({ block: b.id, field: 'update code' },
+      () => substituteTimeExpressions(checkedUpdate(def, variant, receivesJumps), info.params.timeExpressions));
     if (!states || !code) continue;
-    if (dt !== undefined) for (const d of probabilityProblems(b.id, def, code, info.params.quantities, dt)) sink.add(d);
+    if (dt !== undefined) for (const d of probabilityProblems(b.id, def, code, info.params.quantities, dt, roundHalfAway((duration ?? 0) / dt))) sink.add(d);
     const pb: PlanBlock = {
       id: b.id, type: def.type,
       category: def.category as PlanBlock['category'],
@@ -263,7 +377,14 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
       spiking: Object.values(def.outputs).some((o) => o.type === 'spikes'),
       receivesCurrent: incoming(b.id, 'I').length > 0,
     };
+    if (receivesJumps) pb.receivesJumps = true;
+    if (def.perTarget) pb.perTarget = true;
     if (variant !== undefined) pb.variant = variant;
+    if (Object.keys(info.varying).length > 0) {
+      pb.varying = info.varying;
+      const problem = dt === undefined ? null : varyingProbabilityProblem({ dt }, pb);
+      if (problem) sink.add({ block: b.id, message: problem });
+    }
     if (def.voltage) pb.voltage = def.voltage;
     if (def.integration) pb.integration = def.integration;
     if (def.category === 'synapse' && def.synapse!.stateOn === 'pre' && proj) {
@@ -286,36 +407,92 @@ export function compile(doc: ProjectDocument, overrides: RunOverrides = {}): Pla
   for (const id of components.flat()) {
     const info = infos.get(id)!;
     passes.push({ kind: 'update', block: id });
-    if (info.def.category === 'synapse' && projectionOf.has(id)) {
+    if (info.def.category === 'synapse' && outlines.has(id)) {
       if (info.def.synapse!.stateOn === 'post') passes.push({ kind: 'propagate', synapse: id });
       passes.push({ kind: 'synapse-current', synapse: id });
     }
     if (info.def.category === 'current') {
-      for (const e of outgoing(id, 'I')) passes.push({ kind: 'inject', source: id, target: e.to.block });
+      // Into neurons only: a probe recording the source reads its output, it receives nothing.
+      const intoNeurons = (port: string) => outgoing(id, port).filter((e) => infos.get(e.to.block)!.def.category === 'neuron');
+      for (const e of intoNeurons('I')) passes.push({ kind: 'inject', source: id, target: e.to.block });
+      // A source of voltage jumps (the Poisson drive) feeds the neurons' jump input J.
+      for (const e of intoNeurons('J')) passes.push({ kind: 'inject', source: id, target: e.to.block, into: 'J' });
     }
   }
 
-  const probes = buildProbes(infos, incoming, projectionOf, sink, dt ?? 0.1);
+  const probes = buildProbes(infos, incoming, outlines, sink, dt ?? 0.1, !checkOnly);
   sink.throwIfAny();
 
   const spikeHistory: Record<string, number> = {};
   for (const b of blocks) if (b.spiking) spikeHistory[b.id] = 1;
-  for (const p of projections) {
-    if (p.stateOn === 'post' || blocks.find((b) => b.id === p.synapse)?.input?.kind === 'spikes') {
-      spikeHistory[p.pre] = Math.max(spikeHistory[p.pre] ?? 1, p.lag + 1);
-    }
+  for (const o of outlines.values()) {
+    if (readsSpikes(o.info.def)) spikeHistory[o.pre] = Math.max(spikeHistory[o.pre] ?? 1, o.lag + 1);
   }
 
   const steps = roundHalfAway(duration! / dt!);
+  const warnings = [
+    ...undrivenWarnings(blocks, dt!, steps),
+    ...[...infos.values()].flatMap((info) => timeConstantWarnings(info.doc.id, info.def, smallestValues(info.params.quantities, info.varying), dt!)),
+  ];
+  const check: ModelCheck = { steps, blocks: blocks.length, synapses: outlines.size, probes: probes.length, estimate, warnings };
+  if (checkOnly) return { plan: null, check };
   return {
-    name: doc.name,
-    dt: dt!, duration: duration!, steps, seed,
-    blocks, projections, passes, probes, order: components, spikeHistory,
-    warnings: [
-      ...undrivenWarnings(blocks, dt!, steps),
-      ...[...infos.values()].flatMap((info) => timeConstantWarnings(info.doc.id, info.def, info.params.quantities, dt!)),
-    ],
+    plan: {
+      name: doc.name,
+      dt: dt!, duration: duration!, steps, seed,
+      blocks, projections, passes, probes, order: components, spikeHistory,
+      warnings,
+    },
+    check,
   };
+}
+
+/** Whether a synapse block reads its presynaptic block's spike history (not its voltage). */
+function readsSpikes(def: BlockDef): boolean {
+  return def.synapse!.stateOn === 'post' || def.inputs.pre?.type === 'spikes';
+}
+
+/** The sizes `estimateRun` works from: elements and states of blocks, connections, probes. */
+function estimateInput(
+  infos: Map<string, BlockInfo>,
+  outlines: Map<string, ProjectionOutline>,
+  incoming: (id: string, port: string) => ResolvedEdge[],
+  steps: number,
+  dt: number,
+): EstimateInput {
+  const history = new Map<string, number>();
+  for (const o of outlines.values()) {
+    if (readsSpikes(o.info.def)) history.set(o.pre, Math.max(history.get(o.pre) ?? 1, o.lag + 1));
+  }
+  const elementsOf = (info: BlockInfo) => {
+    const o = outlines.get(info.doc.id);
+    return elementCount(info, o?.nPre ?? 0, o?.nPost ?? 0);
+  };
+  const input: EstimateInput = { steps: roundHalfAway(steps), blocks: [], projections: [], probes: [] };
+  for (const [id, info] of infos) {
+    const { def } = info;
+    if (def.category === 'probe') {
+      const source = infos.get(incoming(id, Object.keys(def.inputs)[0]!)[0]?.from.block ?? '');
+      if (!source) continue;
+      const size = elementsOf(source);
+      const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
+      const kind = def.type === 'state-probe' ? 'state' : def.type === 'spike-probe' ? 'spikes' : 'rate';
+      input.probes.push({ id, kind, channels: kind === 'state' ? info.params.indexSets.neurons?.length ?? size : size, every });
+      continue;
+    }
+    const spiking = Object.values(def.outputs).some((o) => o.type === 'spikes');
+    input.blocks.push({
+      id,
+      noun: def.category === 'neuron' || def.category === 'source' ? 'neurons' : 'elements',
+      elements: elementsOf(info),
+      states: Object.keys(def.states).length,
+      historyDepth: spiking ? history.get(id) ?? 1 : 0,
+    });
+  }
+  for (const o of outlines.values()) {
+    input.projections.push({ synapse: o.info.doc.id, nPre: o.nPre, nPost: o.nPost, connections: o.connections, gather: !!o.info.def.synapse!.gather });
+  }
+  return input;
 }
 
 /** Initial values of every state of a block, in declaration order. */
@@ -332,7 +509,7 @@ function initialStates(info: BlockInfo, size: number, weightUnit: string, seed: 
     let init: Float64Array;
     if (given !== undefined) {
       try {
-        init = drawValues(given, unit.replace('·', '*'), size, new HostRandom(seed, streamOf(`init:${b.id}:${name}`)));
+        init = drawValues(given, unit.replace('·', '*'), size, new HostRandom(seed, streamOf(`init:${b.id}:${name}`)), info.scope);
       } catch (e) {
         throw new Error(`init "${name}": ${(e as Error).message}`);
       }
@@ -340,8 +517,10 @@ function initialStates(info: BlockInfo, size: number, weightUnit: string, seed: 
       const expr = checkedInit(def, name, undefined);
       init = new Float64Array(size);
       const earlier = states.map((x) => x);
+      const varying = Object.entries(info.varying);
       for (let i = 0; i < size; i++) {
         for (const st of earlier) env.set(st.name, st.init[i]!);
+        for (const [p, values] of varying) env.set(p, values[i]!);
         init[i] = evaluate(expr, env) as number;
       }
     }
@@ -370,9 +549,10 @@ function piecewise(info: BlockInfo, dt: number): { steps: Int32Array; values: Fl
 function buildProbes(
   infos: Map<string, BlockInfo>,
   incoming: (id: string, port: string) => ResolvedEdge[],
-  projectionOf: Map<string, PlanProjection>,
+  projectionOf: Map<string, { nPre: number; nPost: number }>,
   sink: DiagnosticSink,
   dt: number,
+  allocate: boolean,
 ): PlanProbe[] {
   const probes: PlanProbe[] = [];
   for (const [id, info] of infos) {
@@ -384,7 +564,7 @@ function buildProbes(
     const proj = projectionOf.get(source);
     const size = target.def.category === 'synapse'
       ? (target.def.synapse!.stateOn === 'pre' ? proj?.nPre ?? 0 : proj?.nPost ?? 0)
-      : target.def.category === 'current' ? 1 : target.size;
+      : target.def.category === 'current' && !target.def.perTarget ? 1 : target.size;
     const neurons = info.params.indexSets.neurons;
     if (neurons) {
       const bad = neurons.find((n) => n >= size);
@@ -393,7 +573,8 @@ function buildProbes(
         continue;
       }
     }
-    const all = () => Int32Array.from({ length: size }, (_, k) => k);
+    // Checking only (`allocate` false) lists no neurons: the probes are not kept.
+    const all = () => (allocate ? Int32Array.from({ length: size }, (_, k) => k) : new Int32Array(0));
     if (info.def.type === 'state-probe') {
       const states = Object.keys(target.def.states);
       const state = info.params.stateNames.state ?? target.def.voltage ?? states[0];

@@ -3,61 +3,79 @@
  * N_pre·N_post pairs: fixed probability skips ahead by geometric gaps (as Brian2 and GeNN
  * do), so a 256 000-neuron network with p = 80/N builds in time proportional to its
  * connections.
+ *
+ * Connections are drawn straight into their final arrays, never as a list of pairs to be
+ * sorted: the generator is counter-based, so drawing a rule again from a fresh stream gives
+ * the same connections, and `drawCsr` draws twice — once to count each row, once to fill
+ * it. A model of any size thus holds one copy of its connections, not two or three.
  */
 import type { ConnectionDoc } from '../../src-shared/document/schema.js';
 import type { Csr } from './plan.js';
 import type { HostRandom } from './host-random.js';
 
-export interface Pairs {
-  pre: Int32Array;
-  post: Int32Array;
-}
+/** Most connections of one synapse block: row offsets are 32-bit integers. */
+export const MAX_CONNECTIONS = 2 ** 31 - 1;
 
-/** Growable pair buffer (connections are counted only while they are drawn). */
-class PairBuffer {
-  pre = new Int32Array(1024);
-  post = new Int32Array(1024);
-  length = 0;
+/** Receives one connection, presynaptic neuron i to postsynaptic neuron j. */
+export type VisitConnection = (i: number, j: number) => void;
 
-  push(i: number, j: number): void {
-    if (this.length === this.pre.length) {
-      const grow = (a: Int32Array) => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
-      this.pre = grow(this.pre);
-      this.post = grow(this.post);
+/**
+ * Checks a rule's fields against the sizes without drawing anything (`validate` draws
+ * nothing); throws with a message naming the field.
+ */
+export function checkConnection(conn: ConnectionDoc, nPre: number, nPost: number, sameBlock: boolean): void {
+  const allowSelf = conn.selfConnections || !sameBlock;
+  switch (conn.rule) {
+    case 'one-to-one':
+      if (nPre !== nPost) {
+        throw new Error(`rule "one-to-one" needs equal sizes, but the presynaptic block has ${nPre} neurons and the postsynaptic ${nPost}`);
+      }
+      break;
+    case 'fixed-probability':
+      if (conn.p === undefined) throw new Error('rule "fixed-probability" needs "p"');
+      break;
+    case 'fixed-indegree': {
+      const k = conn.indegree;
+      if (k === undefined) throw new Error('rule "fixed-indegree" needs "indegree"');
+      const candidates = allowSelf ? nPre : nPre - 1;
+      if (k > candidates) throw new Error(`indegree ${k} is more than the ${candidates} possible presynaptic neurons`);
+      break;
     }
-    this.pre[this.length] = i;
-    this.post[this.length] = j;
-    this.length++;
-  }
-
-  done(): Pairs {
-    return { pre: this.pre.subarray(0, this.length), post: this.post.subarray(0, this.length) };
+    case 'pairs':
+      if (!conn.pairs) throw new Error('rule "pairs" needs "pairs"');
+      for (const [i, j] of conn.pairs) {
+        if (i >= nPre) throw new Error(`pair [${i}, ${j}]: presynaptic index ${i} is out of range (size ${nPre})`);
+        if (j >= nPost) throw new Error(`pair [${i}, ${j}]: postsynaptic index ${j} is out of range (size ${nPost})`);
+      }
+      break;
+    case 'all-to-all':
+      break;
   }
 }
 
-/** Draws the (pre, post) pairs of a connection rule; throws with a message naming the field. */
-export function connect(
+/**
+ * Visits the connections of a rule in draw order; the same `rng` state draws the same
+ * connections. Throws with a message naming the field (`checkConnection`).
+ */
+export function forEachConnection(
   conn: ConnectionDoc,
   nPre: number,
   nPost: number,
   sameBlock: boolean,
   rng: HostRandom,
-): Pairs {
-  const out = new PairBuffer();
+  visit: VisitConnection,
+): void {
+  checkConnection(conn, nPre, nPost, sameBlock);
   const allowSelf = conn.selfConnections || !sameBlock;
   switch (conn.rule) {
     case 'all-to-all':
-      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (allowSelf || i !== j) out.push(i, j);
+      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (allowSelf || i !== j) visit(i, j);
       break;
     case 'one-to-one':
-      if (nPre !== nPost) {
-        throw new Error(`rule "one-to-one" needs equal sizes, but the presynaptic block has ${nPre} neurons and the postsynaptic ${nPost}`);
-      }
-      for (let i = 0; i < nPre; i++) out.push(i, i);
+      for (let i = 0; i < nPre; i++) visit(i, i);
       break;
     case 'fixed-probability': {
-      const p = conn.p;
-      if (p === undefined) throw new Error('rule "fixed-probability" needs "p"');
+      const p = conn.p!;
       if (p === 0) break;
       const logq = Math.log1p(-p);
       for (let i = 0; i < nPre; i++) {
@@ -65,16 +83,14 @@ export function connect(
         for (;;) {
           j += p === 1 ? 1 : 1 + Math.floor(Math.log(rng.uniformPositive()) / logq);
           if (j >= nPost) break;
-          if (allowSelf || i !== j) out.push(i, j);
+          if (allowSelf || i !== j) visit(i, j);
         }
       }
       break;
     }
     case 'fixed-indegree': {
-      const k = conn.indegree;
-      if (k === undefined) throw new Error('rule "fixed-indegree" needs "indegree"');
+      const k = conn.indegree!;
       const candidates = allowSelf ? nPre : nPre - 1;
-      if (k > candidates) throw new Error(`indegree ${k} is more than the ${candidates} possible presynaptic neurons`);
       const chosen = new Set<number>();
       for (let j = 0; j < nPost; j++) {
         // Floyd's sampling of k distinct indices out of `candidates`.
@@ -85,39 +101,50 @@ export function connect(
         }
         for (const c of chosen) {
           const i = !allowSelf && c >= j ? c + 1 : c;
-          out.push(i, j);
+          visit(i, j);
         }
       }
       break;
     }
     case 'pairs': {
-      if (!conn.pairs) throw new Error('rule "pairs" needs "pairs"');
-      for (const [i, j] of conn.pairs) {
-        if (i >= nPre) throw new Error(`pair [${i}, ${j}]: presynaptic index ${i} is out of range (size ${nPre})`);
-        if (j >= nPost) throw new Error(`pair [${i}, ${j}]: postsynaptic index ${j} is out of range (size ${nPost})`);
-        out.push(i, j);
-      }
+      for (const [i, j] of conn.pairs!) visit(i, j);
       break;
     }
   }
-  return out.done();
 }
 
 /**
- * Sorts connections into rows (`rows` = pre or post side) by counting sort, keeping the
- * draw order inside a row so the result does not depend on the sort.
+ * Connections in compressed sparse rows by `side` (pre: rows are presynaptic neurons), drawn
+ * twice by `draw` — which must draw the same connections on every call — first to count each
+ * row, then to fill it in draw order (so the result does not depend on a sort). `weights`
+ * gives a fresh drawer of weights, called for each connection (i, j) in draw order. Nothing
+ * but the result is held.
  */
-export function toCsr(rowOf: Int32Array, colOf: Int32Array, weights: Float32Array, rows: number): Csr {
+export function drawCsr(
+  draw: (visit: VisitConnection) => void,
+  rows: number,
+  side: 'pre' | 'post',
+  weights: () => (i: number, j: number) => number,
+  /** Per-connection lags, where delays differ per connection (connection-values.ts). */
+  lags?: () => (i: number, j: number) => number,
+): Csr {
+  const byPre = side === 'pre';
   const ptr = new Int32Array(rows + 1);
-  for (let k = 0; k < rowOf.length; k++) ptr[rowOf[k]! + 1]!++;
+  let total = 0;
+  draw((i, j) => { ptr[(byPre ? i : j) + 1]!++; total++; });
+  if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
   for (let r = 0; r < rows; r++) ptr[r + 1]! += ptr[r]!;
   const fill = ptr.slice(0, rows);
-  const idx = new Int32Array(rowOf.length);
-  const w = new Float32Array(rowOf.length);
-  for (let k = 0; k < rowOf.length; k++) {
-    const at = fill[rowOf[k]!]!++;
-    idx[at] = colOf[k]!;
-    w[at] = weights[k]!;
-  }
-  return { ptr, idx, w };
+  const idx = new Int32Array(total);
+  const w = new Float32Array(total);
+  const next = weights();
+  const lag = lags ? new Int32Array(total) : undefined;
+  const nextLag = lags?.();
+  draw((i, j) => {
+    const at = fill[byPre ? i : j]!++;
+    idx[at] = byPre ? j : i;
+    w[at] = next(i, j);
+    if (lag) lag[at] = nextLag!(i, j);
+  });
+  return lag ? { ptr, idx, w, lag } : { ptr, idx, w };
 }

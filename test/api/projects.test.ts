@@ -122,7 +122,7 @@ describe('projects', () => {
     const examples = await h.service.listExamples();
     expect(examples.map((e) => e.file)).toEqual(expect.arrayContaining(['ampa-lif.json', 'coba.json']));
     expect(examples.find((e) => e.file === 'ampa-lif.json')!.name).toBe('AMPA → LIF');
-    for (const e of examples) expect(await h.service.validate(await h.service.loadExample(e.file))).toEqual({ ok: true });
+    for (const e of examples) expect(await h.service.validate(await h.service.loadExample(e.file)), e.file).toEqual({ ok: true, estimate: expect.objectContaining({ bytes: expect.any(Number) }) });
     await expect(h.service.loadExample('missing.json')).rejects.toThrow(/no example "missing.json"/);
   });
 });

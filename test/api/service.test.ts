@@ -183,7 +183,7 @@ describe('runs', () => {
 describe('validate', () => {
   it('returns ok for a good document and diagnostics naming block and field otherwise', async () => {
     const doc = await h.service.loadExample('ampa-lif.json');
-    expect(await h.service.validate(doc)).toEqual({ ok: true });
+    expect(await h.service.validate(doc)).toEqual({ ok: true, estimate: { bytes: expect.any(Number), elementUpdates: 3000, connections: 1, summary: expect.stringMatching(/^needs about /) } });
 
     const unknownType = await h.service.validate({ ...doc, blocks: [...doc.blocks, { id: 'x', type: 'nope' }] });
     expect(unknownType).toEqual({ ok: false, diagnostics: [{ block: 'x', field: 'type', message: expect.stringMatching(/^unknown block type "nope"/) }] });

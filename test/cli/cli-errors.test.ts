@@ -148,7 +148,7 @@ describe('spikeflow CLI: good input', () => {
     const r = cli('validate', example);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(new RegExp(`^${example.replace(/[.\\/]/g, '\\$&')}: valid — 3 blocks, 1 synapse blocks?, 3 probes, 1000 steps$`));
+    expect(r.stdout.trim()).toMatch(new RegExp(`^${example.replace(/[.\\/]/g, '\\$&')}: valid — 3 blocks, 1 synapse blocks?, 3 probes, 1000 steps; needs about [0-9.]+ k?B of memory and 3,000 element updates \\(1 connection\\)$`));
   });
 
   it('validate’s checks (load + compile) accept every bundled example', () => {
