@@ -358,12 +358,8 @@ function connectLines(ctx: Ctx, obj: string, p: PlanProjection, byPost: boolean)
     else if (conn.rule === 'fixed-indegree') {
       lines.push(
         `# fixed in-degree ${conn.indegree}: each postsynaptic neuron draws its presynaptic partners`,
-        `_rng = np.random.default_rng(args.seed)`,
-        `_pre, _post = [], []`,
-        `for _j in range(${p.nPost}):`,
-        `    _cand = np.arange(${p.nPre})${noSelf ? '[np.arange(' + p.nPre + ') != _j]' : ''}`,
-        `    _pre.append(_rng.choice(_cand, ${conn.indegree ?? 0}, replace=False)); _post.append(np.full(${conn.indegree ?? 0}, _j))`,
-        `${obj}.connect(i=np.concatenate(_pre).astype(np.int32), j=np.concatenate(_post).astype(np.int32))`,
+        `pre_idx, post_idx = fixed_indegree(${p.nPre}, ${p.nPost}, ${conn.indegree ?? 0}, allow_self=${noSelf ? 'False' : 'True'})`,
+        `${obj}.connect(i=pre_idx, j=post_idx)`,
       );
     }
     const wUnit = p.weightUnit;
@@ -552,6 +548,17 @@ export function brian2Script(doc: ProjectDocument, plan: Plan, opts: Brian2Optio
     PRELUDE_FUNCTIONS,
     '',
     "FUNCTIONS = {'ifelse': ifelse, 'round_away': round_away, 'min2': min2, 'max2': max2, 'vtrap': vtrap, 'exp_euler': exp_euler}",
+    '',
+    '',
+    'def fixed_indegree(n_pre, n_post, k, allow_self):',
+    "    # (i, j) of k presynaptic partners drawn for every postsynaptic neuron (--regenerate).",
+    '    rng = np.random.default_rng(args.seed)',
+    '    pre, post = [], []',
+    '    for j in range(n_post):',
+    '        candidates = np.arange(n_pre) if allow_self else np.delete(np.arange(n_pre), j)',
+    '        pre.append(rng.choice(candidates, k, replace=False))',
+    '        post.append(np.full(k, j))',
+    '    return np.concatenate(pre).astype(np.int32), np.concatenate(post).astype(np.int32)',
     '',
     '',
     'def at(obj, order):',
