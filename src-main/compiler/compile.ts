@@ -490,7 +490,10 @@ function estimateInput(
     });
   }
   for (const o of outlines.values()) {
-    input.projections.push({ synapse: o.info.doc.id, nPre: o.nPre, nPost: o.nPost, connections: o.connections, gather: !!o.info.def.synapse!.gather });
+    input.projections.push({
+      synapse: o.info.doc.id, nPre: o.nPre, nPost: o.nPost, connections: o.connections,
+      gather: !!o.info.def.synapse!.gather, lagPerConnection: !!o.info.doc.connection && hasVaryingDelay(o.info.doc.connection),
+    });
   }
   return input;
 }

@@ -24,6 +24,8 @@ export const STATE_BYTES = 24;
  * drawn straight into their final arrays (connectivity.ts), so nothing more is held.
  */
 export const CONNECTION_BYTES = 16;
+/** Bytes per connection of a per-connection delay: an Int32 lag, in the plan and in the worker's copy. */
+export const LAG_BYTES = 8;
 /** Bytes per neuron and step of spike history: a Uint8 flag and an Int32 list entry. */
 export const HISTORY_BYTES = 5;
 /**
@@ -56,6 +58,8 @@ export interface EstimateProjection {
   connections: number;
   /** Whether a second set of rows, by postsynaptic neuron, is kept (gathering synapses). */
   gather: boolean;
+  /** Whether each connection has its own delay (an Int32 lag per connection, rows by pre). */
+  lagPerConnection?: boolean;
 }
 
 export interface EstimateProbe {
@@ -188,9 +192,9 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   let connections = 0;
   for (const p of input.projections) {
     connections += p.connections;
-    const directions = p.gather ? 2 : 1;
+    const perConnection = CONNECTION_BYTES * (p.gather ? 2 : 1) + (p.lagPerConnection ? LAG_BYTES : 0);
     const rows = (p.nPre + 1 + (p.gather ? p.nPost + 1 : 0)) * 8;
-    add(p.synapse, `${formatCount(p.connections)} connections × ${CONNECTION_BYTES * directions} B`, p.connections * CONNECTION_BYTES * directions + rows);
+    add(p.synapse, `${formatCount(p.connections)} connections × ${perConnection} B`, p.connections * perConnection + rows);
   }
   const chunkSteps = Math.max(1, Math.min(MAX_CHUNK_STEPS, input.steps, Math.floor(UPDATES_PER_CHUNK / Math.max(1, elementsPerStep))));
   for (const p of input.probes) {

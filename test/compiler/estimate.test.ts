@@ -131,3 +131,14 @@ describe('checkModel', () => {
     expect(Math.abs(check.estimate.connections - drawn)).toBeLessThan(5 * Math.sqrt(1000 * 0.3 * 0.7));
   });
 });
+
+describe('estimate of per-connection delays', () => {
+  it('counts an Int32 lag per connection (in the plan and the worker) where each connection has its own delay', () => {
+    const fixed = checkModel(net(100, 10, { rule: 'all-to-all', weight: '1 nS', delay: '1 ms' })).estimate;
+    const varying = checkModel(net(100, 10, { rule: 'all-to-all', weight: '1 nS', delay: { dist: 'uniform', low: '1 ms', high: '2 ms' } })).estimate;
+    const syn = (e: typeof fixed) => e.consumers.find((c) => c.block === 'syn' && /connections/.test(c.what))!;
+    expect(syn(fixed).what).toBe('1,000 connections × 16 B');
+    expect(syn(varying).what).toBe('1,000 connections × 24 B');
+    expect(syn(varying).bytes - syn(fixed).bytes).toBe(1000 * 8);
+  });
+});
