@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
 import type { RecordingChunk } from '../../../src-main/engines/types.js';
 import { collectChunks } from '../../helpers/doc.js';
+import { builtinAsEquations } from '../../../src-shared/equations/builtin-forms.js';
 import type { BlockSpec } from '../../helpers/doc.js';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
 import { parseDocument } from '../../../src-shared/document/load.js';
@@ -17,35 +18,10 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 const { createWebGpuEngine } = await import('../../../src-main/engines/webgpu/index.js');
 
-const LIF_TYPE = {
-  category: 'neuron',
-  params: {
-    V_rest: { unit: 'mV', default: -65 }, V_reset: { unit: 'mV', default: -65 }, V_th: { unit: 'mV', default: -50 },
-    R: { unit: 'Mohm', default: 1 }, tau: { unit: 'ms', default: 10 }, tau_ref: { unit: 'ms', default: 2 },
-  },
-  states: { V: { init: 'V_rest' } },
-  equations: 'dV/dt = (V_rest - V + R*I) / tau : mV (unless refractory)',
-  threshold: 'V >= V_th',
-  reset: 'V = V_reset',
-  refractory: 'tau_ref',
-  method: 'exponential_euler',
-};
-
-const EXP_SYNAPSE_TYPE = {
-  category: 'synapse',
-  params: { tau: { unit: 'ms', default: 8 }, E: { unit: 'mV', default: 0 } },
-  equations: 'dg/dt = -g/tau : uS',
-  on_pre: 'g += w',
-  current: 'g * (E - V_post)',
-  weight: { unit: 'uS', default: 0.001 },
-};
-
-/** The alpha synapse: two coupled linear equations, each stepped from start-of-step values. */
-const ALPHA_SYNAPSE_TYPE = {
-  ...EXP_SYNAPSE_TYPE,
-  equations: 'dg/dt = (h - g)/tau : uS\ndh/dt = -h/tau : uS',
-  on_pre: 'h += w',
-};
+// The forms "Duplicate as equations…" starts from (src-shared/equations/builtin-forms.ts).
+const LIF_TYPE = builtinAsEquations('lif')!;
+const EXP_SYNAPSE_TYPE = builtinAsEquations('exponential')!;
+const ALPHA_SYNAPSE_TYPE = builtinAsEquations('alpha')!;
 
 function withTypes(doc: ProjectDocument, types: Record<string, unknown>): ProjectDocument {
   return parseDocument({ ...doc, types });
