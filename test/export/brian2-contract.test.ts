@@ -3,7 +3,7 @@
  * not reach, exported to Brian2 — delays in whole steps, the one-step lag of recurrent
  * connections, a neuron receiving linear and kinetic synapses and a current, probe intervals
  * that do not divide the run, neuron subsets, one-to-one, fixed in-degree and explicit
- * pairs. The Brian2 run must match the CPU engine file for file; with --regenerate the
+ * pairs, per-neuron parameters and per-connection delays. The Brian2 run must match the CPU engine file for file; with --regenerate the
  * script must still run. Skips without brian2.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { cli } from '../helpers/cli.js';
 import { maxRelativeDifference, missingPeer, readCsvFolder, runScript } from './peers.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/contract.json', import.meta.url));
+const HETEROGENEOUS = fileURLToPath(new URL('./fixtures/heterogeneous.json', import.meta.url));
 const missing = missingPeer('brian2');
 if (missing) console.log(`Brian2 contract tests skipped: ${missing}`);
 
@@ -22,13 +23,14 @@ describe.skipIf(missing !== null)('Brian2 export: the step contract', () => {
   const work = mkdtempSync(join(tmpdir(), 'spikeflow-brian2-contract-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('delays, recurrence, mixed inputs and probe layouts match the CPU engine', () => {
-    const ours = join(work, 'spikeflow');
-    const run = cli('run', FIXTURE, '--engine', 'cpu', '--out-dir', ours);
+  /** Runs a fixture on the CPU engine and its Brian2 export; compares the CSV files. */
+  function compareWithCpu(fixture: string, name: string): void {
+    const ours = join(work, `${name}-spikeflow`);
+    const run = cli('run', fixture, '--engine', 'cpu', '--out-dir', ours);
     expect(run.code, run.stderr).toBe(0);
-    const script = join(work, 'contract.py');
-    expect(cli('export-model', FIXTURE, '--to', 'brian2', '--out', script).code).toBe(0);
-    const theirs = join(work, 'brian2');
+    const script = join(work, `${name}.py`);
+    expect(cli('export-model', fixture, '--to', 'brian2', '--out', script).code).toBe(0);
+    const theirs = join(work, `${name}-brian2`);
     runScript(script, ['--out-dir', theirs]);
     const a = readCsvFolder(ours);
     const b = readCsvFolder(theirs);
@@ -44,6 +46,14 @@ describe.skipIf(missing !== null)('Brian2 export: the step contract', () => {
         expect(maxRelativeDifference(csv, other), file).toBeLessThan(1e-6);
       }
     }
+  }
+
+  it('delays, recurrence, mixed inputs and probe layouts match the CPU engine', () => {
+    compareWithCpu(FIXTURE, 'contract');
+  }, 120_000);
+
+  it('per-neuron parameters and per-connection weights and delays match the CPU engine', () => {
+    compareWithCpu(HETEROGENEOUS, 'heterogeneous');
   }, 120_000);
 
   it('with --regenerate the script draws its own network and runs', () => {

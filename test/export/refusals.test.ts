@@ -2,7 +2,7 @@
  * Issue 14: what cannot be exported is refused by name — the block, its type and why — in
  * one line, with a non-zero exit; nothing is written then. Needs no Python.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ describe('export refusals', () => {
     expect(existsSync(join(work, 'nmda-brian2.py'))).toBe(true);
   });
 
-  it('delays per connection are refused by both exporters, naming the synapse (not exported as one delay)', () => {
+  it('delays per connection are exported per connection by both exporters (not as one delay)', () => {
     const doc = join(work, 'delays.json');
     writeFileSync(doc, JSON.stringify({
       format: 'spikeflow-project', version: 2, name: 'delays',
@@ -58,11 +58,15 @@ describe('export refusals', () => {
       ],
       edges: [{ from: 'src.spikes', to: 'syn.pre' }, { from: 'syn.post', to: 'post.I' }],
     }));
-    for (const to of ['brian2', 'pynn']) {
-      const r = cli('export-model', doc, '--to', to, '--out', join(work, `delays-${to}.py`));
-      expect(r.code, to).toBe(1);
-      expect(r.stderr, to).toMatch(/block "syn" \(exponential\) its delays differ per connection/);
-      expect(existsSync(join(work, `delays-${to}.py`))).toBe(false);
+    const delaysOf = (line: string | undefined) => (line ?? '').replace(/^.*\[/, '').replace(/\].*$/, '').split(', ').map(Number);
+    for (const [to, pattern] of [['brian2', /^b_syn_conn\.delay = np\.array\(\[.*\]/m], ['pynn', /^_d = np\.array\(\[.*\]/m]] as const) {
+      const out = join(work, `delays-${to}.py`);
+      const r = cli('export-model', doc, '--to', to, '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      const delays = delaysOf(readFileSync(out, 'utf8').match(pattern)?.[0]);
+      expect(delays, to).toHaveLength(15);
+      expect(new Set(delays).size, `${to}: the delays differ`).toBeGreaterThan(1);
+      for (const d of delays) expect(d >= 10 && d <= 30, `${to}: ${d} steps`).toBe(true);
     }
   });
 

@@ -172,8 +172,10 @@ function planRefusals(plan: Plan): BlockRefusal[] {
   for (const p of plan.projections) {
     const syn = plan.blocks.find((b) => b.id === p.synapse)!;
     const varying = Object.keys(varyingOf(syn)).filter((n) => freeNames(p.current).has(n));
-    if (p.maxLag !== undefined) {
-      out.push({ block: p.synapse, type: syn.type, reason: 'its delays differ per connection, which the Brian2 exporter does not reproduce yet' });
+    // Per-connection delays go into Synapses.delay for a state per postsynaptic neuron; a
+    // kinetic synapse receives its spikes once per presynaptic neuron.
+    if (p.stateOn === 'pre' && (p.maxLag !== undefined || p.byPre.lag)) {
+      out.push({ block: p.synapse, type: syn.type, reason: 'its delays differ per connection, which the Brian2 exporter does not reproduce yet for a state per presynaptic neuron' });
     }
     if (p.stateOn === 'pre' && varying.length > 0) {
       out.push({ block: p.synapse, type: syn.type, reason: `its current reads ${varying.join(', ')}, which varies per presynaptic neuron; the summed current cannot carry that` });
@@ -350,7 +352,8 @@ function connectLines(ctx: Ctx, obj: string, p: PlanProjection, byPost: boolean)
   const conn = bdoc.connection ?? { rule: 'all-to-all', selfConnections: true, delay: 0 };
   const same = p.pre === p.post;
   const lines: string[] = [];
-  if (ctx.opts.regenerate && conn.rule !== 'pairs') {
+  // Delays drawn per connection keep the plan's arrays (a rule would reorder the connections).
+  if (ctx.opts.regenerate && conn.rule !== 'pairs' && !p.byPre.lag) {
     const noSelf = same && !conn.selfConnections;
     if (conn.rule === 'all-to-all') lines.push(`${obj}.connect(${noSelf ? "condition='i != j'" : ''})`);
     else if (conn.rule === 'one-to-one') lines.push(`${obj}.connect(j='i')`);
@@ -375,13 +378,27 @@ function connectLines(ctx: Ctx, obj: string, p: PlanProjection, byPost: boolean)
   lines.push(p.uniformWeight !== undefined
     ? `${obj}.w = ${pyFloat(p.uniformWeight)}  # ${p.weightUnit}, every connection`
     : `${obj}.w = ${pyArray(csr.w, 'float')}  # ${p.weightUnit}`);
+  if (csr.lag) {
+    const recurrent = recurrentLag(ctx.plan, p);
+    lines.push(`${obj}.delay = ${pyArray(Array.from(csr.lag, (l) => l - recurrent), 'int')} * DT  # whole steps, per connection`);
+  }
   return lines;
+}
+
+/**
+ * 1 when the presynaptic block updates after the synapse within a step (a recurrent edge:
+ * Spikeflow's one step of lag, which Brian2's schedule reproduces by itself), else 0.
+ */
+export function recurrentLag(plan: Plan, p: PlanProjection): number {
+  const at = (id: string) => plan.passes.findIndex((x) => x.kind === 'update' && x.block === id);
+  return at(p.pre) > at(p.synapse) ? 1 : 0;
 }
 
 function synapseConnections(ctx: Ctx, b: PlanBlock): void {
   const p = projectionOf(ctx, b.id)!;
-  const delaySteps = roundHalfAway(p.delay / ctx.plan.dt);
-  const delay = delaySteps > 0 ? `, delay=${delaySteps} * DT` : '';
+  // The plan's lag counts the recurrent step too; Brian2's schedule adds that one itself.
+  const delaySteps = p.lag - recurrentLag(ctx.plan, p);
+  const delay = delaySteps > 0 && !p.byPre.lag ? `, delay=${delaySteps} * DT` : '';
   if (p.stateOn === 'post') {
     ctx.connections.push(
       '',

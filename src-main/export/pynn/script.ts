@@ -168,10 +168,6 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
       refuse({ block: b.id, type: b.type, reason: 'the PyNN exporter does not know this block type' });
     }
   }
-  for (const p of plan.projections) {
-    const syn = plan.blocks.find((b) => b.id === p.synapse)!;
-    if (p.maxLag !== undefined) refuse({ block: p.synapse, type: syn.type, reason: 'its delays differ per connection, which the PyNN exporter does not map yet' });
-  }
   for (const bdoc of doc.blocks) {
     if (!['state-probe', 'spike-probe', 'rate-probe'].includes(bdoc.type) && !plan.blocks.some((b) => b.id === bdoc.id)) {
       refuse({ block: bdoc.id, type: bdoc.type, reason: 'the PyNN exporter does not know this block type' });
@@ -233,10 +229,11 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
   for (const p of plan.projections) {
     const cell = cells.get(p.post)!;
     const receptor = cell.receptors.find((r) => r.synapses.includes(p.synapse))!;
-    const delay = Math.max(1, roundHalfAway(p.delay / dt));
+    // PyNN's delay is Spikeflow's lag (delay steps, plus one on a recurrent edge), at least one step.
+    const delay = Math.max(1, p.lag);
     body.push('', `# Block "${p.synapse}" (${plan.blocks.find((x) => x.id === p.synapse)!.type}): "${p.pre}" → "${p.post}", ${receptor.name} receptor`);
     // A rule draws connections only; weights drawn per connection keep Spikeflow's list.
-    const rule = Boolean(opts.regenerate) && p.uniformWeight !== undefined;
+    const rule = Boolean(opts.regenerate) && p.uniformWeight !== undefined && !p.byPre.lag;
     body.push(...connectorLines(doc, p, delay, rule));
     const weight = rule ? `weight=${pyFloat(p.uniformWeight!)}, delay=${delay} * DT` : '';
     body.push(`${p.synapse} = sim.Projection(${p.pre}, ${p.post}, _connector, sim.StaticSynapse(${weight}), receptor_type='${receptor.name}', label=${pyString(p.synapse)})`);
@@ -339,6 +336,17 @@ function connectorLines(doc: ProjectDocument, p: PlanProjection, delay: number, 
   }
   const pre: number[] = [];
   for (let r = 0; r + 1 < p.byPre.ptr.length; r++) for (let c = p.byPre.ptr[r]!; c < p.byPre.ptr[r + 1]!; c++) pre.push(r);
+  const lags = p.byPre.lag;
+  if (lags) {
+    const negative = Array.from(p.byPre.w).some((w) => w < 0) ? '-' : '';
+    return [
+      `_i = ${pyArray(pre, 'int')}`,
+      `_j = ${pyArray(p.byPre.idx, 'int')}`,
+      `_w = ${pyArray(Array.from(p.byPre.w, Math.abs), 'float')}  # ${p.weightUnit}`,
+      `_d = ${pyArray(Array.from(lags, (l) => Math.max(1, l)), 'int')}  # steps, per connection`,
+      `_connector = sim.FromListConnector([(int(a), int(b), ${negative}float(w), int(d) * DT) for a, b, w, d in zip(_i, _j, _w, _d)], column_names=['weight', 'delay'])`,
+    ];
+  }
   return [
     `_i = ${pyArray(pre, 'int')}`,
     `_j = ${pyArray(p.byPre.idx, 'int')}`,
