@@ -7,7 +7,8 @@
  * Connections are drawn straight into their final arrays, never as a list of pairs to be
  * sorted: the generator is counter-based, so drawing a rule again from a fresh stream gives
  * the same connections, and `drawCsr` draws twice — once to count each row, once to fill
- * it. A model of any size thus holds one copy of its connections, not two or three.
+ * it. A model of any size thus holds one copy of its connections, not two or three (and
+ * the engine's worker shares that copy, see sharedInt32).
  */
 import type { ConnectionDoc } from '../../src-shared/document/schema.js';
 import type { Csr } from './plan.js';
@@ -114,6 +115,15 @@ export function forEachConnection(
 }
 
 /**
+ * An Int32Array on shared memory. The rows live in shared memory so that the CPU engine's
+ * worker thread, which receives the plan by structured clone, shares them instead of
+ * copying them: a run holds one copy of its connections, not one per thread.
+ */
+function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(length * 4));
+}
+
+/**
  * Connections in compressed sparse rows by `side` (pre: rows are presynaptic neurons), drawn
  * twice by `draw` — which must draw the same connections on every call — first to count each
  * row, then to fill it in draw order (so the result does not depend on a sort). `weights`
@@ -129,16 +139,16 @@ export function drawCsr(
   lags?: () => (i: number, j: number) => number,
 ): Csr {
   const byPre = side === 'pre';
-  const ptr = new Int32Array(rows + 1);
+  const ptr = sharedInt32(rows + 1);
   let total = 0;
   draw((i, j) => { ptr[(byPre ? i : j) + 1]!++; total++; });
   if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
   for (let r = 0; r < rows; r++) ptr[r + 1]! += ptr[r]!;
   const fill = ptr.slice(0, rows);
-  const idx = new Int32Array(total);
-  const w = new Float32Array(total);
+  const idx = sharedInt32(total);
+  const w = new Float32Array(new SharedArrayBuffer(total * 4));
   const next = weights();
-  const lag = lags ? new Int32Array(total) : undefined;
+  const lag = lags ? sharedInt32(total) : undefined;
   const nextLag = lags?.();
   draw((i, j) => {
     const at = fill[byPre ? i : j]!++;

@@ -7,7 +7,8 @@
  *
  * The byte counts follow what the CPU engine holds at once (it is the engine every machine
  * has, and the one whose host memory is at stake): the plan in the caller, the copy of the
- * plan its worker thread receives, and the worker's own state arrays.
+ * plan its worker thread receives (connections excepted: they are shared), and the worker's
+ * own state arrays.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,12 +21,12 @@ import type { ConnectionDoc } from '../../src-shared/document/schema.js';
 export const STATE_BYTES = 24;
 /**
  * Bytes per connection and direction (rows by pre, and by post for a gathering synapse):
- * an Int32 index and a Float32 weight, in the plan and in the worker's copy of it. They are
- * drawn straight into their final arrays (connectivity.ts), so nothing more is held.
+ * an Int32 index and a Float32 weight. They are drawn straight into their final arrays, in
+ * shared memory that the engine's worker shares (connectivity.ts): one copy is held.
  */
-export const CONNECTION_BYTES = 16;
-/** Bytes per connection of a per-connection delay: an Int32 lag, in the plan and in the worker's copy. */
-export const LAG_BYTES = 8;
+export const CONNECTION_BYTES = 8;
+/** Bytes per connection of a per-connection delay: an Int32 lag (shared, as the rows). */
+export const LAG_BYTES = 4;
 /** Bytes per neuron and step of spike history: a Uint8 flag and an Int32 list entry. */
 export const HISTORY_BYTES = 5;
 /**

@@ -92,3 +92,32 @@ describe('compiling a large model', () => {
     }
   });
 });
+
+describe('running a large model', () => {
+  it('shares the connections with the CPU engine\'s worker: 2e7 connections run within a 400 MB data limit', () => {
+    // The rows are in shared memory, so the worker's copy of the plan shares them; copied,
+    // they took 160 MB more and the run failed under this limit.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-connectivity-'));
+    const file = path.join(dir, 'dense.json');
+    fs.writeFileSync(file, JSON.stringify({
+      format: 'spikeflow-project', version: 2, name: 'dense', run: { dt: '0.1 ms', duration: '1 ms', seed: 1 },
+      blocks: [
+        { id: 'src', type: 'poisson', size: 5000, params: { rate: '10 Hz' } },
+        { id: 'syn', type: 'exponential', connection: { rule: 'all-to-all', weight: '1 nS' } },
+        { id: 'cells', type: 'lif', size: 4000 },
+        { id: 'spikes', type: 'spike-probe' },
+      ],
+      edges: [{ from: 'src.spikes', to: 'syn.pre' }, { from: 'syn.post', to: 'cells.I' }, { from: 'cells.spikes', to: 'spikes.spikes' }],
+    }));
+    try {
+      const r = spawnSync('prlimit', [`--data=${400 * 2 ** 20}`, process.execPath, path.join(ROOT, 'bin', 'spikeflow.js'),
+        'run', file, '--out-dir', path.join(dir, 'out'), '--engine', 'cpu', '--max-memory', '1 GB'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      expect(r.signal).toBeNull();
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^finished: 1\.0 ms simulated/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

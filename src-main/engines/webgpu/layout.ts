@@ -242,8 +242,11 @@ export function f32Words(a: ArrayLike<number>): Uint32Array {
   return new Uint32Array(Float32Array.from(a).buffer);
 }
 
-/** The words of an i32 array (a view, no copy, when it is an Int32Array already). */
+/**
+ * The words of an i32 array (a view, no copy, when it is an Int32Array already — unless it is
+ * on shared memory, as a plan's connections are: Dawn's writeBuffer takes no shared memory).
+ */
 export function i32Words(a: ArrayLike<number>): Uint32Array {
-  if (a instanceof Int32Array) return new Uint32Array(a.buffer, a.byteOffset, a.length);
+  if (a instanceof Int32Array && !(a.buffer instanceof SharedArrayBuffer)) return new Uint32Array(a.buffer, a.byteOffset, a.length);
   return new Uint32Array(Int32Array.from(a).buffer);
 }
