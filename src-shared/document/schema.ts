@@ -40,11 +40,8 @@ export const Connection = z.strictObject({
   /** fixed-indegree: number of presynaptic partners of every postsynaptic neuron. */
   indegree: z.number().int().min(0).optional(),
   /** explicit list of [pre, post] index pairs, each optionally with its own weight and delay: [pre, post, w, d]. */
-  pairs: z.array(z.union([
-    z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-    z.tuple([z.number().int().min(0), z.number().int().min(0), Quantity]),
-    z.tuple([z.number().int().min(0), z.number().int().min(0), Quantity, Quantity]),
-  ])).optional(),
+  // One tuple with optional tail (not a union of tuples) so that a bad element is named by its index.
+  pairs: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0), Quantity.optional(), Quantity.optional()])).optional(),
   /** Whether i → i is allowed when pre and post are the same block (probabilistic rules). */
   selfConnections: z.boolean().default(true),
   weight: ValueOrDistribution.optional(),

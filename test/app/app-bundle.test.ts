@@ -12,20 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appBuilds, buildApp } from '../../scripts/build-app.js';
+import { importsOf } from '../helpers/bundle-imports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Inside the repository so that the bundles resolve node_modules as the app does.
 const out = path.join(root, 'dist', `.test-app-bundle-${process.pid}`);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-
-/** Module specifiers a bundle loads at run time (static and dynamic imports, requires). */
-function importsOf(code: string): string[] {
-  const found = new Set<string>();
-  for (const m of code.matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)|^import\s*"([^"]+)"/gm)) {
-    found.add((m[1] ?? m[2] ?? m[3] ?? m[4])!);
-  }
-  return [...found];
-}
 
 /** The package name of a bare specifier ("@scope/x/y" → "@scope/x"). */
 const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { documentationLinks } from '../../src-main/app/external-links.js';
 
 interface FakeContents {
   sent: Array<[string, { event: string; payload: unknown }]>;
@@ -34,6 +35,9 @@ const state = vi.hoisted(() => ({
   appHandlers: {} as Record<string, (...args: unknown[]) => void>,
   sandboxed: false,
   openedExternally: [] as string[],
+  /** Questions the shell asked with showMessageBox (their detail), and the buttons to answer. */
+  asked: [] as string[],
+  answers: [] as number[],
   quit: 0,
 }));
 
@@ -93,7 +97,10 @@ vi.mock('electron', () => {
       exit: () => {},
     },
     BrowserWindow,
-    dialog: { showErrorBox: () => {}, showMessageBox: async () => ({}), showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
+    dialog: { showErrorBox: () => {}, showMessageBox: async (_w: unknown, o: { detail?: string }) => {
+        state.asked.push(o.detail ?? '');
+        return { response: state.answers.shift() ?? 0 };
+      }, showSaveDialog: async () => ({ canceled: true }), showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
     ipcMain: { handle: (channel: string, h: (event: unknown, frame: unknown) => Promise<unknown>) => state.ipc.set(channel, h) },
     Menu: { buildFromTemplate: (t: Array<Record<string, unknown>>) => (state.menu = t), setApplicationMenu: () => {} },
     protocol: {
@@ -178,15 +185,28 @@ describe('Electron shell', () => {
     expect(win.webContents.sent.some(([, m]) => m.event === 'run-progress')).toBe(true);
   });
 
-  it('keeps the window on the app: navigation elsewhere is blocked, web links open in the browser', () => {
+  it('keeps the window on the app: navigation elsewhere is blocked, documentation links open, other web links only after asking', async () => {
     let prevented = 0;
     const e = { preventDefault: () => prevented++ };
     win.webContents.handlers['will-navigate']!(e, 'https://evil.example/');
     win.webContents.handlers['will-navigate']!(e, 'spikeflow://app/index.html#x');
     expect(prevented).toBe(1);
-    expect(win.webContents.openHandler!({ url: 'https://example.org/docs' })).toEqual({ action: 'deny' });
+    const docLink = [...documentationLinks()][0]!;
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+    state.openedExternally.length = 0;
+    expect(win.webContents.openHandler!({ url: docLink })).toEqual({ action: 'deny' });
     expect(win.webContents.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
-    expect(state.openedExternally).toEqual(['https://example.org/docs']);
+    await settle();
+    expect(state.openedExternally).toEqual([docLink]);
+    expect(state.asked).toEqual([]);
+    state.answers.push(0, 1); // Cancel, then "Open in browser"
+    win.webContents.openHandler!({ url: 'https://example.org/docs' });
+    await settle();
+    win.webContents.openHandler!({ url: 'https://example.org/docs' });
+    await settle();
+    await settle();
+    expect(state.asked).toEqual(['https://example.org/docs', 'https://example.org/docs']);
+    expect(state.openedExternally).toEqual([docLink, 'https://example.org/docs']);
   });
 
   it('builds native menus whose items send commands to the renderer', () => {

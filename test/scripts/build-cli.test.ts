@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type CliInputs } from '../../scripts/build-cli.js';
+import { importsOf } from '../helpers/bundle-imports.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,15 +30,6 @@ function bundled(...args: string[]) {
   });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Module specifiers a bundle file loads (static and dynamic imports, requires). */
-function importsOf(code: string): string[] {
-  const found = new Set<string>();
-  for (const m of code.matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)|^import\s*"([^"]+)"/gm)) {
-    found.add((m[1] ?? m[2] ?? m[3] ?? m[4])!);
-  }
-  return [...found];
 }
 
 beforeAll(async () => {
