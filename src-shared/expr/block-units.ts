@@ -44,7 +44,6 @@ export function updateUnitScope(def: BlockDef, variant: string | undefined): Map
   scope.set('dt', unitType('ms'));
   scope.set('step', unitType(''));
   if (def.category === 'neuron') scope.set('I', NANOAMP);
-  if (def.category === 'neuron' && def.inputs.J) scope.set('J', MILLIVOLT);
   if (def.category === 'neuron' && def.inputs.J) scope.set('J', MILLIVOLT); // voltage jumps (BlockDef.onJump)
   if (def.category === 'synapse' && def.synapse?.stateOn === 'pre') {
     if (def.inputs.pre?.type === 'voltage') scope.set('V_pre', MILLIVOLT);

@@ -270,7 +270,7 @@ export class DimChecker {
       return t;
     };
     switch (e.fn) {
-      case 'exp': case 'log': case 'sigmoid': case 'sin': case 'cos': case 'sin': case 'cos':
+      case 'exp': case 'log': case 'sigmoid': case 'sin': case 'cos':
         this.require(arg(0), unitType(''), e.args[0]!, `the argument of ${e.fn}()`);
         return num(DIMLESS, 1);
       case 'binomial':
