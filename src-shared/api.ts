@@ -213,6 +213,29 @@ export interface ValueHistogramInfo {
   size: number;
 }
 
+/** File → Export model…: the simulator and, for Brian2, its options (as `spikeflow export-model`). */
+export interface ModelExportOptions {
+  to: 'brian2' | 'pynn';
+  /** Connectivity, weights and initial values drawn by the simulator's rules instead of Spikeflow's arrays. */
+  regenerate?: boolean;
+  /** Brian2 only: the script's default device, and OpenMP threads of cpp_standalone. */
+  device?: 'runtime' | 'cpp_standalone';
+  threads?: number;
+}
+
+/** The exported script: a file name to save it under, its text, and what it leaves out. */
+export interface ModelExportResult {
+  filename: string;
+  text: string;
+  notes: string[];
+}
+
+/** One CSV file an exported script wrote ("<probe>.csv"), as the page read it. */
+export interface ImportedCsvFile {
+  name: string;
+  text: string;
+}
+
 /** The service both transports expose. All methods are async. */
 export interface SpikeflowApi {
   /** Compiles a document without running it; diagnostics (errors) and warnings name block and field. */
@@ -270,6 +293,17 @@ export interface SpikeflowApi {
   pinRun(runId: number, pinned: boolean): Promise<RunInfo>;
   /** Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL (web host). */
   exportRunCsv(runId: number, probe?: string, long?: boolean): Promise<{ path?: string; url?: string }>;
+  /**
+   * The document as a script for Brian2 or PyNN (src-main/export). A block the target
+   * cannot express is refused: the error's diagnostics name each block and why.
+   */
+  exportModel(document: unknown, options: ModelExportOptions): Promise<ModelExportResult>;
+  /**
+   * The CSV files an exported script wrote become a finished run of the project (engine
+   * "imported: <simulator>"), checked against the document's probes first; the document is
+   * saved as a new version if it changed, as for a run.
+   */
+  importRunCsv(projectId: number, document: unknown, files: ImportedCsvFile[], simulator: string): Promise<RunInfo>;
 }
 
 /** What a desktop menu item asks the renderer to do (sent as the 'menu-command' event). */
@@ -285,6 +319,8 @@ export type MenuCommand =
   | { command: 'import-project' }
   | { command: 'export-project' }
   | { command: 'export-run-csv' }
+  | { command: 'export-model' }
+  | { command: 'import-run' }
   | { command: 'undo' }
   | { command: 'redo' }
   | { command: 'delete' }
@@ -374,6 +410,20 @@ export const API_PARAMS = {
   deleteRun: z.tuple([id]),
   pinRun: z.tuple([id, z.boolean()]),
   exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional()]),
+  exportModel: z.tuple([z.unknown(), z.strictObject({
+    to: z.enum(['brian2', 'pynn']),
+    regenerate: z.boolean().optional(),
+    device: z.enum(['runtime', 'cpp_standalone']).optional(),
+    threads: z.number().int().min(0).max(4096).optional(),
+  }).refine((o) => o.to === 'brian2' || (o.device === undefined && o.threads === undefined), {
+    message: 'device and threads are options of Brian2',
+  })]),
+  importRunCsv: z.tuple([
+    id,
+    z.unknown(),
+    z.array(z.strictObject({ name: z.string().min(1).max(300), text: z.string().max(64 * 1024 * 1024) })).min(1).max(10_000),
+    z.string().min(1).max(100),
+  ]),
 } satisfies Record<keyof SpikeflowApi, z.ZodType>;
 
 export type ApiMethod = keyof SpikeflowApi;

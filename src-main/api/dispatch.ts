@@ -51,6 +51,8 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   deleteRun: ['runId'],
   pinRun: ['runId', 'pinned'],
   exportRunCsv: ['runId', 'probe', 'long'],
+  exportModel: ['document', 'options'],
+  importRunCsv: ['projectId', 'document', 'files', 'simulator'],
 };
 
 /** Whether `method` is one of the API's methods (own property, not inherited). */

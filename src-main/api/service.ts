@@ -12,6 +12,7 @@
  *   sweeps.ts           startSweep (expansion in src-main/sweeps)
  *   recording-reads.ts  readTrace, readSpikes, CSV export
  *   projects.ts         projects, drafts (drafts.ts), the scratch project, examples
+ *   model-export.ts     exportModel (Brian2, PyNN scripts), importRunCsv (their recordings)
  */
 import type { EngineStatus, SpikeflowApi } from '../../src-shared/api.js';
 import { probeEngines } from '../engines/select.js';
@@ -26,6 +27,7 @@ import { AppState } from './drafts.js';
 import { projectMethods } from './projects.js';
 import { csvFileName, exportRunCsvTo, exportRunCsvToDir, readSpikes, readTrace, writeRunCsv } from './recording-reads.js';
 import { infoMapper } from './run-info.js';
+import { modelExportMethods } from './model-export.js';
 import { runControl } from './runs.js';
 import { sweepControl } from './sweeps.js';
 
@@ -96,6 +98,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   return {
     lab,
     ...projectMethods(ctx, info, opts.examplesDir),
+    ...modelExportMethods(ctx, info),
 
     async validate(document) {
       return validateDocument(document);

@@ -49,6 +49,9 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       { label: 'Import Project…', click: send({ command: 'import-project' }) },
       { label: 'Export Project…', click: send({ command: 'export-project' }) },
       { label: 'Export Run as CSV…', accelerator: 'CmdOrCtrl+E', click: send({ command: 'export-run-csv' }) },
+      { type: 'separator' },
+      { label: 'Export Model for Brian2 or PyNN…', click: send({ command: 'export-model' }) },
+      { label: 'Import Run from Brian2 or PyNN…', click: send({ command: 'import-run' }) },
       ...(ctx.isMac ? [] : [{ type: 'separator' } as const, { role: 'quit' } as const]),
     ],
   };

@@ -8,6 +8,7 @@ import { compile } from '../compiler/compile.js';
 import { loadProjectFile } from '../cli/load-project.js';
 import { brian2Script } from './brian2/script.js';
 import { pynnScript } from './pynn/script.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
 
 export const EXPORT_TARGETS = ['brian2', 'pynn'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
@@ -27,13 +28,20 @@ export interface ExportOptions {
  * receives what the script leaves out (probes the target cannot record).
  */
 export function exportModelText(file: string, opts: ExportOptions, notes: string[] = []): string {
-  const doc = loadProjectFile(file);
+  return exportDocumentText(loadProjectFile(file), file, opts, notes);
+}
+
+/**
+ * The script text for a document (the CLI's file, or the app's open document); `source`
+ * names where it came from in the script's header.
+ */
+export function exportDocumentText(doc: ProjectDocument, source: string, opts: ExportOptions, notes: string[] = []): string {
   const overrides: { seed?: number; duration?: string; dt?: string } = {};
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   if (opts.duration !== undefined) overrides.duration = opts.duration;
   if (opts.dt !== undefined) overrides.dt = opts.dt;
   const plan = compile(doc, overrides);
-  const common = { source: file, ...(opts.regenerate ? { regenerate: true } : {}) };
+  const common = { source, ...(opts.regenerate ? { regenerate: true } : {}) };
   if (opts.to === 'pynn') return pynnScript(doc, plan, common, notes);
   return brian2Script(doc, plan, {
     ...common,

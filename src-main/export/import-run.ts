@@ -31,10 +31,11 @@ export interface ImportedRun {
   probes: number;
 }
 
-/** Reads one probe's CSV into recording chunks, checking it against the probe's layout. */
-export function readProbeCsv(plan: Plan, probe: PlanProbe, path: string): RecordingChunk {
+/** Reads one probe's CSV text into recording chunks, checking it against the probe's layout. */
+export function readProbeCsv(plan: Plan, probe: PlanProbe, text: string): RecordingChunk {
   const file = `${probe.id}.csv`;
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  // A file saved on Windows ends its lines with CRLF.
+  const lines = text.split(/\r?\n/).filter((l) => l !== '');
   const expected = csvHeader(layoutOf(probe)).join(',');
   if (lines[0] !== expected) throw new Error(`${file}: header "${lines[0] ?? ''}" is not "${expected}"`);
   const rows = lines.slice(1).map((l, k) => {
@@ -84,15 +85,32 @@ export function importRun(lab: Lab, doc: ProjectDocument, dir: string, options: 
   const plan = compile(doc, options.overrides ?? {});
   const missing = plan.probes.filter((p) => !existsSync(join(dir, `${p.id}.csv`))).map((p) => `${p.id}.csv`);
   if (missing.length > 0) throw new Error(`${dir} lacks ${missing.join(', ')} (one CSV per probe of the project)`);
+  const files = new Map(plan.probes.map((p) => [`${p.id}.csv`, readFileSync(join(dir, `${p.id}.csv`), 'utf8')]));
+  return importRunFiles(lab, doc, files, { ...options, importedFrom: resolve(dir) });
+}
+
+/**
+ * Imports CSV texts by file name ("<probe>.csv", as the script writes them) as a finished
+ * run of `doc` in `lab`: the app's import, where the files come from the page, not a folder.
+ */
+export function importRunFiles(
+  lab: Lab,
+  doc: ProjectDocument,
+  files: ReadonlyMap<string, string>,
+  options: ImportRunOptions & { importedFrom?: string },
+): ImportedRun {
+  const plan = compile(doc, options.overrides ?? {});
+  const missing = plan.probes.filter((p) => !files.has(`${p.id}.csv`)).map((p) => `${p.id}.csv`);
+  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')} (one CSV per probe of the project)`);
   // Everything is read and checked before the lab is touched.
-  const chunks = plan.probes.map((p) => readProbeCsv(plan, p, join(dir, `${p.id}.csv`)));
+  const chunks = plan.probes.map((p) => readProbeCsv(plan, p, files.get(`${p.id}.csv`)!));
   const engine = `imported: ${options.simulator}`;
   const recording = recordRun(lab, {
     project: options.name ?? doc.name,
     document: doc,
     plan,
     engine,
-    settings: { importedFrom: resolve(dir), simulator: options.simulator },
+    settings: { ...(options.importedFrom !== undefined ? { importedFrom: options.importedFrom } : {}), simulator: options.simulator, durationMs: plan.duration },
     message: 'saved by spikeflow import-run',
   });
   try {
