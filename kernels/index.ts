@@ -23,6 +23,9 @@ import { gabaa } from './synapses/gabaa.js';
 import { nmda } from './synapses/nmda.js';
 import { graded } from './synapses/graded.js';
 import { delta } from './synapses/delta.js';
+import { stdp } from './synapses/stdp.js';
+import { tripletStdp } from './synapses/triplet-stdp.js';
+import { tsodyksMarkram } from './synapses/tsodyks-markram.js';
 import { rateProbe, spikeProbe, stateProbe } from './probes/probes.js';
 
 export type * from './types.js';
@@ -32,6 +35,7 @@ export const BLOCKS: readonly BlockDef[] = [
   constantCurrent, stepCurrent, rampCurrent, whiteNoiseCurrent, ouCurrent, poissonInput,
   lif, izhikevich, hh,
   exponential, alpha, dualExponential, ampa, gabaa, nmda, graded, delta,
+  stdp, tripletStdp, tsodyksMarkram,
   stateProbe, spikeProbe, rateProbe,
 ];
 

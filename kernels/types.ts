@@ -143,6 +143,42 @@ export interface SynapseSpec {
   /** Default weight in weightUnit. */
   weightDefault: number;
   weightDoc: string;
+  /** Plastic synapses: state per connection and code run on spike events (PlasticitySpec). */
+  plasticity?: PlasticitySpec;
+}
+
+/**
+ * A state of each connection of a plastic synapse (assets/docs/models.md, "Plasticity").
+ * With `tau` it is event-driven, as Brian2's `(event-driven)` variables: between events it
+ * relaxes exponentially towards `rest` with the time constant named by `tau` (a parameter),
+ * computed when the connection's next event comes from the steps since its last one, so an
+ * idle connection costs nothing.
+ */
+export interface ConnectionStateDef {
+  unit: string;
+  /** Initial value, a plain number in `unit`. */
+  init: number;
+  /** Name of the parameter (ms) it decays with between events; without it the state is held. */
+  tau?: string;
+  /** The value it relaxes towards (default 0). */
+  rest?: number;
+  doc: string;
+}
+
+/** A line of event code: always, or only where an enum parameter has the given value. */
+export type EventLine = string | { readonly when: Readonly<Record<string, string>>; readonly code: string };
+
+/**
+ * Code run per connection on events (Brian2's on_pre / on_post). Both read and assign `w`
+ * (the connection's weight, in the weight unit), the connection states, the block's
+ * parameters, `t` and `dt`. `on_pre` runs when a presynaptic spike arrives (after its delay)
+ * and may assign the local `delivered`, what the spike adds to the jump state (without it:
+ * w as it was before on_pre ran); `on_post` runs when the postsynaptic neuron spikes.
+ */
+export interface PlasticitySpec {
+  states: Readonly<Record<string, ConnectionStateDef>>;
+  onPre: readonly EventLine[];
+  onPost: readonly EventLine[];
 }
 
 /** Which code template a block uses. Most blocks are element-wise update code. */

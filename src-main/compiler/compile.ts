@@ -30,6 +30,7 @@ import { delayProblem, stepsProblem, timeConstantWarnings } from './run-limits.j
 import { undrivenWarnings } from './undriven.js';
 import { assignTargetSizes } from './per-target.js';
 import { substituteTimeExpressions } from './time-expression.js';
+import { checkedPlasticCode, plasticBytesPerConnection, planPlasticity } from './plasticity.js';
 
 /** Run settings that override the document's (from the CLI or the app's run bar). */
 export interface RunOverrides {
@@ -289,6 +290,11 @@ function compileModel(
       if (varyingDelay && def.synapse!.stateOn === 'pre') {
         throw new Error(`delays per connection need a synapse with its state per postsynaptic neuron (exponential, alpha, dual exponential, delta); ${def.title} keeps one state per presynaptic neuron, so its delay is one value`);
       }
+      if (varyingDelay && def.synapse!.plasticity) {
+        throw new Error(`${def.title}: a plastic synapse takes one delay for all its connections (delays per connection are not supported with plasticity yet)`);
+      }
+      // The event code of a plastic synapse, checked here so that validate reports it.
+      if (def.synapse!.plasticity) checkedPlasticCode(def, info.params.enums, variant);
       const delay = varyingDelay ? 0 : toUnit(conn.delay as number | string, 'ms');
       if (delay < 0) throw new Error('delay must not be negative');
       const tooLong = delayProblem(delay, dt ?? 1, nPre);
@@ -344,6 +350,7 @@ function compileModel(
       if (p.byPre.lag) varyingLags(p, o, dt!);
       if (spec.jump) p.jump = spec.jump;
       if (def.outputs.post?.type === 'jump') p.into = 'J'; // a delta synapse feeds the neuron's jumps
+      if (spec.plasticity) p.plasticity = planPlasticity(def, info.params.enums, info.params.quantities, variants.get(b.id), p.byPre, nPost);
       if (spec.gather) {
         p.gather = spec.gather;
         p.byPost = drawCsr(draw, nPost, 'post', weights);
@@ -493,6 +500,7 @@ function estimateInput(
     input.projections.push({
       synapse: o.info.doc.id, nPre: o.nPre, nPost: o.nPost, connections: o.connections,
       gather: !!o.info.def.synapse!.gather, lagPerConnection: !!o.info.doc.connection && hasVaryingDelay(o.info.doc.connection),
+      ...(o.info.def.synapse!.plasticity ? { plasticBytes: plasticBytesPerConnection(o.info.def.synapse!.plasticity) } : {}),
     });
   }
   return input;

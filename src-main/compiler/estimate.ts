@@ -61,6 +61,12 @@ export interface EstimateProjection {
   gather: boolean;
   /** Whether each connection has its own delay (an Int32 lag per connection, rows by pre). */
   lagPerConnection?: boolean;
+  /**
+   * Plastic synapses: bytes per connection of their state (plasticity.ts,
+   * plasticBytesPerConnection: an f64 weight, 8 B per connection state, an Int32 step of the
+   * last event, an Int32 entry of the transposed index), plus the transposed row offsets.
+   */
+  plasticBytes?: number;
 }
 
 export interface EstimateProbe {
@@ -193,8 +199,8 @@ export function estimateRun(input: EstimateInput): RunEstimate {
   let connections = 0;
   for (const p of input.projections) {
     connections += p.connections;
-    const perConnection = CONNECTION_BYTES * (p.gather ? 2 : 1) + (p.lagPerConnection ? LAG_BYTES : 0);
-    const rows = (p.nPre + 1 + (p.gather ? p.nPost + 1 : 0)) * 8;
+    const perConnection = CONNECTION_BYTES * (p.gather ? 2 : 1) + (p.lagPerConnection ? LAG_BYTES : 0) + (p.plasticBytes ?? 0);
+    const rows = (p.nPre + 1 + (p.gather || p.plasticBytes ? p.nPost + 1 : 0)) * 8;
     add(p.synapse, `${formatCount(p.connections)} connections × ${perConnection} B`, p.connections * perConnection + rows);
   }
   const chunkSteps = Math.max(1, Math.min(MAX_CHUNK_STEPS, input.steps, Math.floor(UPDATES_PER_CHUNK / Math.max(1, elementsPerStep))));

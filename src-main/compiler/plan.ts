@@ -7,6 +7,7 @@
 import type { Expr, Statement } from '../../src-shared/expr/ast.js';
 import type { BlockCategory, BlockTemplate } from '../../kernels/types.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { PlanPlasticity } from './plasticity.js';
 
 export interface PlanState {
   name: string;
@@ -108,6 +109,8 @@ export interface PlanProjection {
   /** The weight of every connection when the document gives one value (f32-rounded, as in `w`). */
   uniformWeight?: number;
   delay: number;
+  /** Plastic synapses: per-connection state, event code and the transposed index (plasticity.ts). */
+  plasticity?: PlanPlasticity;
 }
 
 export type PlanPass =

@@ -29,6 +29,7 @@ import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
+import { onPostPasses, plasticPropagateLines, type PlasticNames } from './plasticity-code.js';
 
 /** Names of the arrays the generated code expects in its `A` argument. */
 export const arrayName = {
@@ -237,6 +238,17 @@ function piecewisePass(ctx: Ctx, b: PlanBlock, bi: number): string {
   ]);
 }
 
+/** Array names for the plasticity code (plasticity-code.ts), recorded as used. */
+function plasticNames(ctx: Ctx): PlasticNames {
+  const at = (id: string) => ctx.blockIndex.get(id)!;
+  return {
+    use: (name) => use(ctx, name),
+    spikeList: (b) => use(ctx, arrayName.spikeList(at(b))),
+    spikeCount: (b) => use(ctx, arrayName.spikeCount(at(b))),
+    state: (b, s) => use(ctx, arrayName.state(at(b), s)),
+  };
+}
+
 function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const syn = ctx.blockIndex.get(p.synapse)!;
   const pre = ctx.blockIndex.get(p.pre)!;
@@ -245,6 +257,7 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
   const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
   const target = use(ctx, arrayName.state(syn, p.jump!));
+  if (p.plasticity) return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} with on_pre (lag ${p.lag})`, plasticPropagateLines(ctx.plan, p, pk, plasticNames(ctx), ptr, idx));
   if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
   return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lag ${p.lag})`, [
     ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
@@ -372,6 +385,8 @@ export function generateStep(plan: Plan): GeneratedStep {
       case 'inject': return `  // ${pass.source} → ${pass.target}: summed in the neuron's loop`;
     }
   });
+  // Plasticity: on_post right after the update of the postsynaptic block (plasticity-code.ts).
+  plan.passes.forEach((pass, n) => { if (pass.kind === 'update') passes[n] += onPostPasses(plan, pass.block, plasticNames(ctx)); });
   // The prologue applies step 0's update of every folded synapse.
   const prologue = [...ctx.folded].map((id) => {
     const b = plan.blocks[ctx.blockIndex.get(id)!]!;

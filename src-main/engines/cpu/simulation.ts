@@ -10,6 +10,7 @@ import type { Plan, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
+import { allocatePlasticity } from './plasticity-arrays.js';
 
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
@@ -63,6 +64,7 @@ export class Simulation {
 
   private allocate(): void {
     const { plan, arrays } = this;
+    allocatePlasticity(plan, arrays); // per-connection state of plastic synapses
     plan.blocks.forEach((b, k) => {
       for (const s of b.states) arrays[arrayName.state(k, s.name)] = Float64Array.from(s.init);
       if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(b.perTarget ? b.size : 1);
