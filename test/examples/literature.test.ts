@@ -7,31 +7,13 @@
  * J = 0.5 mV: the same C_E·J, so the same threshold rate and mean input); the full size, and
  * the same figures beside Brian2's, are in `npm run bench` (bench/literature.ts).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src-main/compiler/compile.js';
 import type { PlanProjection } from '../../src-main/compiler/plan.js';
-import { parseDocumentText } from '../../src-shared/document/load.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { meanIsiCv, meanRate, spectralPeak, synchrony } from '../../bench/spike-stats.js';
 import { runDoc } from '../helpers/doc.js';
-
-const example = (name: string): ProjectDocument =>
-  parseDocumentText(readFileSync(new URL(`../../assets/examples/${name}`, import.meta.url), 'utf8'), name);
-
-/** Brunel's network with sizes and in-degrees divided by k and recurrent weights multiplied by k. */
-export function scaledBrunel(k: number): ProjectDocument {
-  const doc = example('brunel-2000.json');
-  for (const b of doc.blocks) {
-    if (b.size !== undefined) b.size = b.size / k;
-    const c = b.connection;
-    if (c) {
-      c.indegree = c.indegree! / k;
-      c.weight = `${parseFloat(String(c.weight)) * k} mV`;
-    }
-  }
-  return doc;
-}
+import { example, scaledBrunel } from './literature-docs.js';
 
 /** Rate, ISI CV, synchrony χ and spectral peak of each population of a run. */
 function stats(doc: ProjectDocument, overrides: { duration?: string; seed?: number } = {}) {
