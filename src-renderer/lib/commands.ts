@@ -5,6 +5,7 @@
  */
 import type { MenuCommand } from '../../src-shared/api.js';
 import { pickFile } from './downloads.js';
+import { modelExportDialog } from './model-export.svelte.js';
 import type { Studio } from './studio.svelte.js';
 
 export interface Command {
@@ -57,6 +58,8 @@ export function createCommands(studio: Studio): Command[] {
       },
     },
     { id: 'export', label: 'Export project file', run: () => studio.exportFile() },
+    { id: 'export-model', label: 'Export model (Brian2, PyNN)…', run: () => modelExportDialog.open('export') },
+    { id: 'import-run', label: 'Import run (Brian2, PyNN)…', run: () => modelExportDialog.open('import') },
     { id: 'examples', label: 'Examples…', run: () => void (studio.dialog = { kind: 'examples' }) },
 
     { id: 'undo', label: 'Undo', shortcut: 'Ctrl+Z', run: () => g()?.undo() },

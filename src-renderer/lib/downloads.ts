@@ -69,6 +69,27 @@ export function downloadUrl(url: string): void {
   );
 }
 
+/** Lets the user pick several files; resolves with them (none when cancelled). */
+export function pickFiles(accept: string): Promise<File[]> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.multiple = true;
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      resolve([...(input.files ?? [])]);
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve([]);
+      input.remove();
+    });
+    document.body.append(input);
+    input.click();
+  });
+}
+
 /** Lets the user pick a file; resolves with it, or null when cancelled. */
 export function pickFile(accept: string): Promise<File | null> {
   return new Promise((resolve) => {

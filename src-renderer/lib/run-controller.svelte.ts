@@ -450,6 +450,32 @@ export class RunController {
     }
   }
 
+  /**
+   * Keeps the CSV files an exported script wrote (Brian2, PyNN) as a run of the current
+   * document, and overlays it on the shown run so the two can be compared at once (or shows
+   * it, when no run is shown).
+   */
+  async importRun(files: readonly File[], simulator: string): Promise<RunInfo | null> {
+    try {
+      const texts = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+      const projectId = await this.host.runProject();
+      const info = await this.api.importRunCsv(projectId, this.host.document(), texts, simulator);
+      this.host.ran(info.versionId);
+      this.runs = [info, ...this.runs.filter((r) => r.id !== info.id)];
+      if (this.shownRun && this.shownRun.id !== info.id) {
+        if (!this.isOverlaid(info)) this.overlayRuns = [...this.overlayRuns, info].slice(-MAX_OVERLAYS);
+        this.host.notify(`Imported the ${simulator} recordings as run ${info.id}, overlaid on run ${this.shownRun.id}`, 'success', 4000);
+      } else {
+        this.showRun(info);
+        this.host.notify(`Imported the ${simulator} recordings as run ${info.id}`, 'success', 4000);
+      }
+      return info;
+    } catch (err) {
+      this.fail('Importing the run failed', err);
+      return null;
+    }
+  }
+
   /** Exports one probe (or every probe) of a run as CSV: a download, or a file on desktop. */
   async exportCsv(run: RunInfo, probe?: string): Promise<void> {
     try {

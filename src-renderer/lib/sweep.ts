@@ -83,7 +83,15 @@ export function sweepCount(s: SweepSetup): number {
 
 /** What a run is called in legends: the swept value of a sweep's copy, else "run N". */
 export function runName(r: RunInfo): string {
-  return r.sweep ? r.sweep.copyLabel : `run ${r.id}`;
+  if (r.sweep) return r.sweep.copyLabel;
+  // A run computed elsewhere (import-run keeps its engine as "imported: brian2") says so.
+  const imported = /^imported: (.+)$/.exec(r.engine);
+  return imported ? `run ${r.id} (${simulatorName(imported[1]!)}, imported)` : `run ${r.id}`;
+}
+
+/** A simulator's name as its users write it. */
+function simulatorName(s: string): string {
+  return ({ brian2: 'Brian2', pynn: 'PyNN' } as Record<string, string>)[s.toLowerCase()] ?? s;
 }
 
 /** A row of the run history: one run, or a sweep with its runs (in the sweep's order). */
