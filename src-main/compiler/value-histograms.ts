@@ -3,10 +3,10 @@
  * inspector: drawn exactly as a run draws them (same streams, same r), for the first
  * `cap` neurons at most, so a 10^9-neuron block is shown in the time of 10^5.
  */
-import { blockDef } from '../../kernels/index.js';
 import type { QuantityParam } from '../../kernels/types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { DiagnosticSink } from './diagnostics.js';
+import { blockDefIn } from './document-types.js';
 import { drawValues } from './draw-values.js';
 import { neuronScope } from './heterogeneity.js';
 import { HostRandom, streamOf } from './host-random.js';
@@ -31,7 +31,8 @@ export interface ValueHistogram {
  */
 export function valueHistograms(doc: ProjectDocument, blockId: string, seed = doc.run.seed, bins = 24, cap = 100_000): Record<string, ValueHistogram> {
   const block = doc.blocks.find((b) => b.id === blockId);
-  const def = block && blockDef(block.type);
+  // A project's own types (doc.types) too: their parameters vary per neuron like a built-in's.
+  const def = block && blockDefIn(doc, block.type);
   if (!block || !def || !def.sized) return {};
   const params = resolveParams(block, def, new DiagnosticSink());
   const size = block.size ?? 1;
