@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describeLabFailure, LabError } from './errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+import { openCheck, type OpenCheck } from './open-check.js';
 
 /** `PRAGMA application_id` of a Spikeflow lab ("SFLB"), so other SQLite files are refused. */
 export const LAB_APPLICATION_ID = 0x53464c42;
@@ -31,6 +32,10 @@ export interface OpenLabOptions {
    * refused; read-only opens pass it so that what is intact can still be listed and exported.
    */
   onDamaged?: (problems: string[]) => void;
+  /** Called with what the check on opening an existing lab looked at and found. */
+  onChecked?: (check: OpenCheck) => void;
+  /** Labs larger than this get a bounded sample instead of a check of every page (tests lower it). */
+  quickCheckMaxBytes?: number;
 }
 
 /** LabError code: the lab is damaged (quick check on opening, or a checksum). */
@@ -39,42 +44,8 @@ export const DAMAGED = 'SPIKEFLOW_DAMAGED';
 /** LabError code: a read-only open of a lab whose schema is older than this Spikeflow's. */
 export const NEEDS_UPGRADE = 'SPIKEFLOW_NEEDS_UPGRADE';
 
-/** Labs up to this size get SQLite's quick_check on every open (≈ 50 ms at this size). */
-export const QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024;
-
-/** Problems of an SQLite file header that a truncated copy shows (cheap: reads 100 bytes). */
-function headerProblems(file: string): string[] {
-  const header = Buffer.alloc(100);
-  const fd = fs.openSync(file, 'r');
-  let read: number;
-  try {
-    read = fs.readSync(fd, header, 0, 100, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\u0000') return []; // not SQLite at all: refused by checkIdentity
-  const raw = header.readUInt16BE(16);
-  const pageSize = raw === 1 ? 65536 : raw;
-  // The page count in the header is valid only when its version-valid-for field matches
-  // the change counter (both set by SQLite ≥ 3.7.0 on every commit).
-  const pages = header.readUInt32BE(28);
-  if (header.readUInt32BE(24) !== header.readUInt32BE(92) || pages === 0) return [];
-  // While a checkpoint copies pages from the WAL, the file may briefly be shorter than its
-  // new header says: only a file with no write-ahead log pending is judged.
-  const wal = `${file}-wal`;
-  if (fs.existsSync(wal) && fs.statSync(wal).size > 0) return [];
-  const size = fs.statSync(file).size;
-  if (size < pages * pageSize) return [`the file is ${size} bytes long but its header says ${pages * pageSize} (it was cut short)`];
-  return [];
-}
-
-/** What a quick look finds wrong with an open lab: header and, for small labs, quick_check. */
-function quickCheck(db: Database.Database, file: string): string[] {
-  const problems = headerProblems(file);
-  if (problems.length > 0 || fs.statSync(file).size > QUICK_CHECK_MAX_BYTES) return problems;
-  const rows = db.pragma('quick_check(5)', { simple: false }) as Array<{ quick_check: string }>;
-  return rows.map((r) => r.quick_check).filter((text) => text !== 'ok');
-}
+/** Labs up to this size get SQLite's quick_check on every open; larger ones a bounded sample (open-check.ts). */
+export { QUICK_CHECK_MAX_BYTES } from './open-check.js';
 
 function readNumberPragma(db: Database.Database, name: string): number {
   return db.pragma(name, { simple: true }) as number;
@@ -194,10 +165,13 @@ export function openLabDatabase(file: string, options: OpenLabOptions = {}): Dat
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
     const version = checkIdentity(db, file, migrations.length);
     db.pragma('foreign_keys = ON');
-    const problems = exists ? quickCheck(db, file) : [];
-    if (problems.length > 0) {
-      if (!options.onDamaged) throw damagedLab(file, problems);
-      options.onDamaged(problems);
+    if (exists) {
+      const check = openCheck(db, file, version, options.quickCheckMaxBytes);
+      options.onChecked?.(check);
+      if (check.problems.length > 0) {
+        if (!options.onDamaged) throw damagedLab(file, check);
+        options.onDamaged(check.problems);
+      }
     }
     if (readonly) {
       if (version < migrations.length) {
@@ -222,9 +196,9 @@ export function openLabDatabase(file: string, options: OpenLabOptions = {}): Dat
 }
 
 /** The refusal of a damaged lab for writing: nothing is written to it, nothing is lost. */
-function damagedLab(file: string, problems: string[]): LabError {
+function damagedLab(file: string, check: OpenCheck): LabError {
   return new LabError(
-    `${file} is damaged (${problems.join('; ')}); it was left as it is and is not written to: ` +
+    `${file} is damaged (${check.problems.join('; ')}; found checking ${check.checked}); it was left as it is and is not written to: ` +
       `"spikeflow check --db ${file}" lists what is affected, the runs that are intact can still be exported, ` +
       'and a copy of the file can be opened instead',
     file,
