@@ -8,6 +8,7 @@ import { Distribution, Expression, type BlockDoc, type DistributionDoc, type Exp
 import { toUnit } from '../../src-shared/units.js';
 import type { Expr } from '../../src-shared/expr/ast.js';
 import { compileTimeExpression } from './time-expression.js';
+import { isRateTable, rateTableExpression } from './rate-table.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
 import { own } from '../../src-shared/own.js';
@@ -104,7 +105,7 @@ function resolveOne(name: string, p: ParamDef, raw: unknown, out: ResolvedParams
       return;
     }
     case 'time-expression':
-      out.timeExpressions[name] = compileTimeExpression(raw === undefined ? p.default : raw as string, p);
+      out.timeExpressions[name] = isRateTable(raw) ? rateTableExpression(raw, p) : compileTimeExpression(raw === undefined ? p.default : raw as string, p);
       return;
     case 'state-name':
       if (raw !== undefined && typeof raw !== 'string') throw new Error('expected the name of a state');

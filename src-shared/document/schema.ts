@@ -31,6 +31,16 @@ export const Expression = z.strictObject({ expr: z.string().min(1).max(2000) });
 
 export const ValueOrDistribution = z.union([Quantity, Distribution, Expression]);
 
+/** Rows a rate table may have (its expression grows with them; src-main/compiler/rate-table.ts). */
+export const RATE_TABLE_MAX_ROWS = 4096;
+
+/**
+ * A rate as a table of (t, rate) rows instead of an expression of t (the inhomogeneous
+ * Poisson source): t in ms and rate in the parameter's unit when bare numbers, rows in
+ * increasing t; linear between rows, held before the first and after the last.
+ */
+export const RateTable = z.strictObject({ table: z.array(z.tuple([Quantity, Quantity])).min(1).max(RATE_TABLE_MAX_ROWS) });
+
 export const CONNECTION_RULES = ['all-to-all', 'one-to-one', 'fixed-probability', 'fixed-indegree', 'pairs'] as const;
 
 export const Connection = z.strictObject({
@@ -94,3 +104,4 @@ export type ConnectionDoc = z.infer<typeof Connection>;
 export type DistributionDoc = z.infer<typeof Distribution>;
 export type ValueOrDistributionDoc = z.infer<typeof ValueOrDistribution>;
 export type ExpressionDoc = z.infer<typeof Expression>;
+export type RateTableDoc = z.infer<typeof RateTable>;
