@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { ProjectDocument } from './document/schema.js';
+import type { BlockTypeInput } from './equations/type-schema.js';
 
 /** A compile problem, shown on the offending node (block) and field. */
 export interface ApiDiagnostic {
@@ -236,6 +237,15 @@ export interface ImportedCsvFile {
   text: string;
 }
 
+/** A block type kept in the lab's library, to be used in any project (written as equations). */
+export interface LibraryTypeInfo {
+  name: string;
+  category: 'neuron' | 'synapse';
+  title: string;
+  savedAt: string;
+  type: BlockTypeInput;
+}
+
 /** The service both transports expose. All methods are async. */
 export interface SpikeflowApi {
   /** Compiles a document without running it; diagnostics (errors) and warnings name block and field. */
@@ -249,6 +259,11 @@ export interface SpikeflowApi {
   valueHistograms(document: unknown, blockId: string): Promise<Record<string, ValueHistogramInfo>>;
   /** Which engines are available and on which device (found once per service, then cached). */
   engineStatus(): Promise<EngineStatus>;
+  /** The block types kept in the lab's library (for any project), by name. */
+  listLibraryTypes(): Promise<LibraryTypeInfo[]>;
+  /** Keeps a block type in the library (replacing one of the same name); refused unless it compiles. */
+  saveLibraryType(name: string, type: unknown): Promise<LibraryTypeInfo>;
+  deleteLibraryType(name: string): Promise<void>;
 
   listProjects(): Promise<ProjectSummary[]>;
   createProject(name: string, document: unknown): Promise<OpenProject>;
@@ -373,6 +388,9 @@ export const API_PARAMS = {
   listExamples: z.tuple([]),
   loadExample: z.tuple([z.string().regex(/^[A-Za-z0-9_.-]+\.json$/)]),
   engineStatus: z.tuple([]),
+  listLibraryTypes: z.tuple([]),
+  saveLibraryType: z.tuple([z.string().min(1).max(60), z.unknown()]),
+  deleteLibraryType: z.tuple([z.string().min(1).max(60)]),
   listProjects: z.tuple([]),
   createProject: z.tuple([z.string().min(1).max(200), z.unknown()]),
   saveProjectAs: z.tuple([z.string().min(1).max(200), z.unknown(), z.array(id).max(100_000)]),

@@ -30,6 +30,7 @@ import { infoMapper } from './run-info.js';
 import { modelExportMethods } from './model-export.js';
 import { runControl } from './runs.js';
 import { sweepControl } from './sweeps.js';
+import { typeLibraryMethods } from './type-library.js';
 
 export type { EmitFn } from './context.js';
 export { documentDiagnostics } from './documents.js';
@@ -98,6 +99,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
   return {
     lab,
     ...projectMethods(ctx, info, opts.examplesDir),
+    ...typeLibraryMethods(ctx),
     ...modelExportMethods(ctx, info),
 
     async validate(document) {

@@ -11,12 +11,15 @@ import { describeLabFailure, LabError } from './errors.js';
 import { ProjectStore } from './projects.js';
 import { RecordingStore } from './recordings.js';
 import { RunStore } from './runs.js';
+import { TypeLibraryStore } from './type-library.js';
 
 /** An open lab file. Close it when done; one Lab per process and file is enough. */
 export class Lab {
   readonly projects: ProjectStore;
   readonly runs: RunStore;
   readonly recordings: RecordingStore;
+  /** Block types kept for reuse across projects (schema 5). */
+  readonly typeLibrary: TypeLibraryStore;
   /** What the quick check on opening found wrong (read-only opens of a damaged lab). */
   damage: string[] = [];
   private closed = false;
@@ -30,6 +33,7 @@ export class Lab {
     this.projects = new ProjectStore(this);
     this.runs = new RunStore(this);
     this.recordings = new RecordingStore(this);
+    this.typeLibrary = new TypeLibraryStore(this);
   }
 
   /** Runs `fn`, turning any failure into a LabError that says what `action` was. */

@@ -4,9 +4,10 @@
  * parameters a node shows on its face, the weight unit of a synapse, the states a probe
  * can record.
  */
-import { BLOCKS, blockDef } from '../../kernels/index.js';
+import { BLOCKS } from '../../kernels/index.js';
 import type { BlockCategory, BlockDef, ParamDef, SocketType } from '../../kernels/types.js';
 import type { BlockDoc } from '../../src-shared/document/schema.js';
+import { ProjectDefs } from '../../src-shared/equations/project-defs.js';
 import { formatParamValue, formatQuantity } from './param-entry.js';
 import { own } from '../../src-shared/own.js';
 
@@ -47,8 +48,32 @@ export const SOCKET_TITLES: Readonly<Record<SocketType, string>> = {
   any: 'any output',
 };
 
-/** Blocks per category, in library order. */
-export function paletteGroups(filter = ''): Array<{ category: BlockCategory; title: string; blocks: BlockDef[] }> {
+/**
+ * The open project's own block types (written as equations) next to the built-ins: the
+ * studio sets them whenever a document is loaded or a type is saved, and every lookup below
+ * sees them as it sees a built-in. One studio per page, so one set of project types.
+ */
+export const projectDefs = new ProjectDefs();
+
+/** A block type's definition as the open project sees it (its own type or a built-in). */
+export function catalogDef(type: string): BlockDef | undefined {
+  return projectDefs.def(type);
+}
+
+/** The palette group of the project's own types. */
+export const PROJECT_GROUP = 'project';
+
+export interface PaletteGroup {
+  category: BlockCategory | typeof PROJECT_GROUP;
+  title: string;
+  blocks: BlockDef[];
+}
+
+/**
+ * Blocks per category, in library order; the project's own types first, as "Project blocks"
+ * (those that compile: a type with a mistake is fixed in the equation editor first).
+ */
+export function paletteGroups(filter = ''): PaletteGroup[] {
   const q = filter.trim().toLowerCase();
   const match = (b: BlockDef) =>
     q === '' ||
@@ -56,11 +81,16 @@ export function paletteGroups(filter = ''): Array<{ category: BlockCategory; tit
     b.type.toLowerCase().includes(q) ||
     b.category.includes(q) ||
     b.doc.toLowerCase().includes(q);
-  return CATEGORY_ORDER.map((category) => ({
-    category,
-    title: CATEGORY_TITLES[category],
-    blocks: BLOCKS.filter((b) => b.category === category && match(b)),
-  })).filter((g) => g.blocks.length > 0);
+  const own = projectDefs.names().map((name) => projectDefs.own(name)).filter((d): d is BlockDef => d !== undefined && match(d));
+  const groups: PaletteGroup[] = [
+    { category: PROJECT_GROUP, title: 'Project blocks', blocks: own },
+    ...CATEGORY_ORDER.map((category) => ({
+      category,
+      title: CATEGORY_TITLES[category],
+      blocks: BLOCKS.filter((b) => b.category === category && match(b)),
+    })),
+  ];
+  return groups.filter((g) => g.blocks.length > 0);
 }
 
 /** The weight unit of a synapse block given its parameters (variant-dependent). */
@@ -95,7 +125,7 @@ export function uniqueBlockId(stem: string, taken: ReadonlySet<string>): string 
 
 /** A new block of `type` with the library's defaults (size 1 for sized blocks). */
 export function newBlock(type: string, id: string, position: { x: number; y: number }): BlockDoc {
-  const def = blockDef(type);
+  const def = catalogDef(type);
   if (!def) throw new Error(`unknown block type "${type}"`);
   const block: BlockDoc = { id, type, params: {}, init: {}, position };
   if (def.sized) block.size = 1;
@@ -171,7 +201,7 @@ export function formatDistribution(value: unknown, unit: string): string {
 /** The states a probe attached to `source` can record, with their units. */
 export function recordableStates(source: BlockDoc | undefined): Array<{ name: string; unit: string; doc: string }> {
   if (!source) return [];
-  const def = blockDef(source.type);
+  const def = catalogDef(source.type);
   if (!def) return [];
   return Object.entries(def.states).map(([name, s]) => ({ name, unit: stateUnit(def, name, source.params), doc: s.doc }));
 }

@@ -78,6 +78,18 @@ export function createCommands(studio: Studio): Command[] {
     { id: 'delete-bs', label: 'Delete', shortcut: 'Backspace', run: async () => void (await g()?.deleteSelected()) },
     { id: 'select-all', label: 'Select all', shortcut: 'Ctrl+A', run: () => g()?.selectAll() },
     { id: 'select-none', label: 'Select none', shortcut: 'Escape', run: () => g()?.selectOnly([]) },
+    { id: 'new-block-type', label: 'New block type…', run: () => studio.newBlockType() },
+    {
+      // On the selected block: edit its project type, or start one from a built-in's equations.
+      id: 'edit-block-type', label: 'Edit block type / duplicate as equations…',
+      enabled: () => studio.selection.length === 1,
+      run: () => {
+        const type = studio.selection[0]?.block.type;
+        if (!type) return;
+        if (Object.hasOwn(studio.types, type)) studio.editBlockType(type);
+        else studio.duplicateAsEquations(type);
+      },
+    },
 
     { id: 'fit', label: 'Zoom to fit', shortcut: 'F', run: () => g()?.zoomToFit() },
     { id: 'zoom-in', label: 'Zoom in', shortcut: '+', run: () => g()?.zoomBy(1.2) },

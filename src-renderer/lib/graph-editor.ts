@@ -16,7 +16,8 @@ import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plug
 import { HistoryPlugin, Presets as HistoryPresets, type HistoryActions } from 'rete-history-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { Presets, SveltePlugin, type SvelteArea2D } from 'rete-svelte-plugin/5';
-import { BLOCKS, blockDef } from '../../kernels/index.js';
+import { BLOCKS } from '../../kernels/index.js';
+import { BUILTINS_WITH_EQUATIONS } from '../../src-shared/equations/builtin-forms.js';
 import type { BlockDef, SocketType } from '../../kernels/types.js';
 import type { ApiDiagnostic } from '../../src-shared/api.js';
 import type { BlockDoc, EdgeDoc, ProjectDocument } from '../../src-shared/document/schema.js';
@@ -24,7 +25,7 @@ import BlockNodeView from '../components/BlockNodeView.svelte';
 import ConnectionPath from '../components/ConnectionPath.svelte';
 import SocketDot from '../components/SocketDot.svelte';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
-import { CATEGORY_ORDER, CATEGORY_TITLES, idStem, newBlock, uniqueBlockId } from './block-catalog.js';
+import { CATEGORY_ORDER, CATEGORY_TITLES, catalogDef, idStem, newBlock, projectDefs, uniqueBlockId } from './block-catalog.js';
 import { freeMinimapCorner, type Box } from './minimap-corner.js';
 import { boundingBox, shiftIntoView } from './shift-into-view.js';
 import { own } from '../../src-shared/own.js';
@@ -55,10 +56,16 @@ export class BlockNode extends ClassicPreset.Node<Record<string, TypedSocket>, R
 
   constructor(
     public block: BlockDoc,
-    readonly def: BlockDef,
+    public def: BlockDef,
   ) {
     super(block.id);
+    this.addPorts();
+  }
+
+  /** Adds a socket per port of the definition. */
+  addPorts(): void {
     let index = 0;
+    const def = this.def;
     for (const [key, port] of Object.entries(def.inputs)) {
       const input = new ClassicPreset.Input(SOCKETS[port.type], key, inputTakesMany(port.type));
       input.index = index++;
@@ -70,6 +77,14 @@ export class BlockNode extends ClassicPreset.Node<Record<string, TypedSocket>, R
       output.index = index++;
       this.addOutput(key, output);
     }
+  }
+
+  /** Takes a new definition of its type (an edited project type): its sockets follow it. */
+  redefine(def: BlockDef): void {
+    for (const key of Object.keys(this.inputs)) this.removeInput(key);
+    for (const key of Object.keys(this.outputs)) this.removeOutput(key);
+    this.def = def;
+    this.addPorts();
   }
 }
 
@@ -90,6 +105,11 @@ export interface EditorCallbacks {
   onSelection(nodes: BlockNode[]): void;
   /** A user action was refused (wrong connection, nothing to paste). */
   onNotice(message: string, tone: 'error' | 'info'): void;
+  /**
+   * The user asked for the equation editor from a block's menu: to edit the project's own
+   * type, or to start a new type from a built-in's equations ('copy').
+   */
+  onEditType?(type: string, mode: 'edit' | 'copy'): void;
 }
 
 /** Clipboard contents: blocks and the edges among them. */
@@ -350,9 +370,12 @@ export class GraphEditor {
   }
 
   private async addNode(block: BlockDoc): Promise<BlockNode | null> {
-    const def = blockDef(block.type);
+    const def = catalogDef(block.type);
     if (!def) {
-      this.callbacks.onNotice(`Unknown block type "${block.type}" (block ${block.id})`, 'error');
+      const why = projectDefs.isOwn(block.type)
+        ? `Block type "${block.type}" has a mistake: block ${block.id} is left out until the type is fixed (Edit → Block types)`
+        : `Unknown block type "${block.type}" (block ${block.id})`;
+      this.callbacks.onNotice(why, 'error');
       return null;
     }
     const node = new BlockNode(block, def);
@@ -444,6 +467,34 @@ export class GraphEditor {
     };
     await apply(after);
     this.history.add({ undo: () => apply(before), redo: () => apply(after) } as unknown as HistoryActions<Schemes>);
+  }
+
+  /**
+   * Every block of `type` takes the type's new definition (after the user saved it in the
+   * equation editor): sockets follow the ports, connections to ports that are gone are
+   * removed (undoable, as any removal). Returns how many blocks changed.
+   */
+  async redefineType(type: string): Promise<number> {
+    const def = catalogDef(type);
+    if (!def) return 0;
+    const nodes = this.editor.getNodes().filter((n) => n.block.type === type);
+    this.history.separate();
+    for (const node of nodes) {
+      for (const w of this.editor.getConnections()) {
+        const gone = (w.target === node.id && !own(def.inputs, w.targetInput as string)) ||
+          (w.source === node.id && !own(def.outputs, w.sourceOutput as string));
+        if (gone) await this.editor.removeConnection(w.id);
+      }
+      node.redefine(def);
+      node.rev++;
+      await this.area.update('node', node.id);
+      // The sockets moved: redraw the wires that stay.
+      for (const w of this.editor.getConnections()) {
+        if (w.source === node.id || w.target === node.id) await this.area.update('connection', w.id);
+      }
+    }
+    if (nodes.length > 0) this.queueSelection(true);
+    return nodes.length;
   }
 
   /** Shows compile diagnostics on their nodes. */
@@ -769,6 +820,15 @@ export class GraphEditor {
       return {
         searchBar: true,
         list: [
+          ...(projectDefs.names().length > 0 ? [{
+            label: 'Add project block',
+            key: 'add-project',
+            handler: () => undefined,
+            subitems: projectDefs.names().flatMap((name) => {
+              const d = projectDefs.own(name);
+              return d ? [{ label: d.title, key: `add-${name}`, handler: () => void this.addBlock(name, at) }] : [];
+            }),
+          }] : []),
           ...CATEGORY_ORDER.map((category) => ({
             label: `Add ${CATEGORY_TITLES[category].toLowerCase().replace(/s$/, '')}`,
             key: `add-${category}`,
@@ -802,6 +862,11 @@ export class GraphEditor {
         { label: 'Copy', key: 'copy', handler: () => void ensureSelected().then(() => this.copySelected()) },
         { label: 'Duplicate', key: 'duplicate', handler: () => void ensureSelected().then(() => this.duplicateSelected()) },
         { label: 'Delete', key: 'delete', handler: () => void ensureSelected().then(() => this.deleteSelected()) },
+        ...(projectDefs.isOwn(node.block.type)
+          ? [{ label: 'Edit block type…', key: 'edit-type', handler: () => this.callbacks.onEditType?.(node.block.type, 'edit') }]
+          : BUILTINS_WITH_EQUATIONS.includes(node.block.type)
+            ? [{ label: 'Duplicate as equations…', key: 'duplicate-as-equations', handler: () => this.callbacks.onEditType?.(node.block.type, 'copy') }]
+            : []),
       ],
     };
   }

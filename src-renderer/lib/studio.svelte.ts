@@ -12,12 +12,15 @@
  * saved version.
  */
 import type {
-  ApiDiagnostic, ApiEvents, EngineName, EngineStatus, ExampleInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
+  ApiDiagnostic, ApiEvents, EngineName, EngineStatus, ExampleInfo, LibraryTypeInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
 } from '../../src-shared/api.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
 import { getContext, setContext } from 'svelte';
 import { toUnit } from '../../src-shared/units.js';
-import { blockDef } from '../../kernels/index.js';
+import type { BlockTypeInput } from '../../src-shared/equations/type-schema.js';
+import { builtinAsEquations } from '../../src-shared/equations/builtin-forms.js';
+import { catalogDef, projectDefs } from './block-catalog.js';
+import { newTypeDraft, type TypeDraftState } from './type-draft.js';
 import { ApiCallError, createApiClient, type ApiClient, type ConnectionState } from './api-client.js';
 import { sameModel } from './document-compare.js';
 import type { BlockNode, GraphEditor } from './graph-editor.js';
@@ -44,6 +47,9 @@ export type Dialog =
   | { kind: 'confirm-discard'; then: () => Promise<void> }
   | { kind: 'shortcuts' }
   | { kind: 'guide' };
+
+/** The project's own block types, by name (the document's `types`). */
+export type ProjectTypes = Record<string, BlockTypeInput>;
 
 const VALIDATE_DELAY_MS = 350;
 const DRAFT_INTERVAL_MS = 3000;
@@ -85,6 +91,10 @@ export class Studio implements RunHost {
   layoutChanged = $state(false);
   /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
   revision = $state(0);
+  /** The block types this project defines as equations (saved with it). */
+  types = $state.raw<ProjectTypes>({});
+  /** The equation editor, while open: the type being written. */
+  typeEditor = $state<TypeDraftState | null>(null);
   recent = $state.raw<ProjectSummary[]>([]);
   examples = $state.raw<ExampleInfo[]>([]);
   lastSavedAt = $state<string | null>(null);
@@ -197,6 +207,7 @@ export class Studio implements RunHost {
       name: this.name,
       description: this.description,
       run: { dt: this.settings.dt, duration: this.settings.duration, seed: this.settings.seed },
+      ...(Object.keys(this.types).length > 0 ? { types: structuredClone(this.types) as ProjectDocument['types'] } : {}),
       blocks: parts.blocks,
       edges: parts.edges,
     };
@@ -215,6 +226,9 @@ export class Studio implements RunHost {
     this.settingsErrors = {};
     this.diagnostics = [];
     this.warnings = [];
+    this.typeEditor = null;
+    // The types first: the graph draws the blocks of them.
+    this.setTypes((doc.types ?? {}) as ProjectTypes);
     await this.graph?.load(doc);
     this.blockCount = doc.blocks.length;
     await this.graph?.zoomToFit();
@@ -565,8 +579,129 @@ export class Studio implements RunHost {
   // ---- editor commands (menus, keys) -------------------------------------------------------
 
   async addBlock(type: string, at?: { x: number; y: number }): Promise<void> {
-    if (!blockDef(type)) return;
+    if (!catalogDef(type)) return;
     await this.graph?.addBlock(type, at);
+  }
+
+  // ---- the project's own block types (the equation editor) ---------------------------------
+
+  private setTypes(types: ProjectTypes): void {
+    this.types = types;
+    projectDefs.setTypes(types);
+  }
+
+  /** Opens the equation editor on a new, empty type. */
+  newBlockType(): void {
+    this.typeEditor = newTypeDraft({ taken: this.takenTypeNames() });
+  }
+
+  /** Opens the equation editor on the project's type `name`. */
+  editBlockType(name: string): void {
+    const doc = Object.hasOwn(this.types, name) ? this.types[name] : undefined;
+    if (!doc) return;
+    this.typeEditor = newTypeDraft({ name, doc: structuredClone($state.snapshot(doc)) as BlockTypeInput, existing: name, taken: this.takenTypeNames() });
+  }
+
+  /** Opens the equation editor on a copy of a built-in written as equations ("Duplicate as equations…"). */
+  duplicateAsEquations(builtin: string): void {
+    const doc = builtinAsEquations(builtin);
+    if (!doc) {
+      this.notify(`${builtin} has no form as equations`, 'info');
+      return;
+    }
+    const taken = this.takenTypeNames();
+    let name = `my-${builtin}`;
+    for (let n = 2; taken.has(name); n++) name = `my-${builtin}-${n}`;
+    this.typeEditor = newTypeDraft({ name, doc, taken });
+  }
+
+  /** Names a new type may not take: the project's types (built-ins are refused by the compiler). */
+  private takenTypeNames(): Set<string> {
+    return new Set(Object.keys(this.types));
+  }
+
+  /**
+   * Saves a type into the project (the editor checked that it compiles). Every block of it
+   * in the graph takes the new definition at once; the change is a model edit (unsaved
+   * until the project is saved, kept with the draft and the next version).
+   */
+  async saveBlockType(name: string, doc: BlockTypeInput): Promise<void> {
+    const existed = Object.hasOwn(this.types, name);
+    this.setTypes({ ...this.types, [name]: doc });
+    const changed = existed ? (await this.graph?.redefineType(name)) ?? 0 : 0;
+    this.onGraphChange('structure');
+    this.selectionRev++;
+    this.typeEditor = null;
+    const blocks = changed > 0 ? `; ${changed} block${changed === 1 ? '' : 's'} updated` : '';
+    this.notify(existed ? `Saved block type ${name}${blocks}` : `Added block type ${name} to Project blocks`, 'success');
+  }
+
+  // ---- the lab's library of block types ---------------------------------------------------
+
+  /** The library's types, as last read (the palette's "From library" list). */
+  library = $state.raw<LibraryTypeInfo[]>([]);
+
+  async refreshLibrary(): Promise<void> {
+    try {
+      this.library = await this.api.listLibraryTypes();
+    } catch (err) {
+      this.fail('Reading the block type library failed', err);
+    }
+  }
+
+  /** Keeps a type in the lab's library, for any project. */
+  async saveTypeToLibrary(name: string, doc: BlockTypeInput): Promise<boolean> {
+    try {
+      await this.api.saveLibraryType(name, doc);
+      await this.refreshLibrary();
+      this.notify(`Saved ${name} to the block type library`, 'success');
+      return true;
+    } catch (err) {
+      this.fail('Saving to the library failed', err);
+      return false;
+    }
+  }
+
+  /**
+   * Copies a library type into this project (a copy: editing it here leaves the library's
+   * as it is). A project type of that name already is replaced only when it is the same.
+   */
+  async addLibraryType(entry: LibraryTypeInfo): Promise<void> {
+    const mine = Object.hasOwn(this.types, entry.name) ? this.types[entry.name] : undefined;
+    if (mine !== undefined && JSON.stringify(mine) !== JSON.stringify(entry.type)) {
+      this.notify(`This project has its own block type "${entry.name}": rename one of them first`, 'error');
+      return;
+    }
+    if (mine !== undefined) {
+      this.notify(`${entry.name} is in this project already`, 'info');
+      return;
+    }
+    this.setTypes({ ...this.types, [entry.name]: structuredClone(entry.type) });
+    this.onGraphChange('structure');
+    this.notify(`Added ${entry.title || entry.name} to Project blocks`, 'success');
+  }
+
+  async deleteLibraryType(name: string): Promise<void> {
+    try {
+      await this.api.deleteLibraryType(name);
+      await this.refreshLibrary();
+    } catch (err) {
+      this.fail('Deleting from the library failed', err);
+    }
+  }
+
+  /** Removes a project type no block uses. */
+  deleteBlockType(name: string): boolean {
+    const used = this.graph?.nodes().filter((n) => n.block.type === name).length ?? 0;
+    if (used > 0) {
+      this.notify(`${name} is used by ${used} block${used === 1 ? '' : 's'}: delete them first`, 'error');
+      return false;
+    }
+    const rest = { ...this.types };
+    delete rest[name];
+    this.setTypes(rest);
+    this.onGraphChange('structure');
+    return true;
   }
 
   /** Applies an inspector edit to a block as one undoable step. */

@@ -12,6 +12,7 @@ import { LabError } from '../../src-main/store/errors.js';
 import { openLab } from '../../src-main/store/lab.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../src-main/store/migrations/index.js';
 import { documentHash } from '../../src-main/store/projects.js';
+import { chunkChecksum, documentChecksum } from '../../src-main/store/checksums.js';
 import { sampleDocument, startSyntheticRun, stateValue, streamSynthetic, tempDir, tempLabPath } from './helpers.js';
 
 function integrity(db: Database.Database): unknown {
@@ -44,7 +45,7 @@ describe('a new lab', () => {
     expect(db.pragma('cache_size', { simple: true })).toBe(-4096);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
     const tables = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string; strict: number }>;
-    expect(tables.map((t) => t.name).sort()).toEqual(['chunks', 'probes', 'project_versions', 'projects', 'runs']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['chunks', 'probes', 'project_versions', 'projects', 'runs', 'type_library']);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
     lab.close();
   });
@@ -83,6 +84,11 @@ function seedAtVersion(db: Database.Database): void {
   db.prepare("INSERT INTO probes (run_id, probe, kind, layout) VALUES (1, 'r', 'rate', ?)").run(JSON.stringify({ id: 'r', kind: 'rate', block: 'n', binSteps: 10 }));
   const rates = new Float32Array([1.5, 2.5, -3.25, 40]);
   db.prepare("INSERT INTO chunks (run_id, probe, first, last, count, data) VALUES (1, 'r', 0, 3, 4, ?)").run(Buffer.from(rates.buffer));
+  // From schema 4 on, every document and chunk was stored with its checksum.
+  if ((db.pragma('user_version', { simple: true }) as number) >= 4) {
+    db.prepare('UPDATE project_versions SET document_checksum = ? WHERE id = 1').run(documentChecksum(doc));
+    db.prepare('UPDATE chunks SET checksum = ? WHERE run_id = 1').run(chunkChecksum(1, 'r', 0, 3, 4, new Uint8Array(rates.buffer)));
+  }
 }
 
 describe('migrations', () => {
