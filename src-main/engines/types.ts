@@ -51,6 +51,8 @@ export interface RunOptions {
   sink?: RecordingSink;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** CPU engine: worker threads to step with (default: chosen for the machine and model). */
+  threads?: number;
 }
 
 export interface PopulationSummary {
@@ -67,6 +69,8 @@ export interface RunResult {
   wallMs: number;
   engine: string;
   populations: PopulationSummary[];
+  /** CPU engine: worker threads that stepped the run, where more than one. */
+  threads?: number;
 }
 
 export interface Engine {

@@ -28,6 +28,7 @@ import { simplify, simplifyF64Division } from '../../../src-shared/expr/simplify
 import { blockConstants, constantsOf } from '../../compiler/block-constants.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
+import { blockRange, elementRange, segmentedBlocks, syncAfter, type Partition } from './partition.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
 import { onPostPasses, plasticPropagateLines, type PlasticNames } from './plasticity-code.js';
 
@@ -49,7 +50,21 @@ export const arrayName = {
   /** Per-element constant m of a block whose parameters vary (element-constants.ts), and its exp_euler factor. */
   elementConstant: (b: number, m: number) => `b${b}_e${m}`,
   elementDecay: (b: number, m: number) => `b${b}_d${m}`,
+  /** Threads: this worker's spike-list segments (two steps' worth) and their counts (partition.ts). */
+  spikeSegments: (b: number) => `b${b}_sg`,
+  segmentCounts: (b: number) => `b${b}_sgc`,
+  /** Threads: per row, the first and end connection whose target this worker owns. */
+  rowStart: (p: number) => `p${p}_wlo`,
+  rowEnd: (p: number) => `p${p}_whi`,
 };
+
+/**
+ * A worker's share of a plan (partition.ts): which worker, and which projections have rows
+ * sorted by target (they get per-worker row bounds; the others test each target).
+ */
+export interface StepPartition extends Partition {
+  rowBounds: boolean[];
+}
 
 interface Ctx {
   plan: Plan;
@@ -61,6 +76,14 @@ interface Ctx {
   folded: Set<string>;
   /** Whether some code draws binomial counts (the helper is then unpacked from H). */
   binomial?: boolean;
+  /** Threads: this worker's share; absent for one thread (then the code is the same as before threads). */
+  part?: StepPartition;
+  segmented: Set<string>;
+}
+
+/** Elements [lo, hi) of a block this worker updates: all of them on one thread. */
+function range(ctx: Ctx, b: PlanBlock): [number, number] {
+  return ctx.part ? blockRange(b, ctx.part) : [0, b.size];
 }
 
 /** Synapses whose element-wise update can move into the neuron loop (see the file comment). */
@@ -195,16 +218,21 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
   const assigned = new Set(b.code.map((s) => s.target));
   const load = b.states.map((s) => `let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`);
   const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
+  const [lo, hi] = range(ctx, b);
+  // Threads: spikes go to this worker's segment; the list is assembled after a barrier.
+  const segmented = ctx.part && ctx.segmented.has(b.id);
   if (b.spiking) {
-    const l = use(ctx, arrayName.spikeList(bi));
-    use(ctx, arrayName.spikeCount(bi));
+    const l = use(ctx, segmented ? arrayName.spikeSegments(bi) : arrayName.spikeList(bi));
+    use(ctx, segmented ? arrayName.segmentCounts(bi) : arrayName.spikeCount(bi));
     out.push(`const outBase = (i % ${ctx.plan.spikeHistory[b.id]}) * ${b.size}; let cnt = 0;`);
+    if (segmented) out.push(`const segBase = (i & 1) * ${b.size} + ${lo};`);
     if (ctx.flagsRead.has(b.id)) store.push(`${use(ctx, arrayName.spikeFlags(bi))}[outBase + k] = l_spike ? 1 : 0;`);
-    store.push(`if (l_spike) ${l}[outBase + cnt++] = k;`);
+    store.push(`if (l_spike) ${l}[${segmented ? 'segBase' : 'outBase'} + cnt++] = k;`);
   }
   if (b.category === 'current') store.push(`${use(ctx, arrayName.currentOut(bi))}[k] = l_${currentOutput(b)};`);
-  out.push(`for (let k = 0; k < ${b.size}; k++) {`, ...[...pre, ...load, ...body, ...store].map((l) => `  ${l}`), '}');
-  if (b.spiking) out.push(`${arrayName.spikeCount(bi)}[i % ${ctx.plan.spikeHistory[b.id]}] = cnt;`);
+  out.push(`for (let k = ${lo}; k < ${hi}; k++) {`, ...[...pre, ...load, ...body, ...store].map((l) => `  ${l}`), '}');
+  if (segmented) out.push(`${arrayName.segmentCounts(bi)}[(i & 1) * ${ctx.part!.workers} + ${ctx.part!.worker}] = cnt;`);
+  else if (b.spiking) out.push(`${arrayName.spikeCount(bi)}[i % ${ctx.plan.spikeHistory[b.id]}] = cnt;`);
   return block(`update ${b.id} (${b.type})`, out);
 }
 
@@ -265,10 +293,23 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
     `  const n = ${use(ctx, arrayName.spikeCount(pre))}[slot], base = slot * ${nPre};`,
     `  for (let q = 0; q < n; q++) {`,
     `    const src = ${use(ctx, arrayName.spikeList(pre))}[base + q];`,
-    `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${target}[${idx}[c]] += ${w};`,
+    `    ${scatterLoop(ctx, p, pk, ptr, idx, (j) => `${target}[${j}] += ${w};`)}`,
     '  }',
     '}',
   ]);
+}
+
+/**
+ * The loop over the connections of row `src` that adds to target j. Threads: only the
+ * connections ending in this worker's range, in row order (partition.ts).
+ */
+function scatterLoop(ctx: Ctx, p: PlanProjection, pk: number, ptr: string, idx: string, add: (j: string) => string): string {
+  if (!ctx.part) return `for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) ${add(`${idx}[c]`)}`;
+  if (ctx.part.rowBounds[pk]) {
+    return `for (let c = ${use(ctx, arrayName.rowStart(pk))}[src], e = ${use(ctx, arrayName.rowEnd(pk))}[src]; c < e; c++) ${add(`${idx}[c]`)}`;
+  }
+  const [lo, hi] = elementRange(p.nPost, ctx.part.worker, ctx.part.workers);
+  return `for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) { const j = ${idx}[c]; if (j >= ${lo} && j < ${hi}) ${add('j')} }`;
 }
 
 /** What a current source's code assigns as its output: J_out (voltage jumps) or I_out. */
@@ -295,11 +336,11 @@ function delayedPropagatePass(
     `  const n = ${use(ctx, arrayName.spikeCount(a.pre))}[slot], base = slot * ${a.nPre};`,
     `  for (let q = 0; q < n; q++) {`,
     `    const src = ${use(ctx, arrayName.spikeList(a.pre))}[base + q];`,
-    `    for (let c = ${a.ptr}[src], e = ${a.ptr}[src + 1]; c < e; c++) ${pend}[((i + ${lag}[c] - ${p.lag}) % ${depth}) * ${p.nPost} + ${a.idx}[c]] += ${a.w};`,
+    `    ${scatterLoop(ctx, p, pk, a.ptr, a.idx, (j) => `${pend}[((i + ${lag}[c] - ${p.lag}) % ${depth}) * ${p.nPost} + ${j}] += ${a.w};`)}`,
     '  }',
     '}',
     `const now = (i % ${depth}) * ${p.nPost};`,
-    `for (let j = 0; j < ${p.nPost}; j++) {`,
+    `for (let j = ${ctx.part ? elementRange(p.nPost, ctx.part.worker, ctx.part.workers).join('; j < ') : `0; j < ${p.nPost}`}; j++) {`,
     `  const x = ${pend}[now + j];`,
     `  if (x !== 0) { ${a.target}[j] += x; ${pend}[now + j] = 0; }`,
     '}',
@@ -369,34 +410,74 @@ export interface GeneratedStep {
   arrays: string[];
 }
 
-/** Generates the step function of a plan. */
-export function generateStep(plan: Plan): GeneratedStep {
+/**
+ * Threads: waits for every worker (`SYNC`, a barrier), then copies the spikes that the
+ * blocks in `blocks` listed in the workers' segments this step into this worker's own spike
+ * list and count, in worker order — ascending neurons, the one-thread list.
+ */
+function syncPass(ctx: Ctx, blocks: string[], why: string): string {
+  const lines = ['SYNC();'];
+  const workers = ctx.part!.workers;
+  for (const id of blocks) {
+    const bi = ctx.blockIndex.get(id)!;
+    const b = ctx.plan.blocks[bi]!;
+    const seg = use(ctx, arrayName.spikeSegments(bi));
+    const sgc = use(ctx, arrayName.segmentCounts(bi));
+    const list = use(ctx, arrayName.spikeList(bi));
+    const depth = ctx.plan.spikeHistory[id]!;
+    lines.push(`{ const slot = i % ${depth}, dst = slot * ${b.size}, par = i & 1; let n = 0;`);
+    for (let w = 0; w < workers; w++) {
+      const from = `par * ${b.size} + ${elementRange(b.size, w, workers)[0]}`;
+      lines.push(`  for (let q = 0, m = ${sgc}[par * ${workers} + ${w}], f = ${from}; q < m; q++) ${list}[dst + n++] = ${seg}[f + q];`);
+    }
+    lines.push(`  ${use(ctx, arrayName.spikeCount(bi))}[slot] = n; }`);
+  }
+  return block(why, lines);
+}
+
+/** Generates the step function of a plan; `part`: one worker's share of it (threads). */
+export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
   const ctx: Ctx = {
     plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set(),
     flagsRead: blocksWithSpikeFlags(plan), folded: foldableSynapses(plan),
+    segmented: part ? segmentedBlocks(plan) : new Set(), ...(part ? { part } : {}),
   };
   const projIndex = new Map(plan.projections.map((p, k) => [p.synapse, k]));
+  const waitAfter = part ? syncAfter(plan) : new Set<string>();
+  // Segmented blocks updated since the last barrier: their lists are assembled at the next.
+  let unsynced: string[] = [];
   const passes = plan.passes.map((pass) => {
     switch (pass.kind) {
-      case 'update': return updatePass(ctx, plan.blocks[ctx.blockIndex.get(pass.block)!]!);
+      case 'update': {
+        const code = updatePass(ctx, plan.blocks[ctx.blockIndex.get(pass.block)!]!);
+        if (ctx.segmented.has(pass.block)) unsynced.push(pass.block);
+        if (!waitAfter.has(pass.block)) return code;
+        const sync = syncPass(ctx, unsynced, `barrier: later passes read ${pass.block} across workers`);
+        unsynced = [];
+        return `${code}\n${sync}`;
+      }
       case 'propagate': return propagatePass(ctx, plan.projections[projIndex.get(pass.synapse)!]!, projIndex.get(pass.synapse)!);
       // Summed inside the target neuron's loop (inputCurrentLines).
       case 'synapse-current': return `  // current of ${pass.synapse}: summed in its neuron's loop`;
       case 'inject': return `  // ${pass.source} → ${pass.target}: summed in the neuron's loop`;
     }
   });
+  // Threads: every step ends when all workers have ended it.
+  if (part) passes.push(syncPass(ctx, unsynced, 'barrier: end of step'));
   // Plasticity: on_post right after the update of the postsynaptic block (plasticity-code.ts).
   plan.passes.forEach((pass, n) => { if (pass.kind === 'update') passes[n] += onPostPasses(plan, pass.block, plasticNames(ctx)); });
   // The prologue applies step 0's update of every folded synapse.
   const prologue = [...ctx.folded].map((id) => {
     const b = plan.blocks[ctx.blockIndex.get(id)!]!;
-    return block(`step 0's update of ${id}`, [`for (let k = 0; k < ${b.size}; k++) {`, ...synapseUpdateLines(ctx, b).map((l) => `  ${l}`), '}']);
+    const [lo, hi] = range(ctx, b);
+    return block(`step 0's update of ${id}`, [`for (let k = ${lo}; k < ${hi}; k++) {`, ...synapseUpdateLines(ctx, b).map((l) => `  ${l}`), '}']);
   });
   const arrays = [...ctx.used].sort();
   const source = [
     "'use strict';",
     `const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24${ctx.binomial ? ', binomial24' : ''} } = H;`,
     `const SEED = ${plan.seed >>> 0}, DT = ${jsNumber(plan.dt)};`,
+    ...(part ? ['const SYNC = H.sync;'] : []),
     ...arrays.map((a) => `const ${a} = A.${a};`),
     'function prologue() {',
     ...prologue,

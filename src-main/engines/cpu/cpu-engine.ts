@@ -1,44 +1,55 @@
 /**
- * The CPU engine: JavaScript generated from the block definitions, run in a worker thread
- * so the caller (CLI, app main process) stays responsive; recordings stream back in
- * chunks, progress is reported, and a stop request ends the run between chunks.
+ * The CPU engine: JavaScript generated from the block definitions, run in worker threads
+ * so the caller (CLI, app main process) stays responsive and writes recordings while the
+ * workers step; recordings stream back in chunks, progress is reported, and a stop request
+ * ends the run between chunks. Several workers share one model (partition.ts) and give
+ * the same numbers as one.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../compiler/plan.js';
-import { NonFiniteStateError, type Engine, type RecordingChunk, type RunOptions, type RunResult } from '../types.js';
+import type { Engine, RecordingChunk, RunOptions, RunResult } from '../types.js';
+import { controlArray } from './barrier.js';
+import { ChunkMerger } from './merge-chunks.js';
+import { chooseThreads } from './partition.js';
+import { sharedArrays } from './shared-arrays.js';
+import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerMessage } from './worker-start.js';
+
+/** Threads of a run: `requested`, or the default for this machine and model (partition.ts). */
+export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism()): number {
+  // Plastic synapses (per-connection state, H9) are stepped on one thread for now.
+  if (plan.projections.some((p) => (p as { plasticity?: unknown }).plasticity)) return 1;
+  return chooseThreads(plan, requested, cores);
+}
+
+/** The first of several workers' faults in one thread's order: block, state, neuron. */
+function firstFault(plan: Plan, faults: FaultDetail[]): FaultDetail {
+  const key = (f: FaultDetail) => {
+    const b = plan.blocks.findIndex((x) => x.id === f.block);
+    return [b, plan.blocks[b]?.states.findIndex((s) => s.name === f.state) ?? 0, f.neuron];
+  };
+  return faults.reduce((a, f) => {
+    const [ka, kf] = [key(a), key(f)];
+    for (let m = 0; m < 3; m++) if (ka[m] !== kf[m]) return kf[m]! < ka[m]! ? f : a;
+    return a;
+  });
+}
 
 /**
- * Starts the worker: compiled JavaScript as is; TypeScript sources (tests, `tsx` runs)
- * through a two-line bootstrap that registers tsx inside the worker first, because
- * Node 20 does not apply `--import` loader hooks to a worker's entry module.
+ * Runs a plan on the CPU engine in worker threads: one, or `options.threads` (default
+ * cpuThreads) sharing the model's memory, each stepping its part (partition.ts).
  */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./cpu-worker.js', import.meta.url), { workerData });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./cpu-worker.ts', import.meta.url).href);
-  const bootstrap = `import(${api}).then((m) => { m.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-type WorkerMessage =
-  | { type: 'chunks'; chunks: RecordingChunk[] }
-  | { type: 'progress'; progress: import('../types.js').Progress }
-  | { type: 'done'; result: RunResult }
-  | { type: 'error'; name: string; message: string; detail?: { block: string; state: string; neuron: number; fromMs: number; toMs: number; value?: number } };
-
-function rebuildError(m: Extract<WorkerMessage, { type: 'error' }>): Error {
-  if (m.detail) return new NonFiniteStateError(m.detail.block, m.detail.state, m.detail.neuron, m.detail.fromMs, m.detail.toMs, m.detail.value);
-  const e = new Error(m.message);
-  e.name = m.name;
-  return e;
-}
-
-/** Runs a plan on the CPU engine in a worker thread. */
 export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
+  const workers = cpuThreads(plan, options.threads);
   const stop = new SharedArrayBuffer(4);
   const stopFlag = new Int32Array(stop);
-  const worker = startWorker({ plan, stop });
+  const control = controlArray();
+  const shared = workers > 1 ? sharedArrays(plan, workers) : undefined;
+  // Spinning at a barrier pays only while every worker has a core of its own.
+  const spins = workers <= os.availableParallelism() ? 20000 : 0;
+  const pool = Array.from({ length: workers }, (_, worker) => startWorker(
+    shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop },
+  ));
+  const merger = shared ? new ChunkMerger(plan, workers) : undefined;
   const requestStop = () => Atomics.store(stopFlag, 0, 1);
   if (options.signal?.aborted) requestStop();
   options.signal?.addEventListener('abort', requestStop, { once: true });
@@ -48,7 +59,7 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   let writeError: unknown;
   const write = (chunks: RecordingChunk[]) => {
     const sink = options.sink;
-    if (!sink) return;
+    if (!sink || chunks.length === 0) return;
     writes = writes.then(async () => {
       for (const c of chunks) await sink.write(c);
     }).catch((e) => { writeError ??= e; requestStop(); });
@@ -56,28 +67,39 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
 
   return new Promise<RunResult>((resolve, reject) => {
     let settled = false;
+    const ends: Array<Extract<WorkerMessage, { type: 'done' }>> = [];
     const finish = (f: () => void) => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', requestStop);
-      void worker.terminate();
+      for (const w of pool) void w.terminate();
       writes.then(() => (writeError ? reject(writeError) : f()), reject);
     };
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'chunks') write(m.chunks);
-      else if (m.type === 'progress') options.onProgress?.(m.progress);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else finish(() => reject(rebuildError(m)));
+    pool.forEach((worker, w) => {
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'chunks') write(merger ? merger.add(w, m.seq!, m.chunks) : m.chunks);
+        else if (m.type === 'progress') options.onProgress?.(m.progress);
+        else if (m.type === 'done') {
+          ends[w] = m;
+          if (ends.filter(Boolean).length < workers) return;
+          const faults = ends.flatMap((e) => (e.fault ? [e.fault] : []));
+          if (faults.length > 0) finish(() => reject(rebuildFault(firstFault(plan, faults))));
+          else finish(() => resolve(workers > 1 ? { ...ends[0]!.result, threads: workers } : ends[0]!.result));
+        } else finish(() => reject(rebuildError(m)));
+      });
+      worker.on('error', (e) => finish(() => reject(e)));
+      worker.on('exit', (code) => {
+        // A worker of several exits once it is done; the run ends when all are.
+        if (!ends[w]) finish(() => reject(new Error(`the CPU engine's worker stopped unexpectedly (exit code ${code})`)));
+      });
     });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`the CPU engine's worker stopped unexpectedly (exit code ${code})`))));
   });
 }
 
 /**
  * The machine's processors in one line: "2 × Intel(R) Xeon(R) Processor" (models counted,
  * in the order the system lists them; "4 × Cortex-A76, 4 × Cortex-A55" on a mixed chip).
- * A run uses one worker thread of these.
+ * A run uses up to all but one of these (cpuThreads).
  */
 export function describeCpus(cpus: Array<{ model: string }> = os.cpus()): string {
   const counts = new Map<string, number>();

@@ -1,18 +1,31 @@
 /**
  * The CPU engine's core: allocates the typed arrays a plan needs, compiles the generated
- * step function, steps in chunks and records probes. It is synchronous and knows nothing
- * of threads; `cpu-engine.ts` runs it in a worker, tests may run it directly.
+ * step function, steps in chunks and records probes. It is synchronous; `cpu-engine.ts`
+ * runs it in a worker, tests may run it directly. With `threads`, it is one worker's share
+ * of a plan (partition.ts): it steps, records and checks only its elements, in arrays the
+ * workers share (`threads.shared`), and meets the others at a barrier (`threads.sync`).
  */
 import { normal24, random24 } from '../../../kernels/random.js';
 import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
-import type { Plan, PlanProbe } from '../../compiler/plan.js';
+import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import { allocatePlasticity } from './plasticity-arrays.js';
+import { ownedRange, elementRange, type Partition } from './partition.js';
+import { rowBounds, rowsSortedByTarget } from './row-bounds.js';
 
-type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+export type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/** One worker's share of a threaded run. */
+export interface ThreadShare {
+  part: Partition;
+  /** Arrays of the partitioned blocks, in shared memory (shared-arrays.ts). */
+  shared: Record<string, NumArray>;
+  /** Returns when every worker has called it (the barrier). */
+  sync: () => void;
+}
 
 let simulationCounter = 0;
 
@@ -26,7 +39,7 @@ const HELPERS = {
 
 /** Per-probe recording state between flushes. */
 type ProbeBuffer =
-  | { probe: Extract<PlanProbe, { kind: 'state' }>; source: Float64Array; values: number[]; firstSample: number; nextSample: number }
+  | { probe: Extract<PlanProbe, { kind: 'state' }>; source: Float64Array; neurons: Int32Array; values: number[]; firstSample: number; nextSample: number }
   | { probe: Extract<PlanProbe, { kind: 'spikes' }>; block: number; mask: Uint8Array | null; steps: number[]; neurons: number[] }
   | { probe: Extract<PlanProbe, { kind: 'rate' }>; block: number; count: number; firstBin: number; bins: number[] };
 
@@ -41,23 +54,37 @@ export class Simulation {
   /** Steps done so far. */
   step = 0;
 
-  constructor(readonly plan: Plan) {
-    const gen = generateStep(plan);
+  constructor(readonly plan: Plan, readonly threads?: ThreadShare) {
+    const part = threads?.part;
+    const sorted = part ? plan.projections.map((p) => rowsSortedByTarget(p.byPre)) : [];
+    const gen = generateStep(plan, part ? { ...part, rowBounds: sorted } : undefined);
     this.source = gen.source;
     this.allocate();
+    if (part) {
+      plan.projections.forEach((p, k) => {
+        if (!sorted[k]) return;
+        const [lo, hi] = elementRange(p.nPost, part.worker, part.workers);
+        this.arrays[arrayName.rowStart(k)] = rowBounds(p.byPre, lo);
+        this.arrays[arrayName.rowEnd(k)] = rowBounds(p.byPre, hi);
+      });
+    }
     const missing = gen.arrays.filter((a) => !(a in this.arrays));
     if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
     // degrades after a few runs) between simulations of the same plan in one process.
-    const program = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, HELPERS) as {
+    const helpers = threads ? { ...HELPERS, sync: threads.sync } : HELPERS;
+    const program = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, helpers) as {
       step: (i: number) => void;
       prologue: () => void;
     };
     this.stepFn = program.step;
     this.prologue = program.prologue;
     this.spikeTotals = plan.blocks.map(() => 0);
-    this.buffers = plan.probes.map((p) => this.probeBuffer(p));
+    // Threads: spikes and rates are recorded by worker 0, whose spike lists hold every
+    // worker's spikes; states by the worker that owns the neuron.
+    const recordsSpikes = !part || part.worker === 0;
+    this.buffers = plan.probes.filter((p) => p.kind === 'state' || recordsSpikes).map((p) => this.probeBuffer(p));
     // After sample 0 was taken: folded synapses are never probed, so no sample sees this.
     this.prologue();
   }
@@ -65,12 +92,19 @@ export class Simulation {
   private allocate(): void {
     const { plan, arrays } = this;
     allocatePlasticity(plan, arrays); // per-connection state of plastic synapses
+    // Threads: the partitioned blocks' arrays are shared; the rest is this worker's own.
+    const shared = this.threads?.shared ?? {};
+    const own = <T extends NumArray>(name: string, make: () => T): T => (shared[name] as T | undefined) ?? make();
     plan.blocks.forEach((b, k) => {
-      for (const s of b.states) arrays[arrayName.state(k, s.name)] = Float64Array.from(s.init);
-      if (b.category === 'current') arrays[arrayName.currentOut(k)] = new Float64Array(b.perTarget ? b.size : 1);
+      for (const s of b.states) arrays[arrayName.state(k, s.name)] = own(arrayName.state(k, s.name), () => Float64Array.from(s.init));
+      if (b.category === 'current') arrays[arrayName.currentOut(k)] = own(arrayName.currentOut(k), () => new Float64Array(b.perTarget ? b.size : 1));
       if (b.spiking) {
         const depth = plan.spikeHistory[b.id]!;
-        arrays[arrayName.spikeFlags(k)] = new Uint8Array(depth * b.size);
+        arrays[arrayName.spikeFlags(k)] = own(arrayName.spikeFlags(k), () => new Uint8Array(depth * b.size));
+        if (shared[arrayName.spikeSegments(k)]) {
+          arrays[arrayName.spikeSegments(k)] = shared[arrayName.spikeSegments(k)]!;
+          arrays[arrayName.segmentCounts(k)] = shared[arrayName.segmentCounts(k)]!;
+        }
         arrays[arrayName.spikeList(k)] = new Int32Array(depth * b.size);
         arrays[arrayName.spikeCount(k)] = new Int32Array(depth);
       }
@@ -94,7 +128,7 @@ export class Simulation {
       arrays[arrayName.csr(k, 'pre', 'w')] = p.byPre.w;
       if (p.byPre.lag && p.maxLag !== undefined) {
         arrays[arrayName.csr(k, 'pre', 'lag')] = p.byPre.lag;
-        arrays[arrayName.pending(k)] = new Float64Array((p.maxLag - p.lag + 1) * p.nPost);
+        arrays[arrayName.pending(k)] = own(arrayName.pending(k), () => new Float64Array((p.maxLag! - p.lag + 1) * p.nPost));
       }
       if (p.byPost) {
         arrays[arrayName.csr(k, 'post', 'ptr')] = p.byPost.ptr;
@@ -112,7 +146,8 @@ export class Simulation {
     const block = this.blockIndex(p.block);
     if (p.kind === 'state') {
       const source = this.arrays[arrayName.state(block, p.state)] as Float64Array;
-      const buf: ProbeBuffer = { probe: p, source, values: [], firstSample: 0, nextSample: 0 };
+      const neurons = this.threads ? ownedChannels(p, this.plan.blocks[block]!, this.threads.part) : p.neurons;
+      const buf: ProbeBuffer = { probe: p, source, neurons, values: [], firstSample: 0, nextSample: 0 };
       this.sampleState(buf); // sample 0: the initial state
       return buf;
     }
@@ -128,7 +163,7 @@ export class Simulation {
   }
 
   private sampleState(buf: Extract<ProbeBuffer, { values: number[] }>): void {
-    for (const n of buf.probe.neurons) buf.values.push(buf.source[n]!);
+    for (const n of buf.neurons) buf.values.push(buf.source[n]!);
     buf.nextSample++;
   }
 
@@ -161,6 +196,7 @@ export class Simulation {
   }
 
   private countSpikes(i: number): void {
+    if (this.threads && this.threads.part.worker !== 0) return; // worker 0 counts every worker's spikes
     this.plan.blocks.forEach((b, k) => {
       if (!b.spiking) return;
       this.spikeTotals[k]! += (this.arrays[arrayName.spikeCount(k)] as Int32Array)[i % this.plan.spikeHistory[b.id]!]!;
@@ -184,9 +220,11 @@ export class Simulation {
   /** Throws NonFiniteStateError naming the first state that is NaN or infinite. */
   private checkFinite(from: number, to: number): void {
     this.plan.blocks.forEach((b, k) => {
+      // Threads: each worker checks the elements it owns.
+      const [lo, hi] = this.threads ? ownedRange(b, this.threads.part) : [0, b.size];
       for (const s of b.states) {
         const a = this.arrays[arrayName.state(k, s.name)] as Float64Array;
-        for (let j = 0; j < a.length; j++) {
+        for (let j = lo; j < Math.min(hi, a.length); j++) {
           // Beyond f32's range a value would be recorded as infinite, so it counts too.
           if (!(Math.abs(a[j]!) <= F32_MAX)) {
             throw new NonFiniteStateError(b.id, s.name, j, from * this.plan.dt, to * this.plan.dt, a[j]!);
@@ -203,7 +241,7 @@ export class Simulation {
       const id = buf.probe.id;
       if ('source' in buf) {
         if (buf.values.length === 0) continue;
-        chunks.push({ probe: id, kind: 'state', firstSample: buf.firstSample, channels: buf.probe.neurons.length, values: Float32Array.from(buf.values) });
+        chunks.push({ probe: id, kind: 'state', firstSample: buf.firstSample, channels: buf.neurons.length, values: Float32Array.from(buf.values) });
         buf.firstSample = buf.nextSample;
         buf.values = [];
       } else if ('steps' in buf) {
@@ -236,4 +274,10 @@ export class Simulation {
 export function nextChunkSteps(lastSteps: number, lastMs: number, targetMs = 50): number {
   if (lastMs <= 0) return Math.min(lastSteps * 4, 100000);
   return Math.max(1, Math.min(100000, roundHalfAway((lastSteps * targetMs) / lastMs)));
+}
+
+/** The channels of a state probe that this worker records: neurons it owns, in probe order. */
+export function ownedChannels(p: Extract<PlanProbe, { kind: 'state' }>, b: PlanBlock, part: Partition): Int32Array {
+  const [lo, hi] = ownedRange(b, part);
+  return p.neurons.filter((n) => n >= lo && n < hi);
 }

@@ -1,0 +1,41 @@
+/**
+ * The barrier at which a threaded run's workers meet (every step, partition.ts), and the
+ * few shared words through which worker 0 tells the others what to do next. A worker that
+ * arrives early first spins briefly — a step of a small model takes microseconds, less
+ * than a sleep and wake-up — then sleeps in Atomics.wait.
+ */
+
+/** Word indices of the control array. */
+export const CONTROL = {
+  /** Workers arrived at the barrier. */
+  arrived: 0,
+  /** Barrier generation: incremented by the last to arrive, which releases the rest. */
+  generation: 1,
+  /** Steps of the next chunk, set by worker 0; 0: stop. */
+  chunk: 2,
+  /** Set by a worker that found a non-finite state. */
+  fault: 3,
+} as const;
+
+export const CONTROL_WORDS = 4;
+
+export function controlArray(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+}
+
+/** A barrier for `workers` threads over `ctl`; `spins`: polls before sleeping. */
+export function barrier(ctl: Int32Array, workers: number, spins: number): () => void {
+  return () => {
+    const generation = Atomics.load(ctl, CONTROL.generation);
+    if (Atomics.add(ctl, CONTROL.arrived, 1) === workers - 1) {
+      // Reset before release: a released worker may arrive at the next barrier at once.
+      Atomics.store(ctl, CONTROL.arrived, 0);
+      Atomics.add(ctl, CONTROL.generation, 1);
+      Atomics.notify(ctl, CONTROL.generation);
+      return;
+    }
+    for (let s = 0; s < spins; s++) if (Atomics.load(ctl, CONTROL.generation) !== generation) return;
+    // A bounded wait, so that a terminated run never leaves a thread asleep for good.
+    while (Atomics.load(ctl, CONTROL.generation) === generation) Atomics.wait(ctl, CONTROL.generation, generation, 1000);
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The CPU engine on several threads (partition.ts) gives the recordings and spike counts of
+ * one thread, bit for bit: every example, and models made to reach the parts a thread
+ * split touches (sizes that do not divide, gather over a pre-state synapse, lag 0,
+ * per-connection delays, rows not sorted by target, probes on neurons out of order), and
+ * the first non-finite state found.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile, type RunOverrides } from '../../../src-main/compiler/compile.js';
+import { cpuThreads, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
+import { NonFiniteStateError, type RecordingChunk, type RunResult } from '../../../src-main/engines/types.js';
+import type { ProjectDocument } from '../../../src-shared/document/schema.js';
+import { parseDocument, parseDocumentText } from '../../../src-shared/document/load.js';
+import { makeDoc } from '../../helpers/doc.js';
+
+const EXAMPLES = new URL('../../../assets/examples/', import.meta.url);
+const exampleText = (name: string) => readFileSync(new URL(name, EXAMPLES), 'utf8');
+
+/** Every probe's recording as bytes (state values, spike steps and neurons, rate bins), in order. */
+function recordings(chunks: RecordingChunk[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const push = (key: string, a: ArrayLike<number>, bytes: boolean) => {
+    const list = out.get(key) ?? [];
+    // Bytes of f32 data: identical numbers, NaN payloads included, not just equal ones.
+    const view = bytes ? new Uint8Array((a as Float32Array).buffer, (a as Float32Array).byteOffset, (a as Float32Array).byteLength) : a;
+    for (let k = 0; k < view.length; k++) list.push(view[k]!);
+    out.set(key, list);
+  };
+  for (const c of chunks) {
+    if (c.kind === 'state') { out.set(`${c.probe} channels`, [c.channels]); push(c.probe, c.values, true); }
+    else if (c.kind === 'spikes') { push(`${c.probe} steps`, c.steps, false); push(`${c.probe} neurons`, c.neurons, false); }
+    else push(c.probe, c.values, true);
+  }
+  return out;
+}
+
+async function run(doc: ProjectDocument, overrides: RunOverrides, threads: number): Promise<{ result: RunResult; rec: Map<string, number[]> }> {
+  const chunks: RecordingChunk[] = [];
+  const result = await runCpu(compile(doc, overrides), { threads, sink: { write: (c) => { chunks.push(c); } } });
+  return { result, rec: recordings(chunks) };
+}
+
+async function expectSameOnThreads(doc: ProjectDocument, overrides: RunOverrides = {}): Promise<void> {
+  const one = await run(doc, overrides, 1);
+  for (const threads of [2, 3]) {
+    const many = await run(doc, overrides, threads);
+    // Plastic synapses run on one thread for now (cpuThreads).
+    const used = cpuThreads(compile(doc, overrides), threads);
+    expect(many.result.threads ?? 1).toBe(used);
+    expect(many.result.stepsDone).toBe(one.result.stepsDone);
+    expect(many.result.populations).toEqual(one.result.populations);
+    expect([...many.rec.keys()].sort()).toEqual([...one.rec.keys()].sort());
+    for (const [key, values] of one.rec) expect(many.rec.get(key), `${key} on ${threads} threads`).toEqual(values);
+  }
+}
+
+/** Examples shortened for CI time; the large ones also shrunk. */
+function shortened(name: string): { doc: ProjectDocument; overrides: RunOverrides } {
+  const raw = JSON.parse(exampleText(name)) as { blocks: Array<{ size?: number; connection?: { p?: number; indegree?: number } }> };
+  const large = raw.blocks.some((b) => (b.size ?? 0) > 1000);
+  for (const b of large ? raw.blocks : []) {
+    if (b.size !== undefined) b.size = Math.round(b.size / 10);
+    if (b.connection?.indegree !== undefined) b.connection.indegree = Math.max(1, Math.round(b.connection.indegree / 10));
+  }
+  return { doc: parseDocument(raw), overrides: { duration: '60 ms' } };
+}
+
+describe('CPU engine on several threads', () => {
+  const names = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
+  it.each(names)('%s: the same recordings on 1, 2 and 3 threads', async (name) => {
+    const { doc, overrides } = shortened(name);
+    await expectSameOnThreads(doc, overrides);
+  }, 60_000);
+
+  it('a gather over a pre-state synapse, sizes that do not divide, probes out of order', async () => {
+    const raw = JSON.parse(exampleText('hh-graded-hh.json')) as { blocks: Array<Record<string, unknown>> };
+    for (const b of raw.blocks) {
+      if (b.id === 'pre') b.size = 7;
+      if (b.id === 'post') b.size = 5;
+      if (b.id === 'syn') b.connection = { rule: 'fixed-probability', p: 0.6, weight: '0.2 uS' };
+      if (b.id === 'post_V') b.params = { state: 'V', neurons: [4, 0, 2, 3] };
+      if (b.id === 'syn_s') b.params = { state: 's', neurons: [6, 1] };
+    }
+    await expectSameOnThreads(parseDocument(raw), { duration: '40 ms' });
+  }, 60_000);
+
+  it('per-connection delays and rows not in target order, lag 0', async () => {
+    const pairs: Array<[number, number, string, string]> = [];
+    for (let i = 0; i < 11; i++) for (let m = 0; m < 4; m++) pairs.push([i, (7 * i + 5 * m + 3) % 9, `${0.5 + m} nS`, `${(i + m) % 4} ms`]);
+    const doc = makeDoc([
+      { id: 'src', type: 'poisson', size: 11, params: { rate: '300 Hz' } },
+      { id: 'src2', type: 'poisson', size: 9, params: { rate: '100 Hz' } },
+      { id: 'syn', type: 'exponential', params: { tau: '3 ms' }, connection: { rule: 'pairs', pairs } },
+      { id: 'fast', type: 'exponential', params: { tau: '2 ms' }, connection: { rule: 'one-to-one', weight: '2 nS' } },
+      { id: 'cells', type: 'lif', size: 9 },
+      { id: 'V', type: 'state-probe', params: { state: 'V', neurons: [8, 0, 4, 5] } },
+      { id: 'g', type: 'state-probe', params: { state: 'g', neurons: [3, 7] } },
+      { id: 'spikes', type: 'spike-probe' },
+      { id: 'rate', type: 'rate-probe', params: { bin: '5 ms' } },
+    ], ['src.spikes->syn.pre', 'syn.post->cells.I', 'src2.spikes->fast.pre', 'fast.post->cells.I', 'cells.V->V.target', 'syn.post->g.target', 'cells.spikes->spikes.spikes', 'cells.spikes->rate.spikes'], { duration: '50 ms' });
+    const plan = compile(doc);
+    expect(plan.projections.some((p) => p.maxLag !== undefined)).toBe(true);
+    await expectSameOnThreads(doc);
+  }, 60_000);
+
+  it('names the same first non-finite state as one thread', async () => {
+    const doc = makeDoc([
+      { id: 'drive', type: 'constant-current', params: { amplitude: '1e10 nA', start: '5 ms' } },
+      { id: 'cells', type: 'lif', size: 6, params: { R: '1e300 Mohm' } },
+    ], ['drive.I -> cells.I'], { duration: '20 ms' });
+    const errors = await Promise.all([1, 2, 3].map((threads) => runCpu(compile(doc), { threads }).catch((e: unknown) => e)));
+    // Which state and neuron; the time window it names depends on the chunk it was found in.
+    const named = errors.map((e) => { expect(e).toBeInstanceOf(NonFiniteStateError); const f = e as NonFiniteStateError; return [f.block, f.state, f.neuron]; });
+    expect(named).toEqual([named[0], named[0], named[0]]);
+  }, 60_000);
+
+  it('chooses all cores but one (both of two), no more than the model is worth', () => {
+    const small = compile(parseDocumentText(exampleText('ampa-lif.json')));
+    expect(cpuThreads(small, undefined, 8)).toBe(1);
+    const coba = compile(parseDocumentText(exampleText('coba.json')));
+    expect(cpuThreads(coba, undefined, 2)).toBe(2);
+    expect(cpuThreads(coba, undefined, 1)).toBe(1);
+    expect(cpuThreads(coba, undefined, 64)).toBeLessThan(8);
+    expect(cpuThreads(coba, 5, 2)).toBe(5);
+  });
+});
