@@ -6,7 +6,9 @@
  * writes threshold and reset, picks forward Euler; the type joins "Project blocks", is
  * placed, wired to a step current and probes, run, and its spikes show adaptation (each
  * interval longer than the one before). A second test drops "/ C" from dV/dt and sees the
- * units error underlined in place, with both dimensions named.
+ * units error underlined in place, with both dimensions named. A third edits a type the
+ * graph uses (its blocks follow), keeps it in the lab's library and takes it into a new
+ * project, and starts a type from a built-in ("Duplicate as equations…").
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
@@ -164,6 +166,55 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     // Putting it back makes it compile again.
     await page.keyboard.type(' / C');
     await expect.poll(status).toBe('Compiles');
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
+
+  it('an edited type updates its blocks; a type goes to the library and into another project; a built-in is duplicated as equations', async () => {
+    const { page, host } = studio;
+    await ui.open();
+    await ui.openExample('adex.json', 5);
+    await ui.select('cell');
+    await ui.click('.inspector [data-testid="edit-block-type"]');
+    await page.locator(editor).waitFor();
+    // A new title and a new parameter: the block on the canvas and the inspector follow at once.
+    await ui.typeInto(`${editor} [data-testid="type-title"]`, 'AdEx (edited)', '');
+    await ui.click(`${editor} [data-testid="add-param"]`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('parameter name');
+    await page.keyboard.type('I0');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('nA');
+    await expect.poll(status).toBe('Compiles');
+    await ui.click(`${editor} [data-testid="type-save"]`);
+    await page.locator(editor).waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('[data-block-id="cell"] .type').textContent()).toBe('AdEx (edited)');
+    await page.locator('.inspector [data-field="param:I0"]').waitFor();
+    await expect.poll(ui.wires).toBe(4);
+    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
+
+    // Kept in the library, then taken into a new project from the palette.
+    await ui.click('[data-palette-group="project"] [data-testid="edit-type-adex"]');
+    await ui.click(`${editor} [data-testid="type-save-library"]`);
+    await expect.poll(async () => (await host.service.listLibraryTypes()).map((t) => t.title)).toEqual(['AdEx (edited)']);
+    await ui.click(`${editor} [data-testid="type-cancel"]`);
+    await ui.menu('File', 'new');
+    await ui.click('[data-dialog="confirm-discard"] [data-testid="discard"]');
+    await expect.poll(() => page.locator('.block-node').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-palette-group="project"]').count()).toBe(0);
+    await ui.click('[data-testid="open-type-library"]');
+    await ui.click('[data-testid="library-add-adex"]');
+    await ui.place('adex', 300, 150);
+    await ui.select('adex');
+    await page.locator('.inspector [data-field="param:I0"]').waitFor();
+
+    // "Duplicate as equations…" on a built-in: LIF as an equation type, added to the project.
+    await ui.place('lif', 300, 350);
+    await ui.select('lif');
+    await ui.click('.inspector [data-testid="duplicate-as-equations"]');
+    await page.locator(editor).waitFor();
+    expect(await page.locator(`${editor} [data-testid="type-name"]`).inputValue()).toBe('my-lif');
+    await expect.poll(status).toBe('Compiles');
+    await ui.click(`${editor} [data-testid="type-save"]`);
+    await page.locator('[data-palette-group="project"] [data-palette-type="my-lif"]').waitFor();
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 });
