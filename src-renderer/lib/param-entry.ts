@@ -7,6 +7,7 @@
 import type { ParamDef, QuantityParam } from '../../kernels/types.js';
 import { toUnit } from '../../src-shared/units.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
+import type { RateTableDoc } from '../../src-shared/document/schema.js';
 
 export { boundsProblem };
 
@@ -156,7 +157,7 @@ export function parsePairs(text: string, weightUnit: string): Parsed {
 }
 
 /** The text of a pairs list, as parsePairs reads it. */
-export function formatPairs(pairs: ReadonlyArray<ReadonlyArray<number | string>> | undefined, weightUnit: string): string {
+export function formatPairs(pairs: ReadonlyArray<ReadonlyArray<number | string | undefined>> | undefined, weightUnit: string): string {
   return (pairs ?? []).map(([a, b, w, d]) => {
     const own = [...(w === undefined ? [] : [formatQuantity(w, weightUnit)]), ...(d === undefined ? [] : [formatQuantity(d, 'ms')])];
     return `${a}:${b}${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
@@ -302,6 +303,7 @@ export function parseParam(p: ParamDef, text: string): Parsed {
       if (t === '') return { ok: true, value: undefined };
       return /^[A-Za-z_][A-Za-z0-9_]*$/.test(t) ? { ok: true, value: t } : { ok: false, error: `"${t}" is not a state name` };
     case 'time-expression':
+      if (/^table\s*:/.test(t)) return parseRateTableText(t);
       // Checked (names, units) by the compiler, whose message the inspector shows.
       return { ok: true, value: t === '' ? undefined : t };
   }
@@ -325,7 +327,38 @@ export function formatParamValue(p: ParamDef, value: unknown): string {
     case 'state-name':
       return typeof value === 'string' ? value : '';
     case 'time-expression':
+      if (value !== null && typeof value === 'object' && Array.isArray((value as { table?: unknown }).table)) return formatRateTable(value as RateTableDoc);
       return typeof value === 'string' ? value : p.default;
+  }
+}
+
+/**
+ * A rate table as inspector text, "table: 0 ms → 5 Hz, 100 ms → 20 Hz" (rows of the
+ * document's {"table": [[t, rate], …]}), read back by parseRateTableText.
+ */
+export function formatRateTable(v: RateTableDoc): string {
+  return `table: ${v.table.map(([t, r]) => `${formatQuantity(t, 'ms')} → ${formatQuantity(r, 'Hz')}`).join(', ')}`;
+}
+
+/** A quantity, as a bare number where it is written in `unit` itself ("5 Hz" → 5), as the CSV loader stores it. */
+function tableCell(text: string, unit: string): number | string {
+  const q = parseQuantity(text, unit);
+  const own = typeof q === 'string' ? /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S+)$/.exec(q) : null;
+  return own && own[2] === unit ? Number(own[1]) : q;
+}
+
+/** Reads "table: t → rate, …" (→ or ->; units optional, ms and Hz by default). */
+export function parseRateTableText(text: string): Parsed {
+  try {
+    const rows = text.replace(/^table\s*:/, '').split(/[,;\n]/).map((s) => s.trim()).filter(Boolean).map((row) => {
+      const m = /^(.+?)\s*(?:→|->)\s*(.+)$/.exec(row);
+      if (!m) throw new Error(`"${row}" is not a row "t → rate"`);
+      return [tableCell(m[1]!, 'ms'), tableCell(m[2]!, 'Hz')] as [number | string, number | string];
+    });
+    if (rows.length === 0) return { ok: false, error: 'a rate table needs at least one row "t → rate"' };
+    return { ok: true, value: { table: rows } };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
   }
 }
 
