@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExampleInfo, SpikeflowApi } from '../../src-shared/api.js';
+import type { ExampleInfo, OpenProject, SpikeflowApi } from '../../src-shared/api.js';
 import { DocumentError } from '../../src-shared/document/errors.js';
 import { parseDocumentText } from '../../src-shared/document/load.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
@@ -23,7 +23,20 @@ export const SCRATCH_NAME = 'Scratch (runs of unsaved documents)';
 type ProjectMethods = Pick<SpikeflowApi,
   'listProjects' | 'createProject' | 'saveProjectAs' | 'scratchProject' | 'openProject' | 'saveProject' | 'renameProject' |
   'duplicateProject' | 'deleteProject' | 'listVersions' | 'importProject' | 'exportProject' | 'saveDraft' | 'loadDraft' |
-  'recentProjects' | 'listExamples' | 'loadExample'>;
+  'recentProjects' | 'listExamples' | 'loadExample'> & {
+  /** importProject with the file's document already checked (importedDocument; the web host does that off its event loop). */
+  importCheckedProject(doc: ProjectDocument, name?: string): Promise<OpenProject>;
+};
+
+/** An imported file's document, checked; its problems become an ApiError (also run off the web host's event loop). */
+export function importedDocument(json: string): ProjectDocument {
+  try {
+    return parseDocumentText(json, 'the imported file');
+  } catch (err) {
+    if (err instanceof DocumentError) throw new ApiError(oneLine(err.message), documentDiagnostics(err), { cause: err });
+    throw err;
+  }
+}
 
 export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDir: string): ProjectMethods {
   const { lab, app, active } = ctx;
@@ -148,13 +161,10 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
     },
 
     async importProject(json, name) {
-      let doc: ProjectDocument;
-      try {
-        doc = parseDocumentText(json, 'the imported file');
-      } catch (err) {
-        if (err instanceof DocumentError) throw new ApiError(oneLine(err.message), documentDiagnostics(err), { cause: err });
-        throw err;
-      }
+      return methods.importCheckedProject(importedDocument(json), name);
+    },
+
+    async importCheckedProject(doc, name) {
       const wanted = cleanText(name ?? doc.name) || 'Imported project';
       const created = lab.projects.create(unusedName(wanted), doc, 'imported');
       app.touch(created.project.id);

@@ -9,6 +9,7 @@
 import type { RunInfo, RunRequest } from '../../src-shared/api.js';
 import type { RunOverrides } from '../compiler/compile.js';
 import type { Plan } from '../compiler/plan.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { selectEngine, type SelectedEngine } from '../engines/select.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
 import type { ActiveRun, ServiceContext } from './context.js';
@@ -27,14 +28,27 @@ export function requestOverrides(request: Pick<RunRequest, 'dt' | 'duration' | '
   return overrides;
 }
 
+/** A run request's document, checked, and its plan: what startRun does before storing anything. */
+export interface CheckedRun {
+  doc: ProjectDocument;
+  plan: Plan;
+}
+
+/** Checks and compiles a run request's document (refused over its memory limit); throws an ApiError. */
+export function checkRunRequest(request: RunRequest): CheckedRun {
+  const doc = checkedDocument(request.document);
+  const plan = compiled(doc, requestOverrides(request), runMemoryLimit(request.maxMemory));
+  return { doc, plan };
+}
+
 export function runControl(ctx: ServiceContext, info: InfoMapper) {
   const { lab, app, active, sweeps, emit } = ctx;
 
-  function execute(runId: number, recording: RunRecording, plan: Plan, engine: SelectedEngine, controller: AbortController): Promise<RunInfo> {
+  function execute(runId: number, recording: RunRecording, plan: Plan, engine: SelectedEngine, controller: AbortController, threads?: number): Promise<RunInfo> {
     const tracker = trackRun(ctx, info, runId, recording, plan);
     // Through a promise, so that even a synchronous throw (a worker that cannot start) ends the run as failed.
     return Promise.resolve()
-      .then(() => engine.engine.run(plan, { sink: tracker.sink, onProgress: tracker.onProgress, signal: controller.signal }))
+      .then(() => engine.engine.run(plan, { sink: tracker.sink, onProgress: tracker.onProgress, signal: controller.signal, ...(threads ? { threads } : {}) }))
       .then((result) => tracker.end(result, null), (err: unknown) => tracker.end(null, err))
       .catch((err: unknown): RunInfo => lostRunInfo(runId, plan, engine.engine, err))
       .then((ended) => {
@@ -46,11 +60,19 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
   }
 
   async function startRun(request: RunRequest): Promise<RunInfo> {
+    return startCheckedRun(request, () => checkRunRequest(request));
+  }
+
+  /**
+   * startRun with the document check and compilation given as `checked`, called after the
+   * project is found (so errors come in the same order): the web host runs them off its
+   * event loop (web-host/frame-checks.ts) and passes the outcome here.
+   */
+  async function startCheckedRun(request: RunRequest, checked: () => CheckedRun): Promise<RunInfo> {
     if (ctx.disposed) throw new ApiError('Spikeflow is shutting down; the run was not started');
     const project = lab.projects.get(request.projectId);
-    const doc = checkedDocument(request.document);
+    const { doc, plan } = checked();
     const overrides = requestOverrides(request);
-    const plan = compiled(doc, overrides, runMemoryLimit(request.maxMemory));
     const engine = await selectEngine(request.engine, { plan });
     let recording: RunRecording;
     try {
@@ -79,7 +101,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     const entry: ActiveRun = { controller, plan, ended: Promise.resolve(null as unknown as RunInfo) };
     active.set(recording.runId, entry);
     const started = info.getRunInfo(recording.runId);
-    entry.ended = execute(recording.runId, recording, plan, engine, controller);
+    entry.ended = execute(recording.runId, recording, plan, engine, controller, request.threads);
     if (request.live) dropLiveRuns(project.id);
     return started;
   }
@@ -123,5 +145,5 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     lab.runs.delete(runId);
   }
 
-  return { startRun, stopRun, pinRun, deleteRun, dropLiveRuns };
+  return { startRun, startCheckedRun, stopRun, pinRun, deleteRun, dropLiveRuns };
 }

@@ -14,7 +14,8 @@
  *   projects.ts         projects, drafts (drafts.ts), the scratch project, examples
  *   model-export.ts     exportModel (Brian2, PyNN scripts), importRunCsv (their recordings)
  */
-import type { EngineStatus, SpikeflowApi } from '../../src-shared/api.js';
+import type { EngineStatus, OpenProject, RunInfo, RunRequest, SpikeflowApi } from '../../src-shared/api.js';
+import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { probeEngines } from '../engines/select.js';
 import type { CsvTarget } from '../store/csv-export.js';
 import { openLab, type Lab } from '../store/lab.js';
@@ -28,7 +29,7 @@ import { projectMethods } from './projects.js';
 import { csvFileName, exportRunCsvTo, exportRunCsvToDir, readSpikes, readTrace, writeRunCsv } from './recording-reads.js';
 import { infoMapper } from './run-info.js';
 import { modelExportMethods } from './model-export.js';
-import { runControl } from './runs.js';
+import { runControl, type CheckedRun } from './runs.js';
 import { sweepControl } from './sweeps.js';
 import { typeLibraryMethods } from './type-library.js';
 
@@ -51,6 +52,10 @@ export interface SpikeflowServiceOptions {
 export interface SpikeflowService extends SpikeflowApi {
   /** The open lab (for hosts and tests). */
   readonly lab: Lab;
+  /** startRun with its document check and compilation done by the caller (the web host, off its event loop). */
+  startCheckedRun(request: RunRequest, checked: () => CheckedRun): Promise<RunInfo>;
+  /** importProject with the file's document already checked (importedDocument), likewise. */
+  importCheckedProject(doc: ProjectDocument, name?: string): Promise<OpenProject>;
   /** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
   writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget): Promise<{ bytes: number; rows: number }>;
   /** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */
@@ -122,6 +127,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     },
 
     startRun: runs.startRun,
+    startCheckedRun: runs.startCheckedRun,
     startSweep,
     stopRun: runs.stopRun,
     pinRun: runs.pinRun,

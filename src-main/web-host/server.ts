@@ -24,11 +24,13 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ApiEvents } from '../../src-shared/api.js';
 import { contentSecurityPolicy } from '../api/content-security.js';
-import { dispatch } from '../api/dispatch.js';
+import type { ApiEvents, RunRequest } from '../../src-shared/api.js';
+import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { toErrorPayload } from '../api/errors.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
+import { CHECKED_METHODS, ForwardedError, NOT_JSON, type CheckedFrame } from './frame-checks.js';
+import { FramePool } from './frame-pool.js';
 import { DownloadTickets, type DownloadTarget } from './download-tickets.js';
 import { missingRendererPage, resolveStaticFile, sendFile } from './static-files.js';
 import { ZipWriter } from './zip.js';
@@ -68,6 +70,9 @@ export interface WebHost {
 
 /** Largest request frame accepted (an imported project is at most 50 MB of JSON). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** Frames at least this large are parsed off the event loop (JSON.parse takes ~10 ms per MB). */
+const PARSE_OFF_THREAD_BYTES = 256 * 1024;
 
 /** Headers sent with every response. */
 function baseHeaders(csp: string): Record<string, string> {
@@ -239,6 +244,49 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('not found\n');
   });
 
+  /**
+   * One request frame's answer. Large frames are parsed in the frame pool, and the document
+   * work of validate and startRun is always done there (frame-checks.ts), so the event loop
+   * stays free for other requests; the rest of a call (the lab, the runs) is done here.
+   */
+  const frames = new FramePool();
+  async function answerFrame(data: Buffer | Buffer[] | ArrayBuffer): Promise<ApiResponse> {
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    let checked: CheckedFrame;
+    try {
+      if (bytes.length >= PARSE_OFF_THREAD_BYTES) {
+        checked = await frames.check({ bytes });
+      } else {
+        let frame: unknown;
+        try {
+          frame = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          return NOT_JSON;
+        }
+        const method = (frame as { method?: unknown } | null)?.method;
+        if (typeof method !== 'string' || !CHECKED_METHODS.has(method)) return await dispatch(webService, frame, { jsonNulls: true });
+        checked = await frames.check({ frame });
+      }
+    } catch (err) {
+      return { id: 0, error: toErrorPayload(err) };
+    }
+    if (checked.kind === 'answer') return checked.response;
+    const { id, method, args, run, imported } = checked;
+    try {
+      const result = run
+        ? await service.startCheckedRun(args[0] as RunRequest, () => {
+          if ('error' in run) throw new ForwardedError(run.error);
+          return run;
+        })
+        : imported
+          ? await service.importCheckedProject(imported, args[1] as string | undefined)
+          : await (webService[method] as (...a: unknown[]) => Promise<unknown>).apply(webService, args);
+      return { id, result: result === undefined ? null : result };
+    } catch (err) {
+      return { id, error: err instanceof ForwardedError ? err.payload : toErrorPayload(err) };
+    }
+  }
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -254,16 +302,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => sockets.delete(ws));
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data) => {
       void (async () => {
-        let frame: unknown;
-        try {
-          frame = JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString());
-        } catch {
-          ws.send(JSON.stringify({ id: 0, error: { message: 'malformed request: not JSON' } }));
-          return;
-        }
-        const response = await dispatch(webService, frame, { jsonNulls: true });
+        const response = await answerFrame(data as Buffer | Buffer[] | ArrayBuffer);
         if (ws.readyState !== WebSocket.OPEN) return;
         let text: string;
         try {
@@ -308,6 +349,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await frames.close();
         await service.dispose();
       })();
       return closing;
