@@ -341,6 +341,7 @@ export type MenuCommand =
   | { command: 'delete' }
   | { command: 'zoom-to-fit' }
   | { command: 'auto-arrange' }
+  | { command: 'new-block-type' }
   | { command: 'toggle-minimap' }
   | { command: 'run' }
   | { command: 'stop' }

@@ -70,6 +70,8 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       { role: 'paste' },
       { label: 'Delete', accelerator: 'Delete', registerAccelerator: false, click: send({ command: 'delete' }) },
       { role: 'selectAll' },
+      { type: 'separator' },
+      { label: 'New Block Type…', click: send({ command: 'new-block-type' }) },
     ],
   };
 

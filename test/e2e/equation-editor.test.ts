@@ -58,7 +58,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
       const [unit, value] = ADEX_PARAMS[name]!;
       await ui.click(`${editor} [data-testid="add-param-${name}"]`);
       // The new row's unit field has the focus: unit, Tab, value.
-      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(`unit of ${name}`);
+      await expect.poll(() => page.evaluate<string | null>('document.activeElement?.getAttribute("aria-label") ?? null')).toBe(`unit of ${name}`);
       await page.keyboard.type(unit);
       await page.keyboard.press('Tab');
       await page.keyboard.press('Control+A');
@@ -179,7 +179,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     // A new title and a new parameter: the block on the canvas and the inspector follow at once.
     await ui.typeInto(`${editor} [data-testid="type-title"]`, 'AdEx (edited)', '');
     await ui.click(`${editor} [data-testid="add-param"]`);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('parameter name');
+    await expect.poll(() => page.evaluate<string | null>('document.activeElement?.getAttribute("aria-label") ?? null')).toBe('parameter name');
     await page.keyboard.type('I0');
     await page.keyboard.press('Tab');
     await page.keyboard.type('nA');
