@@ -201,6 +201,8 @@ async function main(): Promise<void> {
     '(Brian2\'s own loop timer vs Spikeflow\'s run), steadier when other jobs share the machine.\n' +
     'Synapse counts are Spikeflow\'s; Brian2 draws its own with the same p. Each Spikeflow run is a fresh Node process.');
 
+  // The whole process against Brian2 classic, OpenMP and peak memory (issue #15).
+  await optionalBench('cpu-scaling.ts', 'benchCpuScaling', [ns, { seed, brian2: withBrian2, brian2Dir: values['brian2-dir'] }]);
   await optionalBench('webgpu.ts', 'benchWebGpu', [ns, { peers }]);
   await optionalBench('store.ts', 'benchStore', []);
   await optionalBench('cli-start.ts', 'benchCliStart', []);

@@ -66,6 +66,8 @@ export interface RunRequest {
    * anything is allocated. Default: 80% of the memory the machine has available.
    */
   maxMemory?: string;
+  /** CPU engine: worker threads (default: all cores but one, both of two, fewer for a small model). */
+  threads?: number;
 }
 
 /** What a run of a valid document would need (src-main/compiler/estimate.ts). */
@@ -375,6 +377,7 @@ const runRequestShape = {
   engine: z.enum(['cpu', 'webgpu', 'auto']),
   live: z.boolean().optional(),
   maxMemory: z.string().max(50).optional(),
+  threads: z.number().int().min(1).max(1024).optional(),
 };
 
 /** Most copies one sweep may have (values × seeds). */

@@ -13,13 +13,17 @@ so V relaxes exactly (method 'exact') towards V_rest + R*I with tau; conductance
 exactly and jump by w on a spike (Brian2 jumps before the decay of the next step, Spikeflow
 after it). --method euler integrates the classic coupled form with forward Euler instead.
 
-Usage: coba.py N SEED BUILD_DIR [--duration MS] [--method models|euler] [--rebuild]
+Usage: coba.py N SEED BUILD_DIR [--duration MS] [--method models|euler] [--threads T] [--rebuild]
+
+--threads T > 0 builds with OpenMP on T threads (Brian2's openmp_threads); 0, the default,
+one thread without OpenMP.
 
 The generated C++ project is cached in BUILD_DIR/coba_n<N>_<method>_<duration>ms: the seed is
 read by the binary at run time (environment variable SPIKEFLOW_BENCH_SEED, patched into
 main.cpp), so only the first run for an N compiles. Prints one JSON line:
   {"n", "seed", "synapses", "run_s", "loop_cpu_s", "binary_s", "rate_hz", "rate_e_hz",
-   "rate_i_hz", "built", "build_s", "method"}
+   "rate_i_hz", "built", "build_s", "method", "threads", "peak_rss_kb"}
+peak_rss_kb is the binary's peak resident memory (the kernel's ru_maxrss of that process).
 run_s is the wall time of the simulation run alone (Network::run, timed with CLOCK_MONOTONIC
 inside the binary); binary_s the whole binary (connectivity generation, initialisation and
 writing of results included); loop_cpu_s Brian2's own last_run_time (process CPU time of the
@@ -43,14 +47,14 @@ def script_hash():
         return hashlib.sha256(f.read()).hexdigest()[:16]
 
 
-def build(n, duration_ms, method, project_dir):
+def build(n, duration_ms, method, project_dir, threads=0):
     """Generates, patches and compiles the standalone project; returns metadata."""
     import brian2 as b2
     from brian2 import ms, mV, nS, pF, NeuronGroup, Synapses, SpikeMonitor, device, prefs
 
     t0 = time.perf_counter()
     b2.set_device('cpp_standalone', build_on_run=False, directory=project_dir)
-    prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, like Spikeflow's CPU engine
+    prefs.devices.cpp_standalone.openmp_threads = threads  # 0: one thread without OpenMP
     b2.defaultclock.dt = 0.1 * ms
     b2.seed(PLACEHOLDER_SEED)
 
@@ -117,7 +121,7 @@ def build(n, duration_ms, method, project_dir):
         raise RuntimeError(f'compilation of the Brian2 project failed in {project_dir}')
 
     meta = {
-        'key': cache_key(n, duration_ms, method),
+        'key': cache_key(n, duration_ms, method, threads),
         'n': n, 'n_e': n_e, 'duration_ms': duration_ms, 'method': method,
         'count_file': device.get_array_filename(mon.variables['count']),
         'synapse_files': [device.get_array_filename(S.variables['_synaptic_pre']) for S in (Ce, Ci)],
@@ -128,18 +132,18 @@ def build(n, duration_ms, method, project_dir):
     return meta
 
 
-def cache_key(n, duration_ms, method):
+def cache_key(n, duration_ms, method, threads=0):
     import brian2
-    return f'{SCRIPT_VERSION}:{script_hash()}:{brian2.__version__}:{n}:{duration_ms}:{method}'
+    return f'{SCRIPT_VERSION}:{script_hash()}:{brian2.__version__}:{n}:{duration_ms}:{method}:{threads}'
 
 
-def load_meta(project_dir, n, duration_ms, method):
+def load_meta(project_dir, n, duration_ms, method, threads=0):
     try:
         with open(os.path.join(project_dir, 'bench_meta.json')) as f:
             meta = json.load(f)
     except (OSError, ValueError):
         return None
-    if meta.get('key') != cache_key(n, duration_ms, method):
+    if meta.get('key') != cache_key(n, duration_ms, method, threads):
         return None
     if not os.path.isfile(os.path.join(project_dir, 'main')):
         return None
@@ -150,11 +154,16 @@ def run_binary(project_dir, meta, seed):
     import numpy as np
     env = dict(os.environ, **{SEED_ENV: str(seed)})
     os.makedirs(os.path.join(project_dir, 'results'), exist_ok=True)
-    t0 = time.perf_counter()
-    proc = subprocess.run(['./main'], cwd=project_dir, env=env, capture_output=True, text=True)
-    binary_s = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+    log_path = os.path.join(project_dir, 'results', 'bench_output.txt')
+    with open(log_path, 'w') as log:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(['./main'], cwd=project_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # wait4 gives this process's own resource use: its peak memory, not make's or g++'s.
+        _, status, usage = os.wait4(proc.pid, 0)
+        binary_s = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        with open(log_path) as f:
+            sys.stderr.write(f.read()[-8000:])
         raise RuntimeError(f'the Brian2 binary failed in {project_dir}')
 
     def read_text(name):
@@ -173,6 +182,7 @@ def run_binary(project_dir, meta, seed):
         'rate_hz': float(counts.sum()) / n / seconds,
         'rate_e_hz': float(counts[:n_e].sum()) / n_e / seconds,
         'rate_i_hz': float(counts[n_e:].sum()) / (n - n_e) / seconds,
+        'peak_rss_kb': usage.ru_maxrss,
     }
 
 
@@ -183,20 +193,22 @@ def main():
     ap.add_argument('build_dir')
     ap.add_argument('--duration', type=float, default=1000.0, help='biological time, ms')
     ap.add_argument('--method', choices=['models', 'euler'], default='models')
+    ap.add_argument('--threads', type=int, default=0, help='OpenMP threads (0: none)')
     ap.add_argument('--rebuild', action='store_true', help='ignore a cached build')
     args = ap.parse_args()
     if args.n < 80 or args.n % 5:
         ap.error('N must be a multiple of 5 and at least 80')
 
     duration = int(args.duration) if args.duration == int(args.duration) else args.duration
-    project_dir = os.path.abspath(os.path.join(args.build_dir, f'coba_n{args.n}_{args.method}_{duration}ms'))
+    omp = f'_omp{args.threads}' if args.threads > 0 else ''
+    project_dir = os.path.abspath(os.path.join(args.build_dir, f'coba_n{args.n}_{args.method}_{duration}ms{omp}'))
     os.makedirs(project_dir, exist_ok=True)
-    meta = None if args.rebuild else load_meta(project_dir, args.n, duration, args.method)
+    meta = None if args.rebuild else load_meta(project_dir, args.n, duration, args.method, args.threads)
     built = meta is None
     if built:
-        meta = build(args.n, duration, args.method, project_dir)
+        meta = build(args.n, duration, args.method, project_dir, args.threads)
     result = run_binary(project_dir, meta, args.seed)
-    result.update({'built': built, 'build_s': meta['build_s'] if built else 0.0, 'method': args.method})
+    result.update({'built': built, 'build_s': meta['build_s'] if built else 0.0, 'method': args.method, 'threads': args.threads})
     print(json.dumps(result), flush=True)
 
 

@@ -34,6 +34,8 @@ program
   .option('--sweep <block.param=v1,v2,…>', 'run one copy per value (WebGPU batch)')
   .option('--seeds <n>', 'run n copies with seeds seed, seed+1, … (WebGPU batch)')
   .option('--max-memory <size>', 'memory the run may use, e.g. "8 GB"; a larger model is refused before anything is allocated (default: 80% of the memory available)')
+  .option('--threads <n>', 'CPU engine: worker threads (default: all cores but one, both of two, fewer for a small model)')
+  .option('--verbose', 'print where the time went: start, compile, engine start, stepping, writing')
   .addOption(new Option('--gpu-shape <shape>', 'WebGPU kernel shape: one dispatch per group and step, or one workgroup per copy for a whole chunk').choices(GPU_SHAPES).default('auto'))
   .addOption(new Option('--gpu-propagation <mode>', 'WebGPU spike propagation: fixed-point or f32 atomics (scatter), or gather by target').choices(GPU_PROPAGATIONS).default('auto'))
   .addOption(new Option('--gpu-scatter <mode>', 'how the WebGPU scatter finds spikes: a compacted list, or a scan of every flag').choices(GPU_SCATTERS).default('auto'))

@@ -30,7 +30,19 @@ export interface RunCommandOptions {
   gpuPropagation?: GpuTuning['propagation'];
   gpuScatter?: GpuTuning['scatter'];
   maxMemory?: string;
+  threads?: string;
+  verbose?: boolean;
 }
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new Error(`--threads: "${text}" is not a whole number from 1 to 1024`);
+  return n;
+}
+
+/** Seconds since this process started (performance.now() counts from the start). */
+const sinceStart = () => performance.now() / 1000;
 
 /** The --gpu-* options (commander has checked their values). */
 function gpuTuning(opts: RunCommandOptions): GpuTuning {
@@ -67,7 +79,7 @@ function progressReporter(plan: Plan): { update(p: Progress): void; stop(): void
 /** The summary printed after a run; `device` is the hardware the engine ran on (Engine.device). */
 export function formatSummary(result: RunResult, plan: Plan, device?: string): string {
   const lines = [
-    `${result.status === 'finished' ? 'finished' : 'cancelled'}: ${(result.stepsDone * plan.dt).toFixed(1)} ms simulated in ${(result.wallMs / 1000).toFixed(3)} s wall time on the ${result.engine} engine${device ? ` (${device})` : ''}`,
+    `${result.status === 'finished' ? 'finished' : 'cancelled'}: ${(result.stepsDone * plan.dt).toFixed(1)} ms simulated in ${(result.wallMs / 1000).toFixed(3)} s wall time on the ${result.engine} engine${result.threads ? ` (${result.threads} threads)` : ''}${device ? ` (${device})` : ''}`,
   ];
   for (const p of result.populations) {
     lines.push(`  ${p.block.padEnd(16)} ${String(p.size).padStart(8)} neurons ${String(p.spikes).padStart(10)} spikes ${p.rateHz.toFixed(2).padStart(9)} Hz mean rate`);
@@ -81,6 +93,8 @@ function teeSink(sinks: RecordingSink[]): RecordingSink {
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
+  const started = sinceStart();
+  const threads = parseThreads(opts.threads);
   const doc = loadProjectFile(file);
   const overrides: RunOverrides = {};
   if (opts.duration !== undefined) overrides.duration = opts.duration;
@@ -100,7 +114,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     return;
   }
 
+  const compileFrom = sinceStart();
   const plan = compile(doc, overrides, { memoryLimit });
+  const compiled = sinceStart();
   for (const w of plan.warnings) console.error(formatWarning(w));
   if (opts.explain) {
     console.log(explainPlan(plan));
@@ -119,6 +135,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   if (selected.note) console.error(opts.explain && selected.detail ? `${selected.note} (${selected.detail})` : selected.note);
   const tuned = describeTuning(tuning);
   if (tuned && selected.engine.name !== 'webgpu') console.error(`the --gpu-* options (${tuned}) apply to the WebGPU engine only; ignored on the ${selected.engine.name} engine`);
+  if (threads !== undefined && selected.engine.name !== 'cpu') console.error(`--threads applies to the CPU engine only; ignored on the ${selected.engine.name} engine`);
   const csv = new CsvFolderSink(plan, opts.outDir);
   const sinks: RecordingSink[] = [csv];
   let recorder: Awaited<ReturnType<typeof openRecorder>> | undefined;
@@ -132,15 +149,25 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   process.once('SIGINT', onSigint);
   const progress = progressReporter(plan);
   try {
+    const engineFrom = sinceStart();
     const result = await selected.engine.run(plan, {
       sink: sinks.length === 1 ? csv : teeSink(sinks),
       onProgress: (p) => progress.update(p),
       signal: controller.signal,
+      ...(threads !== undefined ? { threads } : {}),
     });
+    const ran = sinceStart();
     progress.stop();
     if (result.status === 'cancelled') recorder?.cancel(result); else recorder?.finish(result);
     console.log(formatSummary(result, plan, selected.engine.device));
     console.log(`wrote ${csv.paths.length} CSV file(s) to ${opts.outDir}${recorder ? `; run ${recorder.runId} saved in the lab store` : ''}`);
+    if (opts.verbose) {
+      csv.close();
+      const s = (x: number) => `${x.toFixed(3)} s`;
+      const stepping = result.wallMs / 1000;
+      // CSV rows are written on this thread while the workers step; what is left is the flush.
+      console.error(`time: start ${s(started)}, compile ${s(compiled - compileFrom)}, engine start ${s(Math.max(0, ran - engineFrom - stepping))}, stepping ${s(stepping)}, writing after the run ${s(sinceStart() - ran)}, total ${s(sinceStart())}`);
+    }
     if (result.status === 'cancelled') process.exitCode = 130;
   } catch (e) {
     progress.stop();
