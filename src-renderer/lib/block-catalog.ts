@@ -8,6 +8,7 @@ import { BLOCKS } from '../../kernels/index.js';
 import type { BlockCategory, BlockDef, ParamDef, SocketType } from '../../kernels/types.js';
 import type { BlockDoc } from '../../src-shared/document/schema.js';
 import { ProjectDefs } from '../../src-shared/equations/project-defs.js';
+import { typeVocabulary } from '../../src-shared/equations/vocabulary.js';
 import { formatParamValue, formatQuantity } from './param-entry.js';
 import { own } from '../../src-shared/own.js';
 
@@ -60,6 +61,30 @@ export function catalogDef(type: string): BlockDef | undefined {
   return projectDefs.def(type);
 }
 
+/**
+ * A stand-in for a project type that does not compile (a project file written by hand, a
+ * type broken in another program): its blocks stay on the canvas with the ports the type's
+ * category gives, so that neither they nor their connections are lost when the project is
+ * saved again; the compiler names the mistake, and fixing the type in the equation editor
+ * gives the blocks their real definition.
+ */
+export function brokenTypeDef(type: string): BlockDef | undefined {
+  if (!projectDefs.isOwn(type)) return undefined;
+  const doc = projectDefs.input(type);
+  const category = doc.category === 'synapse' ? 'synapse' : 'neuron';
+  const states = typeVocabulary(doc).states;
+  const stub = `Block type "${type}" does not compile: open it in the equation editor to fix it.`;
+  const port = (t: SocketType, d: string) => ({ type: t, doc: d });
+  return {
+    type, category, title: `${typeof doc.title === 'string' ? doc.title : type} (does not compile)`, doc: stub, references: [],
+    template: 'elementwise', sized: category === 'neuron', params: {}, states: {}, update: [],
+    inputs: category === 'neuron' ? { I: port('current', 'Input current.') } : { pre: port('spikes', 'Presynaptic spikes.') },
+    outputs: category === 'neuron'
+      ? { spikes: port('spikes', 'Spikes.'), ...Object.fromEntries(states.map((s) => [s, port('voltage', `State ${s}.`)])) }
+      : { post: port('current', 'Current into the postsynaptic neuron block.') },
+  };
+}
+
 /** The palette group of the project's own types. */
 export const PROJECT_GROUP = 'project';
 
@@ -71,7 +96,8 @@ export interface PaletteGroup {
 
 /**
  * Blocks per category, in library order; the project's own types first, as "Project blocks"
- * (those that compile: a type with a mistake is fixed in the equation editor first).
+ * (a type with a mistake is listed too, to be opened in the equation editor; it cannot be
+ * placed until it compiles).
  */
 export function paletteGroups(filter = ''): PaletteGroup[] {
   const q = filter.trim().toLowerCase();
@@ -81,7 +107,8 @@ export function paletteGroups(filter = ''): PaletteGroup[] {
     b.type.toLowerCase().includes(q) ||
     b.category.includes(q) ||
     b.doc.toLowerCase().includes(q);
-  const own = projectDefs.names().map((name) => projectDefs.own(name)).filter((d): d is BlockDef => d !== undefined && match(d));
+  const own = projectDefs.names().map((name) => projectDefs.own(name) ?? brokenTypeDef(name))
+    .filter((d): d is BlockDef => d !== undefined && match(d));
   const groups: PaletteGroup[] = [
     { category: PROJECT_GROUP, title: 'Project blocks', blocks: own },
     ...CATEGORY_ORDER.map((category) => ({

@@ -25,7 +25,7 @@ import BlockNodeView from '../components/BlockNodeView.svelte';
 import ConnectionPath from '../components/ConnectionPath.svelte';
 import SocketDot from '../components/SocketDot.svelte';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
-import { CATEGORY_ORDER, CATEGORY_TITLES, catalogDef, idStem, newBlock, projectDefs, uniqueBlockId } from './block-catalog.js';
+import { brokenTypeDef, CATEGORY_ORDER, CATEGORY_TITLES, catalogDef, idStem, newBlock, projectDefs, uniqueBlockId } from './block-catalog.js';
 import { freeMinimapCorner, type Box } from './minimap-corner.js';
 import { boundingBox, shiftIntoView } from './shift-into-view.js';
 import { own } from '../../src-shared/own.js';
@@ -370,12 +370,10 @@ export class GraphEditor {
   }
 
   private async addNode(block: BlockDoc): Promise<BlockNode | null> {
-    const def = catalogDef(block.type);
+    // A project type with a mistake keeps its blocks (with stand-in ports) until it is fixed.
+    const def = catalogDef(block.type) ?? brokenTypeDef(block.type);
     if (!def) {
-      const why = projectDefs.isOwn(block.type)
-        ? `Block type "${block.type}" has a mistake: block ${block.id} is left out until the type is fixed (Edit → Block types)`
-        : `Unknown block type "${block.type}" (block ${block.id})`;
-      this.callbacks.onNotice(why, 'error');
+      this.callbacks.onNotice(`Unknown block type "${block.type}" (block ${block.id})`, 'error');
       return null;
     }
     const node = new BlockNode(block, def);

@@ -43,6 +43,12 @@ export class ProjectDefs {
     return Object.hasOwn(this.types, type) ? this.own(type) : blockDef(type);
   }
 
+  /** The type as the document has it (an object, possibly not a valid type). */
+  input(type: string): Record<string, unknown> {
+    const t = Object.hasOwn(this.types, type) ? this.types[type] : undefined;
+    return typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {};
+  }
+
   /** Whether `type` is one of the project's own types (compiling or not). */
   isOwn(type: string): boolean {
     return Object.hasOwn(this.types, type);

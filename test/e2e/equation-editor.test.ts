@@ -8,7 +8,8 @@
  * interval longer than the one before). A second test drops "/ C" from dV/dt and sees the
  * units error underlined in place, with both dimensions named. A third edits a type the
  * graph uses (its blocks follow), keeps it in the lab's library and takes it into a new
- * project, and starts a type from a built-in ("Duplicate as equations…").
+ * project, and starts a type from a built-in ("Duplicate as equations…"). A fourth opens a
+ * project whose type does not compile: its blocks and wires stay until the type is fixed.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
@@ -215,6 +216,30 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     await expect.poll(status).toBe('Compiles');
     await ui.click(`${editor} [data-testid="type-save"]`);
     await page.locator('[data-palette-group="project"] [data-palette-type="my-lif"]').waitFor();
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
+
+  it('a project whose type does not compile keeps its blocks and connections until the type is fixed', async () => {
+    const { page, host } = studio;
+    const doc = JSON.parse(fs.readFileSync(new URL('../../assets/examples/adex.json', import.meta.url), 'utf8')) as { types: { adex: { equations: string } } };
+    doc.types.adex.equations = doc.types.adex.equations.replace(' / C', '');
+    await host.service.createProject('Broken AdEx', doc);
+    await ui.open();
+    await ui.openProject('Broken AdEx', 5);
+    await expect.poll(ui.wires).toBe(4);
+    await expect.poll(() => page.locator('[data-block-id="cell"] .type').textContent()).toBe('AdEx (does not compile)');
+    await ui.click('[data-palette-group="project"] [data-testid="edit-type-adex"]');
+    await page.locator(editor).waitFor();
+    await expect.poll(() => page.locator(`${editor} [data-testid="field-errors-equations"]`).textContent()).toMatch(/is a current \(nA\), expected a voltage per time/);
+    await ui.click(`${editor} [data-field="equations"] .cm-line >> nth=0`);
+    await page.keyboard.press('End');
+    for (let i = 0; i < ' : mV'.length; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.type(' / C');
+    await expect.poll(status).toBe('Compiles');
+    await ui.click(`${editor} [data-testid="type-save"]`);
+    await expect.poll(() => page.locator('[data-block-id="cell"] .type').textContent()).toBe('AdEx');
+    await expect.poll(ui.wires).toBe(4);
+    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 });
