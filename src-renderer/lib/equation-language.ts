@@ -65,8 +65,9 @@ export function equationLanguage(vocabulary: TypeVocabulary): StreamLanguage<Lin
 /** Completion options for the name at the cursor: units after ":", else the type's names and the functions. */
 export function equationCompletions(vocabulary: () => TypeVocabulary) {
   return (ctx: CompletionContext): CompletionResult | null => {
-    const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
-    if (!word || (word.from === word.to && !ctx.explicit)) return null;
+    // The name being typed (empty when Ctrl+Space asks at a blank); none inside a number.
+    const word = ctx.matchBefore(/[A-Za-z0-9_]*/);
+    if (!word || /^\d/.test(word.text) || (word.from === word.to && !ctx.explicit)) return null;
     const v = vocabulary();
     const lineBefore = ctx.state.doc.lineAt(ctx.pos).text.slice(0, ctx.pos - ctx.state.doc.lineAt(ctx.pos).from);
     const inUnit = /:[^#]*$/.test(lineBefore) && !/[=<>]/.test(lineBefore.slice(lineBefore.lastIndexOf(':')));
