@@ -216,6 +216,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     await expect.poll(status).toBe('Compiles');
     await ui.click(`${editor} [data-testid="type-save"]`);
     await page.locator('[data-palette-group="project"] [data-palette-type="my-lif"]').waitFor();
+
+    // The unsaved project's draft carries its types: the studio opened again has them, and its blocks.
+    await expect.poll(async () => Object.keys((await host.service.loadDraft(null))?.types ?? {}).sort(), { timeout: SLOW_MS }).toEqual(['adex', 'my-lif']);
+    await ui.open();
+    await expect.poll(() => page.locator('.block-node').count()).toBe(2);
+    await page.locator('[data-palette-group="project"] [data-palette-type="my-lif"]').waitFor();
+    await expect.poll(() => page.locator('[data-block-id="adex"] .type').textContent()).toBe('AdEx (edited)');
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 
