@@ -55,6 +55,18 @@ export function checkLab(lab: Lab, options: { maxProblems?: number } = {}): LabC
       }
     }
 
+    // The block type library (schema 5): each definition against its checksum.
+    const library = readRow(
+      () => db.prepare('SELECT name, definition, definition_checksum FROM type_library ORDER BY name').all() as Array<{ name: string; definition: string; definition_checksum: number }>,
+      'the block type library',
+      report,
+    ) ?? [];
+    for (const t of library) {
+      if (t.definition_checksum !== documentChecksum(t.definition)) {
+        report(`block type ${JSON.stringify(t.name)} of the library: the stored definition is damaged (it does not match its checksum)`);
+      }
+    }
+
     const chunkIds = readRow(() => db.prepare('SELECT id FROM chunks ORDER BY id').pluck().all() as number[], 'the list of recording chunks', report) ?? [];
     const chunk = db.prepare('SELECT run_id, probe, first, last, count, data, checksum FROM chunks WHERE id = ?');
     for (const id of chunkIds) {

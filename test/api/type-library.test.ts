@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch.js';
+import { checkLab } from '../../src-main/store/lab-check.js';
 import { makeHarness, type Harness } from './harness.js';
 
 const ADEX = (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../assets/examples/adex.json'), 'utf8')) as { types: { adex: unknown } }).types.adex;
@@ -54,5 +55,6 @@ describe('the block type library', () => {
     raw.prepare("UPDATE type_library SET definition = replace(definition, '281', '282')").run();
     raw.close();
     await expect(h.service.listLibraryTypes()).rejects.toThrow(/block type "adex" is damaged/);
+    expect(checkLab(h.service.lab).problems).toEqual(['block type "adex" of the library: the stored definition is damaged (it does not match its checksum)']);
   });
 });
