@@ -203,6 +203,7 @@ async function main(): Promise<void> {
 
   // The whole process against Brian2 classic, OpenMP and peak memory (issue #15).
   await optionalBench('cpu-scaling.ts', 'benchCpuScaling', [ns, { seed, brian2: withBrian2, brian2Dir: values['brian2-dir'] }]);
+  await optionalBench('literature.ts', 'benchLiterature', [{ seeds: values.quick ? [seed] : [seed, seed + 1, seed + 2], brian2: withBrian2 }]);
   await optionalBench('webgpu.ts', 'benchWebGpu', [ns, { peers }]);
   await optionalBench('store.ts', 'benchStore', []);
   await optionalBench('cli-start.ts', 'benchCliStart', []);
