@@ -149,10 +149,6 @@ export async function selectEngine(choice: EngineChoice, request: EngineRequest 
   const timeProblem = plan ? f32TimeProblem(plan) : null;
   if (timeProblem && (choice === 'auto' || fallback)) return onCpu(LONG_RUN_NOTE, timeProblem);
   if (timeProblem) throw new Error(`the WebGPU engine cannot run this to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
-  // Plastic synapses (per-connection state) run on the CPU engine only, for now.
-  const plastic = plan?.projections.find((p) => p.plasticity);
-  if (plastic && (choice === 'auto' || fallback)) return onCpu(PLASTIC_NOTE, `synapse "${plastic.synapse}" learns (per-connection state)`);
-  if (plastic) throw new Error(`the WebGPU engine cannot run plastic synapses yet ("${plastic.synapse}"); run it with --engine cpu`);
   const gpu = await webGpuFor(tuning);
   if (choice === 'webgpu') {
     if ('engine' in gpu) return gpu;
@@ -164,9 +160,6 @@ export async function selectEngine(choice: EngineChoice, request: EngineRequest 
   if ('engine' in gpu) gpu.dispose();
   return auto.note ? onCpu(auto.note, auto.detail) : { engine: cpuEngine, dispose: () => {} };
 }
-
-/** The note of a run with plastic synapses, which only the CPU engine runs so far. */
-export const PLASTIC_NOTE = 'This model has plastic synapses, which only the CPU engine runs so far: running on the CPU';
 
 /** The note of a run too long for the GPU's f32 time (the detail says which block and why). */
 export const LONG_RUN_NOTE = 'This run is too long to keep exact time on the GPU: running on the CPU';

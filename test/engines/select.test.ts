@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProjectFile } from '../../src-main/cli/load-project.js';
 import { compile } from '../../src-main/compiler/compile.js';
-import { AUTO_GPU_MIN_WORK, autoChoice, modelWork, PLASTIC_NOTE, releaseEngines, selectEngine, setSharedEngineIdle } from '../../src-main/engines/select.js';
+import { AUTO_GPU_MIN_WORK, autoChoice, modelWork, releaseEngines, selectEngine, setSharedEngineIdle } from '../../src-main/engines/select.js';
 import type { WebGpuEngine } from '../../src-main/engines/webgpu/index.js';
 import { EXAMPLES } from '../helpers/cli.js';
 
@@ -124,18 +124,5 @@ describe('the WebGPU engine kept between runs', async () => {
     } finally {
       setSharedEngineIdle(60_000);
     }
-  });
-});
-
-describe('plastic synapses', () => {
-  // Per-connection state runs on the CPU engine only so far (assets/docs/models.md, "Plasticity").
-  const plastic = compile(loadProjectFile(`${EXAMPLES}/tsodyks-markram.json`));
-
-  it('go to the CPU engine under auto, saying why, and are refused under webgpu', async () => {
-    const auto = await selectEngine('auto', { plan: plastic });
-    expect(auto.engine.name).toBe('cpu');
-    expect(auto.note).toBe(PLASTIC_NOTE);
-    expect(auto.detail).toMatch(/depressing/);
-    await expect(selectEngine('webgpu', { plan: plastic })).rejects.toThrow(/cannot run plastic synapses yet \("depressing"\)/);
   });
 });

@@ -201,6 +201,17 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
         }
       }
     }
+    // Plastic synapses: each connection's weight (the plan's f32) and its states' initial values.
+    for (const pr of p.projections) {
+      const area = layout.plastic.get(pr.synapse);
+      if (!area) continue;
+      // The per-connection area is sized by copy 0's connections (layout.ts).
+      if (pr.byPre.idx.length !== plan0.projections.find((x) => x.synapse === pr.synapse)!.byPre.idx.length) {
+        throw new BatchMismatchError(c, 'structure', `batch copy ${c} ("${p.name}") draws another number of connections for the plastic synapse "${pr.synapse}" than copy 0; run these seeds separately`);
+      }
+      initS.set(pr.byPre.w, c * layout.S.size + area.w);
+      for (const s of pr.plasticity!.states) initS.fill(s.init, c * layout.S.size + area.states.get(s.name)!, c * layout.S.size + area.states.get(s.name)! + pr.byPre.w.length);
+    }
   });
   return {
     code,

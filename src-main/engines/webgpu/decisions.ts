@@ -79,7 +79,10 @@ export function decide(plans: Plan[], mode: PropagationMode | 'auto', scatter: S
     if (all.some((p) => p.maxLag !== undefined)) m = 'gather';
     const meanRow = nnz / Math.max(1, p0.nPre);
     const lanes = Math.min(32, Math.max(4, 2 ** Math.ceil(Math.log2(Math.max(1, meanRow)))));
-    projections.set(p0.synapse, { mode: m, scatter, constantWeight, lanes });
+    // Plastic synapses: on_pre runs on the connections of the spike list, adding floats
+    // (the weights change, so neither a fixed-point scale nor a constant weight holds).
+    if (p0.plasticity) projections.set(p0.synapse, { mode: 'float', scatter: 'list', constantWeight: false, lanes });
+    else projections.set(p0.synapse, { mode: m, scatter, constantWeight, lanes });
   });
   const stamps = new Map<string, Set<string>>();
   plans[0]!.blocks.forEach((b0, bk) => {
@@ -96,6 +99,8 @@ export function layoutNeeds(plan: Plan, d: Decisions): LayoutNeeds {
   const accumulators = new Set<string>();
   for (const p of plan.projections) {
     const x = d.projections.get(p.synapse)!;
+    // Plastic synapses: on_post walks the spike list of the postsynaptic block.
+    if (p.plasticity && p.plasticity.onPost.length > 0) lists.add(p.post);
     if (p.stateOn !== 'post' || x.mode === 'gather') continue;
     accumulators.add(p.synapse);
     if (x.scatter === 'list') lists.add(p.pre);

@@ -6,6 +6,7 @@ import type { Decisions } from './decisions.js';
 import { type Access, type Op, inputRef, inputResource, constOffset, u } from './copy-context.js';
 import { type CodeNames, flagIndex, printStatements, spikeOutputs } from './block-code.js';
 import { propagateOp, synapseCurrentOp } from './propagation-ops.js';
+import { onPostOp, plasticPropagateOp } from './plasticity-ops.js';
 import type { ProgramOptions } from './codegen.js';
 
 export function updateOp(b: PlanBlock): Op | null {
@@ -224,11 +225,16 @@ export function buildOps(plan: Plan, decisions: Decisions, options: ProgramOptio
       case 'update': {
         const op = updateOp(blockOf(plan, pass.block));
         if (op) ops.push(op);
+        // Plastic synapses into this block: on_post right after its update (its spikes of the step).
+        for (const p of plan.projections) {
+          if (p.post === pass.block && p.plasticity && p.plasticity.onPost.length > 0) ops.push(onPostOp(plan, p, decisions.projections.get(p.synapse)!, options));
+        }
         break;
       }
       case 'propagate': {
         const p = projection.get(pass.synapse)!;
-        const op = propagateOp(plan, p, decisions.projections.get(p.synapse)!, options);
+        const d = decisions.projections.get(p.synapse)!;
+        const op = p.plasticity ? plasticPropagateOp(plan, p, d, options) : propagateOp(plan, p, d, options);
         // Spikes of earlier steps can be scattered at the start of the step: the accumulator
         // is read only by this projection's current pass, later in the step.
         if (op && p.lag > 0) early.push(op); else if (op) ops.push(op);

@@ -68,6 +68,12 @@ export interface Layout {
   lists: Map<string, { entries: number; counts: number; slots: number }>;
   cursors: Map<string, number>;
   accumulators: Map<string, number>;
+  /**
+   * Plastic projections (plasticity-ops.ts): S offsets of the per-connection weight and of
+   * each connection state (f32, after everything else in S, so that other models keep their
+   * layout and the non-finite check), and the IS offset of each connection's last event step.
+   */
+  plastic: Map<string, { w: number; states: Map<string, number>; last: number }>;
   /** RA word counting the spikes of each spiking block in the chunk. */
   totals: Map<string, number>;
   probes: ProbeArea[];
@@ -144,6 +150,12 @@ export function buildLayout(plan: Plan, limits: LayoutLimits, needs: LayoutNeeds
   }
   const accumulators = new Map<string, number>();
   for (const p of plan.projections) if (needs.accumulators.has(p.synapse)) accumulators.set(p.synapse, ACC.alloc(p.nPost));
+  const plastic = new Map<string, { w: number; states: Map<string, number>; last: number }>();
+  for (const p of plan.projections) {
+    if (!p.plasticity) continue;
+    const n = p.byPre.idx.length;
+    plastic.set(p.synapse, { w: S.alloc(n), states: new Map(p.plasticity.states.map((s) => [s.name, S.alloc(n)])), last: IS.alloc(n) });
+  }
 
   const K = limits.maxChunkSteps;
   if (K > MAX_CHUNK_STEPS) throw new Error(`internal: chunks are limited to ${MAX_CHUNK_STEPS} steps`);
@@ -169,7 +181,7 @@ export function buildLayout(plan: Plan, limits: LayoutLimits, needs: LayoutNeeds
     const bins = Math.floor(K / p.binSteps) + 2;
     return { kind: 'rate', probe: p, offset: RA.alloc(bins), bins };
   });
-  return { S, IS, ACC, RS, RA, stateWords, states, inputs, jumps, currentOuts, flags, lists, cursors, accumulators, totals, probes, nonFiniteWord: 0, maxChunkSteps: K,
+  return { S, IS, ACC, RS, RA, stateWords, states, inputs, jumps, currentOuts, flags, lists, cursors, accumulators, plastic, totals, probes, nonFiniteWord: 0, maxChunkSteps: K,
     spikeProbes, spikeCapacity: Math.max(1, limits.spikeCapacity),
   };
 }

@@ -112,8 +112,6 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
   // Every copy: a state that is a stamp in one copy only is kept as f32 time in all.
   const timeProblem = plans.map(f32TimeProblem).find((x) => x !== null) ?? null;
   if (timeProblem) throw new Error(`the WebGPU engine cannot run "${plan0.name}" to the step: ${timeProblem}; ${F32_TIME_ADVICE}`);
-  const plastic = plan0.projections.find((p) => p.plasticity);
-  if (plastic) throw new Error(`the WebGPU engine cannot run plastic synapses yet ("${plastic.synapse}"); run it with --engine cpu`);
   const threads = maxThreads(plans);
   const shape = opts.shape && opts.shape !== 'auto' ? opts.shape : autoShape(threads, gpu.software, workgroupShapeSize(gpu));
   const limits = limitsFor(plans, opts);
