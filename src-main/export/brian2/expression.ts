@@ -50,7 +50,7 @@ export function printBrian2(e: Expr, ctx: Brian2PrintContext): string {
     case 'call': {
       const args = e.args.map(p);
       switch (e.fn) {
-        case 'exp': case 'log': case 'sqrt': case 'abs': case 'floor':
+        case 'exp': case 'log': case 'sqrt': case 'abs': case 'floor': case 'sin': case 'cos':
           return `${e.fn}(${args[0]})`;
         case 'min': return `min2(${args[0]}, ${args[1]})`;
         case 'max': return `max2(${args[0]}, ${args[1]})`;

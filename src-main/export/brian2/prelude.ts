@@ -8,11 +8,16 @@
 
 /** Python text of a Spikeflow unit string (internal units, assets/docs/models.md). */
 export function brian2Unit(unit: string): string {
-  const names = unit.replace(/µS/g, 'uS').replace(/MΩ/g, 'Mohm').replace(/·/g, ' * ');
+  const names = unit.replace(/µS/g, 'uS').replace(/MΩ/g, 'Mohm').replace(/·/g, ' * ').replace(/\^/g, ' ** ')
+    // Units the script does not import by name (a project type's pF, nS…) come from brian2.units.
+    .replace(/[A-Za-zµ]+/g, (u) => (IMPORTED_UNITS.has(u) ? u : `b2.units.${u.replace('µ', 'u')}`));
   if (names === '') return '1';
   const [num, ...den] = names.split('/');
   return [num === '' ? '1' : num, ...den].join(' / ');
 }
+
+/** The units the script imports by name (PRELUDE_IMPORTS). */
+const IMPORTED_UNITS = new Set(['Hz', 'mM', 'ms', 'mV', 'nA', 'nF', 'Mohm', 'uS', 'second']);
 
 export const PRELUDE_IMPORTS = `import argparse
 import base64
@@ -23,7 +28,7 @@ import zlib
 
 import numpy as np
 import brian2 as b2
-from brian2 import (Function, NeuronGroup, PoissonGroup, SpikeGeneratorGroup, SpikeMonitor,
+from brian2 import (Function, NeuronGroup, PoissonGroup, PoissonInput, SpikeGeneratorGroup, SpikeMonitor,
                     StateMonitor, Synapses, TimedArray, check_units, implementation, linked_var)
 from brian2 import Hz, mM, ms, mV, nA, nF, Mohm, uS, second`;
 

@@ -20,6 +20,7 @@
  */
 import type { BlockDef } from '../../../kernels/types.js';
 import { blockDef } from '../../../kernels/index.js';
+import { blockDefIn } from '../../compiler/document-types.js';
 import { freeNames, type Statement } from '../../../src-shared/expr/ast.js';
 import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../../src-shared/document/schema.js';
 import { roundHalfAway } from '../../../src-shared/expr/numeric.js';
@@ -48,10 +49,14 @@ export interface Brian2Options {
 export const BRIAN2_FORMS: Readonly<Record<string, string>> = {
   'spike-times': 'SpikeGeneratorGroup',
   poisson: 'PoissonGroup',
+  'inhomogeneous-poisson': 'NeuronGroup with its update code (rate as an expression of t)',
   regular: 'NeuronGroup with its update code',
   'constant-current': 'NeuronGroup of one element with its update code',
   'ramp-current': 'NeuronGroup of one element with its update code',
   'step-current': 'TimedArray',
+  'white-noise-current': 'NeuronGroup of one element per target neuron with its update code (randn)',
+  'ou-current': 'NeuronGroup of one element per target neuron with its update code (randn)',
+  'poisson-input': 'PoissonInput into a variable of the target, read as its voltage jumps',
   lif: 'NeuronGroup with its update code',
   izhikevich: 'NeuronGroup with its update code',
   hh: 'NeuronGroup with its update code',
@@ -62,6 +67,7 @@ export const BRIAN2_FORMS: Readonly<Record<string, string>> = {
   gabaa: 'NeuronGroup (state per presynaptic neuron) and Synapses with a summed variable',
   nmda: 'NeuronGroup (state per presynaptic neuron) and Synapses with a summed variable',
   graded: 'NeuronGroup (state per presynaptic neuron) and Synapses with a summed variable',
+  delta: 'NeuronGroup (jumps per postsynaptic neuron) and Synapses, read as voltage jumps',
   'state-probe': 'StateMonitor',
   'spike-probe': 'SpikeMonitor',
   'rate-probe': 'SpikeMonitor, binned',
@@ -77,7 +83,7 @@ const RESERVED = new Set([
   'i', 'j', 'N', 't', 'dt', 'xi', 't_in_timesteps', 'lastspike', 'not_refractory', 'int', 'float',
   // the script's functions and constants
   'ifelse', 'round_away', 'min2', 'max2', 'vtrap', 'exp_euler', 'dt_ms', 'exp', 'log', 'sqrt', 'abs',
-  'floor', 'rand', 'randn', 'clip', 'sign', 'ceil',
+  'floor', 'rand', 'randn', 'clip', 'sign', 'ceil', 'sin', 'cos',
   // units the script imports
   'Hz', 'mM', 'ms', 'mV', 'nA', 'nF', 'Mohm', 'uS', 'second',
 ]);
@@ -94,12 +100,14 @@ const SPIKE_FLAG = 'emits_spike';
 export function brian2Refusals(doc: ProjectDocument): BlockRefusal[] {
   const out: BlockRefusal[] = [];
   for (const b of doc.blocks) {
+    const userType = doc.types !== undefined && Object.hasOwn(doc.types, b.type);
+    // A project's own type is exported through its compiled update code, as a built-in is.
+    if (userType && blockDefIn(doc, b.type)) continue;
     if (!(b.type in BRIAN2_FORMS)) {
-      const userType = (doc as { types?: Record<string, unknown> }).types?.[b.type] !== undefined;
       out.push({
         block: b.id, type: b.type,
         reason: userType
-          ? 'a block type defined in the project; the Brian2 exporter does not export user types yet'
+          ? 'a block type defined in the project whose equations do not compile'
           : blockDef(b.type)
             ? 'the Brian2 exporter does not know this block type yet; it is refused rather than exported unchecked'
             : 'unknown block type',
@@ -126,8 +134,9 @@ interface Ctx {
 
 const py = (v: string) => `b_${v}`;
 
-function defOf(b: PlanBlock): BlockDef {
-  return blockDef(b.type)!;
+/** The definition of a plan block's type as the document sees it (its own types too). */
+function defOf(ctx: Ctx, b: PlanBlock): BlockDef {
+  return blockDefIn(ctx.doc, b.type)!;
 }
 
 function docOf(ctx: Ctx, id: string): BlockDoc {
@@ -164,11 +173,6 @@ function varyingOf(b: PlanBlock): Record<string, Float64Array> {
 /** Features of a plan the exporter does not reproduce yet, refused by block. */
 function planRefusals(plan: Plan): BlockRefusal[] {
   const out: BlockRefusal[] = [];
-  for (const b of plan.blocks) {
-    const x = b as { receivesJumps?: boolean; perTarget?: boolean };
-    if (x.receivesJumps) out.push({ block: b.id, type: b.type, reason: 'receives voltage jumps (input J), which the Brian2 exporter does not reproduce yet' });
-    if (x.perTarget) out.push({ block: b.id, type: b.type, reason: 'a per-target current source, which the Brian2 exporter does not reproduce yet' });
-  }
   for (const p of plan.projections) {
     const syn = plan.blocks.find((b) => b.id === p.synapse)!;
     const varying = Object.keys(varyingOf(syn)).filter((n) => freeNames(p.current).has(n));
@@ -236,22 +240,45 @@ function initLines(ctx: Ctx, b: PlanBlock): string[] {
   });
 }
 
-/** Terms of a neuron's input current, in pass order, and what its equations must declare. */
-function inputTerms(ctx: Ctx, neuron: PlanBlock): { terms: string[]; decls: string[]; ns: string[]; links: string[] } {
-  const out = { terms: [] as string[], decls: [] as string[], ns: [] as string[], links: [] as string[] };
+/** What a neuron's update reads from its inputs: current terms (I) and voltage-jump terms (J), in pass order. */
+interface InputTerms {
+  terms: string[];
+  jumps: string[];
+  decls: string[];
+  ns: string[];
+  links: string[];
+  /** Statements after the update (a PoissonInput's count is cleared once read). */
+  post: string[];
+}
+
+/** Terms of a neuron's input current and jumps, in pass order, and what its equations must declare. */
+function inputTerms(ctx: Ctx, neuron: PlanBlock): InputTerms {
+  const out: InputTerms = { terms: [], jumps: [], decls: [], ns: [], links: [], post: [] };
   const v = b2Name(neuron.voltage!);
   for (const pass of ctx.plan.passes) {
     if (pass.kind === 'inject' && pass.target === neuron.id) {
-      const name = `${pass.source}_I`;
-      out.decls.push(`${name} : 1 (linked)  # current of "${pass.source}" (nA)`);
-      out.links.push(`${py(neuron.id)}.${name} = linked_var(${py(pass.source)}, 'I_out', index=np.zeros(${neuron.size}, dtype=int))`);
-      out.terms.push(name);
+      const src = ctx.plan.blocks.find((x) => x.id === pass.source)!;
+      if (src.type === 'poisson-input') {
+        // Brian2's PoissonInput adds w times its binomial count to this variable.
+        const name = `${pass.source}_J`;
+        out.decls.push(`${name} : 1  # voltage jumps of "${pass.source}" in this step (mV), added by its PoissonInput`);
+        out.post.push(`${name} = 0.0`);
+        out.jumps.push(name);
+        continue;
+      }
+      const jump = pass.into === 'J';
+      const name = `${pass.source}_${jump ? 'J' : 'I'}`;
+      // A per-target source has one element per neuron; another has one for all.
+      const index = src.perTarget ? '' : `, index=np.zeros(${neuron.size}, dtype=int)`;
+      out.decls.push(`${name} : 1 (linked)  # ${jump ? 'voltage jumps' : 'current'} of "${pass.source}" (${jump ? 'mV' : 'nA'})`);
+      out.links.push(`${py(neuron.id)}.${name} = linked_var(${py(pass.source)}, '${jump ? 'J_out' : 'I_out'}'${index})`);
+      (jump ? out.jumps : out.terms).push(name);
     }
     if (pass.kind !== 'synapse-current') continue;
     const p = projectionOf(ctx, pass.synapse)!;
     if (p.post !== neuron.id) continue;
     const syn = ctx.plan.blocks.find((x) => x.id === p.synapse)!;
-    const sdef = defOf(syn);
+    const sdef = defOf(ctx, syn);
     const states = new Set(syn.states.map((s) => s.name));
     const used = freeNames(p.current);
     for (const n of used) {
@@ -270,20 +297,19 @@ function inputTerms(ctx: Ctx, neuron: PlanBlock): { terms: string[]; decls: stri
       }
     }
     const name = (n: string) => (n === 'V_post' ? v : `${p.synapse}_${n}`);
-    out.terms.push(printBrian2(p.current, { name }));
+    (p.into === 'J' ? out.jumps : out.terms).push(printBrian2(p.current, { name }));
   }
   return out;
 }
 
 function section(ctx: Ctx, b: PlanBlock | { id: string; type: string }, what: string): void {
-  const def = blockDef(b.type);
+  const def = blockDefIn(ctx.doc, b.type);
   ctx.lines.push('', `# ${'='.repeat(88)}`, `# Block "${b.id}": ${def?.title ?? b.type} (${b.type}) — ${what}`);
 }
 
 /** A neuron, source or current block with element-wise update code. */
 function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
-  const def = defOf(b);
-  const states = new Set(b.states.map((s) => s.name));
+  const def = defOf(ctx, b);
   const decls = b.states.map((s) => `${b2Name(s.name)} : 1  # ${def.states[s.name]?.doc ?? ''} (${stateUnitComment(s.unit)})`);
   const ns = paramLines(b, def);
   const varying = Object.entries(varyingOf(b));
@@ -296,17 +322,18 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
   const links: string[] = [];
   let name = (n: string) => (n === 'spike' ? SPIKE_FLAG : b2Name(n));
   if (b.spiking) decls.push(`${SPIKE_FLAG} : boolean  # set by the update; the threshold emits it`);
-  if (b.category === 'current') decls.push('I_out : 1  # output current (nA)');
+  if (b.category === 'current') {
+    const jumps = b.code.some((st) => st.target === 'J_out');
+    decls.push(jumps ? 'J_out : 1  # output voltage jumps (mV)' : 'I_out : 1  # output current (nA)');
+  }
   if (b.category === 'neuron') {
-    if (b.receivesCurrent) {
-      const t = inputTerms(ctx, b);
-      decls.push(...t.decls);
-      ns.push(...t.ns);
-      links.push(...t.links);
-      pre.push(`I = ${t.terms.join(' + ')}  # input current (nA), from the start-of-step ${b.voltage}`);
-    } else {
-      pre.push('I = 0.0  # nothing feeds this neuron');
-    }
+    const t = inputTerms(ctx, b);
+    decls.push(...t.decls);
+    ns.push(...t.ns);
+    links.push(...t.links);
+    pre.push(t.terms.length > 0 ? `I = ${t.terms.join(' + ')}  # input current (nA), from the start-of-step ${b.voltage}` : 'I = 0.0  # no current feeds this neuron');
+    if (b.receivesJumps) pre.push(`J = ${t.jumps.join(' + ')}  # voltage jumps arriving in this step (mV)`);
+    post.push(...t.post);
   }
   if (b.category === 'synapse') {
     const p = projectionOf(ctx, b.id)!;
@@ -325,7 +352,9 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
   const code = [...pre, ...printCode(b.code, name), ...post];
   const what = b.category === 'synapse'
     ? `state per ${b.input ? 'presynaptic' : 'postsynaptic'} neuron (${b.size})`
-    : b.category === 'current' ? 'one current for every target neuron' : `${b.size} neuron${b.size === 1 ? '' : 's'}`;
+    : b.category === 'current'
+      ? (b.perTarget ? `one element per target neuron (${b.size}), each its own random stream` : 'one current for every target neuron')
+      : `${b.size} neuron${b.size === 1 ? '' : 's'}`;
   section(ctx, b, what);
   ctx.lines.push(
     `${py(b.id)} = NeuronGroup(${b.size}, '''`,
@@ -456,6 +485,25 @@ function poissonBlock(ctx: Ctx, b: PlanBlock): void {
   scheduleNext(ctx, py(b.id), `spikes of "${b.id}" are emitted`);
 }
 
+/**
+ * The aggregated Poisson drive: Brian2's PoissonInput, which adds w times a binomial count
+ * (K inputs, rate·dt) to a variable of the target in its slot of the step; the target's
+ * update reads that variable as voltage jumps and clears it (inputTerms).
+ */
+function poissonInputBlock(ctx: Ctx, b: PlanBlock): void {
+  const target = ctx.plan.passes.find((x) => x.kind === 'inject' && x.source === b.id);
+  if (!target || target.kind !== 'inject') return;
+  const k = roundHalfAway(b.params.K ?? 0);
+  section(ctx, b, `${k} Poisson inputs of ${pyFloat(b.params.rate ?? 0)} Hz onto each neuron of "${target.target}" (Brian2's generator: same statistics, other draws)`);
+  ctx.lines.push(`# created with the connections: its target, "${target.target}", must exist first`);
+  ctx.connections.push(
+    '',
+    `# "${b.id}": ${k} independent Poisson inputs per neuron of "${target.target}", each spike a jump of w (mV)`,
+    `${py(b.id)} = PoissonInput(${py(target.target)}, '${b.id}_J', N=${k}, rate=${pyFloat(b.params.rate ?? 0)} * Hz, weight='${pyFloat(b.params.w ?? 0)}')`,
+  );
+  scheduleNext(ctx, py(b.id), `"${b.id}" draws its input spikes into "${target.target}"`);
+}
+
 function piecewiseBlock(ctx: Ctx, b: PlanBlock): void {
   const w = b.piecewise!;
   const last = w.steps.length > 0 ? Math.max(0, w.steps[w.steps.length - 1]!) : 0;
@@ -511,6 +559,10 @@ export function brian2Script(doc: ProjectDocument, plan: Plan, opts: Brian2Optio
   for (const pass of plan.passes) {
     if (pass.kind === 'update') {
       const b = plan.blocks.find((x) => x.id === pass.block)!;
+      if (b.type === 'poisson-input') {
+        poissonInputBlock(ctx, b);
+        continue;
+      }
       if (b.type === 'poisson' || b.template !== 'elementwise') {
         scheduleNext(ctx, b.template === 'piecewise' ? `${py(b.id)}_update` : py(b.id), b.template === 'piecewise' ? `update of "${b.id}"` : `spikes of "${b.id}" are emitted`);
         continue;
