@@ -223,6 +223,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     await expect.poll(() => page.locator('.block-node').count()).toBe(2);
     await page.locator('[data-palette-group="project"] [data-palette-type="my-lif"]').waitFor();
     await expect.poll(() => page.locator('[data-block-id="adex"] .type').textContent()).toBe('AdEx (edited)');
+
+    // A type a block uses is not deleted; an unused one is.
+    await ui.click('[data-palette-group="project"] [data-testid="edit-type-adex"]');
+    await ui.click(`${editor} [data-testid="type-delete"]`);
+    await expect.poll(ui.notices).toContainEqual(expect.stringContaining('adex is used by 1 block: delete them first'));
+    await ui.click(`${editor} [data-testid="type-cancel"]`);
+    await ui.click('[data-palette-group="project"] [data-testid="edit-type-my-lif"]');
+    await ui.click(`${editor} [data-testid="type-delete"]`);
+    await page.locator(editor).waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('[data-palette-group="project"] [data-palette-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-palette-type'))))
+      .toEqual(['adex']);
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 
