@@ -427,7 +427,7 @@ function compileModel(
     }
   }
 
-  const probes = buildProbes(infos, incoming, outlines, sink, dt ?? 0.1, !checkOnly);
+  const probes = buildProbes(infos, incoming, outlines, sink, dt ?? 0.1, !checkOnly, projections);
   sink.throwIfAny();
 
   const spikeHistory: Record<string, number> = {};
@@ -481,7 +481,7 @@ function estimateInput(
     if (def.category === 'probe') {
       const source = infos.get(incoming(id, Object.keys(def.inputs)[0]!)[0]?.from.block ?? '');
       if (!source) continue;
-      const size = elementsOf(source);
+      const size = perConnectionUnit(source, info.params.stateNames.state) !== undefined ? outlines.get(source.doc.id)?.connections ?? 0 : elementsOf(source);
       const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
       const kind = def.type === 'state-probe' ? 'state' : def.type === 'spike-probe' ? 'spikes' : 'rate';
       input.probes.push({ id, kind, channels: kind === 'state' ? info.params.indexSets.neurons?.length ?? size : size, every });
@@ -560,10 +560,11 @@ function piecewise(info: BlockInfo, dt: number): { steps: Int32Array; values: Fl
 function buildProbes(
   infos: Map<string, BlockInfo>,
   incoming: (id: string, port: string) => ResolvedEdge[],
-  projectionOf: Map<string, { nPre: number; nPost: number }>,
+  projectionOf: Map<string, { nPre: number; nPost: number; connections: number }>,
   sink: DiagnosticSink,
   dt: number,
   allocate: boolean,
+  drawn: PlanProjection[] = [],
 ): PlanProbe[] {
   const probes: PlanProbe[] = [];
   for (const [id, info] of infos) {
@@ -573,20 +574,29 @@ function buildProbes(
     if (!source) continue;
     const target = infos.get(source)!;
     const proj = projectionOf.get(source);
-    const size = target.def.category === 'synapse'
-      ? (target.def.synapse!.stateOn === 'pre' ? proj?.nPre ?? 0 : proj?.nPost ?? 0)
-      : target.def.category === 'current' && !target.def.perTarget ? 1 : target.size;
+    // A state probe of a plastic synapse's w or connection state records connections (weight probe).
+    const connectionUnit = info.def.type === 'state-probe' ? perConnectionUnit(target, info.params.stateNames.state) : undefined;
+    const size = connectionUnit !== undefined
+      ? drawn.find((p) => p.synapse === source)?.byPre.idx.length ?? proj?.connections ?? 0
+      : target.def.category === 'synapse'
+        ? (target.def.synapse!.stateOn === 'pre' ? proj?.nPre ?? 0 : proj?.nPost ?? 0)
+        : target.def.category === 'current' && !target.def.perTarget ? 1 : target.size;
     const neurons = info.params.indexSets.neurons;
     if (neurons) {
       const bad = neurons.find((n) => n >= size);
       if (bad !== undefined) {
-        sink.add({ block: id, field: 'parameter "neurons"', message: `neuron ${bad} is out of range: "${source}" has ${size}` });
+        sink.add({ block: id, field: 'parameter "neurons"', message: connectionUnit !== undefined
+          ? `connection ${bad} is out of range: "${source}" has ${size} connections`
+          : `neuron ${bad} is out of range: "${source}" has ${size}` });
         continue;
       }
     }
     // Checking only (`allocate` false) lists no neurons: the probes are not kept.
     const all = () => (allocate ? Int32Array.from({ length: size }, (_, k) => k) : new Int32Array(0));
-    if (info.def.type === 'state-probe') {
+    if (connectionUnit !== undefined) {
+      const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
+      probes.push({ id, kind: 'state', block: source, state: info.params.stateNames.state!, unit: connectionUnit, neurons: neurons ? Int32Array.from(neurons) : all(), every, connections: true });
+    } else if (info.def.type === 'state-probe') {
       const states = Object.keys(target.def.states);
       const state = info.params.stateNames.state ?? target.def.voltage ?? states[0];
       if (!state || !own(target.def.states, state)) {
@@ -606,4 +616,15 @@ function buildProbes(
     }
   }
   return probes;
+}
+
+/**
+ * The unit of `state` where it is a per-connection value of a plastic synapse — its weight
+ * `w` or a connection state (a state probe then records connections) — else undefined.
+ */
+function perConnectionUnit(target: BlockInfo, state: string | undefined): string | undefined {
+  const spec = target.def.synapse;
+  if (!spec?.plasticity || state === undefined) return undefined;
+  if (state === 'w') return weightUnitOf(target.def, spec.variantParam ? target.params.enums[spec.variantParam] : undefined);
+  return own(spec.plasticity.states, state) ? spec.plasticity.states[state]!.unit : undefined;
 }

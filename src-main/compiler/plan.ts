@@ -130,6 +130,11 @@ export type PlanProbe =
   | {
       id: string; kind: 'state'; block: string; state: string; unit: string;
       neurons: Int32Array; every: number;
+      /**
+       * A plastic synapse's weight `w` or connection state: `neurons` are then connection
+       * indices (positions in the rows by presynaptic neuron), the weight probe.
+       */
+      connections?: true;
     }
   | { id: string; kind: 'spikes'; block: string; neurons: Int32Array | null }
   | { id: string; kind: 'rate'; block: string; size: number; binSteps: number };

@@ -22,3 +22,9 @@ export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>)
     arrays[plasticArrayName.postConn(k)] = pl.postConn;
   });
 }
+
+/** The array a weight probe reads (a state probe of a plastic synapse's `w` or connection state). */
+export function connectionArrayName(plan: Plan, probe: { block: string; state: string }): string {
+  const pk = plan.projections.findIndex((p) => p.synapse === probe.block);
+  return probe.state === 'w' ? plasticArrayName.weight(pk) : plasticArrayName.state(pk, probe.state);
+}

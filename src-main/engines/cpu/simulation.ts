@@ -12,7 +12,7 @@ import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
-import { allocatePlasticity } from './plasticity-arrays.js';
+import { allocatePlasticity, connectionArrayName } from './plasticity-arrays.js';
 import { ownedRange, elementRange, type Partition } from './partition.js';
 import { rowBounds, rowsSortedByTarget } from './row-bounds.js';
 
@@ -145,7 +145,8 @@ export class Simulation {
   private probeBuffer(p: PlanProbe): ProbeBuffer {
     const block = this.blockIndex(p.block);
     if (p.kind === 'state') {
-      const source = this.arrays[arrayName.state(block, p.state)] as Float64Array;
+      // A weight probe reads a plastic synapse's per-connection array (its channels are connections).
+      const source = this.arrays[p.connections ? connectionArrayName(this.plan, p) : arrayName.state(block, p.state)] as Float64Array;
       const neurons = this.threads ? ownedChannels(p, this.plan.blocks[block]!, this.threads.part) : p.neurons;
       const buf: ProbeBuffer = { probe: p, source, neurons, values: [], firstSample: 0, nextSample: 0 };
       this.sampleState(buf); // sample 0: the initial state

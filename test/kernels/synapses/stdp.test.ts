@@ -6,6 +6,7 @@
  * same step count as pre-before-post (Δt = 0, potentiation).
  */
 import { describe, expect, it } from 'vitest';
+import { makeDoc, runDoc } from '../../helpers/doc.js';
 import { DT, runPlastic } from './plastic-helpers.js';
 
 const W_MAX = 0.01;
@@ -72,5 +73,34 @@ describe('pair-based STDP', () => {
     const w0 = Math.fround(0.008);
     expect(weights[0]).toBeCloseTo(w0 + A_PRE * (W_MAX - w0) * e(100), 14);
     expect(weights[1]).toBeCloseTo(w0 + A_POST * w0 * e(100), 14);
+  });
+});
+
+describe('weight probe', () => {
+  it('a state probe of w records chosen connections over time (sample k: after step k − 1)', () => {
+    const out = runDoc(makeDoc([
+      { id: 'pre', type: 'spike-times', size: 2, params: { spikes: [[0, '10 ms'], [1, '30 ms']] } },
+      { id: 'syn', type: 'stdp', connection: { rule: 'all-to-all', weight: '0.005 uS' } },
+      { id: 'drive', type: 'spike-times', size: 1, params: { spikes: [[0, '20 ms']] } },
+      { id: 'kick', type: 'delta', connection: { rule: 'all-to-all', weight: '30 mV' } },
+      { id: 'cell', type: 'lif', size: 1 },
+      { id: 'W', type: 'state-probe', params: { state: 'w', neurons: [1, 0] } },
+    ], ['pre.spikes -> syn.pre', 'syn.post -> cell.I', 'drive.spikes -> kick.pre', 'kick.post -> cell.J', 'syn.post -> W.target'], { duration: '40 ms' }));
+    const [w1, w0] = out.traces.get('W')! as [number[], number[]];
+    const f32 = (x: number) => Math.fround(x);
+    expect(out.plan.probes[0]).toMatchObject({ kind: 'state', state: 'w', unit: 'µS', connections: true });
+    expect(w0.slice(0, 201).every((x) => x === f32(W0))).toBe(true); // before the post spike of step 200
+    expect(w0[201]).toBe(f32(W0 + A_PRE * W_MAX * e(100))); // potentiated in step 200 (recordings are f32)
+    expect(w1.slice(0, 301).every((x) => x === f32(W0))).toBe(true);
+    expect(w1[301]).toBe(f32(W0 + A_POST * W_MAX * e(100))); // depressed at the arrival of step 300
+  });
+
+  it('names a connection index out of range', () => {
+    expect(() => runDoc(makeDoc([
+      { id: 'pre', type: 'spike-times', size: 2, params: { spikes: [] } },
+      { id: 'syn', type: 'stdp', connection: { rule: 'one-to-one', weight: '0.005 uS' } },
+      { id: 'cell', type: 'lif', size: 2 },
+      { id: 'W', type: 'state-probe', params: { state: 'a_pre', neurons: [2] } },
+    ], ['pre.spikes -> syn.pre', 'syn.post -> cell.I', 'syn.post -> W.target']))).toThrow(/connection 2 is out of range: "syn" has 2 connections/);
   });
 });
