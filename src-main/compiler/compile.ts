@@ -342,7 +342,8 @@ function compileModel(
         lag: o.lag,
         stateOn: spec.stateOn,
         current: checkedCurrent(def, variants.get(b.id)),
-        byPre: drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined),
+        // o.connections: the expected count, so that rules drawn row by row are drawn once.
+        byPre: drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined, o.connections),
         weightUnit: o.weightUnit,
         delay: o.delay,
       };
@@ -353,7 +354,7 @@ function compileModel(
       if (spec.plasticity) p.plasticity = planPlasticity(def, info.params.enums, info.params.quantities, variants.get(b.id), p.byPre, nPost);
       if (spec.gather) {
         p.gather = spec.gather;
-        p.byPost = drawCsr(draw, nPost, 'post', weights);
+        p.byPost = drawCsr(draw, nPost, 'post', weights, undefined, o.connections);
       }
       return p;
     });

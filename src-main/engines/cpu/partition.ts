@@ -88,16 +88,25 @@ export function elementsPerStep(plan: Plan): number {
 }
 
 /** Fewest elements per step per thread for a thread to pay for its barrier each step. */
-export const ELEMENTS_PER_THREAD = 6000;
+export const ELEMENTS_PER_THREAD = 10000;
+
+/**
+ * Fewest element updates in a whole run (steps × elements) worth more than one thread:
+ * below, starting a second worker (tens of ms, and its own heap) costs more than it saves.
+ */
+export const UPDATES_FOR_THREADS = 1e8;
 
 /**
  * Threads for a run: `requested` when given (at least 1), else all cores but one where
  * there are more than two (one is left for the caller's work: recordings, the UI) and both
- * of two, capped so that every thread has ELEMENTS_PER_THREAD elements per step.
+ * of two, capped so that every thread has ELEMENTS_PER_THREAD elements per step, and one
+ * for a short run (UPDATES_FOR_THREADS).
  */
 export function chooseThreads(plan: Plan, requested: number | undefined, cores: number): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
+  const elements = elementsPerStep(plan);
+  if (elements * plan.steps < UPDATES_FOR_THREADS) return 1;
   const byCores = cores > 2 ? cores - 1 : cores;
-  const bySize = Math.max(1, Math.floor(elementsPerStep(plan) / ELEMENTS_PER_THREAD));
+  const bySize = Math.max(1, Math.floor(elements / ELEMENTS_PER_THREAD));
   return Math.max(1, Math.min(byCores, bySize));
 }

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, type RunOverrides } from '../../../src-main/compiler/compile.js';
+import type { Plan } from '../../../src-main/compiler/plan.js';
 import { cpuThreads, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
 import { NonFiniteStateError, type RecordingChunk, type RunResult } from '../../../src-main/engines/types.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
@@ -116,12 +117,19 @@ describe('CPU engine on several threads', () => {
   }, 60_000);
 
   it('chooses all cores but one (both of two), no more than the model is worth', () => {
-    const small = compile(parseDocumentText(exampleText('ampa-lif.json')));
-    expect(cpuThreads(small, undefined, 8)).toBe(1);
-    const coba = compile(parseDocumentText(exampleText('coba.json')));
-    expect(cpuThreads(coba, undefined, 2)).toBe(2);
-    expect(cpuThreads(coba, undefined, 1)).toBe(1);
-    expect(cpuThreads(coba, undefined, 64)).toBeLessThan(8);
-    expect(cpuThreads(coba, 5, 2)).toBe(5);
+    // What the choice reads of a plan: block sizes, connection counts, steps.
+    const sized = (neurons: number, connections: number, steps: number) => ({
+      steps, blocks: [{ size: neurons }], projections: [{ byPre: { idx: { length: connections } } }],
+    }) as unknown as Plan;
+    expect(cpuThreads(sized(4000, 320_000, 10_000), undefined, 2)).toBe(1); // COBA 4000: one thread is faster
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2)).toBe(2);
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 1)).toBe(1);
+    expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16)).toBe(15);
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 64)).toBe(16); // 10 000 elements (a connection: 1/50) per thread
+    expect(cpuThreads(sized(64_000, 5_120_000, 10), undefined, 8)).toBe(1); // a short run
+    expect(cpuThreads(sized(4000, 320_000, 10_000), 5, 2)).toBe(5); // asked for
+    const plastic = compile(parseDocumentText(exampleText('ampa-lif.json')));
+    (plastic.projections[0] as { plasticity?: unknown }).plasticity = {};
+    expect(cpuThreads(plastic, 3, 8)).toBe(1);
   });
 });
