@@ -222,8 +222,49 @@ function specials(base: Obj): FuzzDocument[] {
   ];
 }
 
+/** Neurons an example may have in the fuzz tests (each accepted document is run). */
+const MAX_NEURONS = 2000;
+
+/**
+ * Scales a large example down (block sizes and fixed in-degrees by one factor), so that a
+ * mutation that makes a model large is what makes it large, and each case stays quick:
+ * Brunel's 12,500 neurons and 1.6e7 connections take a minute to draw and stop on a busy
+ * machine, and teach the fuzz test nothing a smaller copy does not.
+ */
+function shrink(example: Obj): void {
+  const sized = blocksOf(example).filter((b) => typeof b.size === 'number');
+  const total = sized.reduce((sum, b) => sum + (b.size as number), 0);
+  if (total <= MAX_NEURONS) return;
+  const factor = Math.ceil(total / MAX_NEURONS);
+  for (const b of sized) b.size = Math.max(3, Math.round((b.size as number) / factor));
+  for (const b of blocksOf(example)) {
+    if (isObj(b.connection) && typeof b.connection.indegree === 'number') b.connection.indegree = Math.max(1, Math.round(b.connection.indegree / factor));
+  }
+}
+
 /** The kinds of mutation (each example gets most of them; every kind goes to many examples). */
 export const MUTATION_KINDS = MUTATIONS.map(([kind]) => kind);
+
+/** Examples with more neurons than this are scaled down for fuzzing (shrinkLarge). */
+const LARGE_NEURONS = 5000;
+const SHRUNK_NEURONS = 2000;
+
+/**
+ * Scales an example of more than LARGE_NEURONS neurons down to SHRUNK_NEURONS, in-degrees
+ * alike: the literature networks (brunel-2000: 12 500 neurons, 1.25e6 connections) would
+ * spend a case's time limit drawing connections, which the mutations do not need.
+ */
+function shrinkLarge(example: Obj): void {
+  if (!Array.isArray(example.blocks)) return;
+  const blocks = example.blocks.filter(isObj);
+  const total = blocks.reduce((n, b) => n + (typeof b.size === 'number' ? b.size : 0), 0);
+  if (total <= LARGE_NEURONS) return;
+  const f = SHRUNK_NEURONS / total;
+  for (const b of blocks) {
+    if (typeof b.size === 'number') b.size = Math.max(1, Math.round(b.size * f));
+    if (isObj(b.connection) && typeof b.connection.indegree === 'number') b.connection.indegree = Math.max(1, Math.floor(b.connection.indegree * f));
+  }
+}
 
 /**
  * About `count` fuzz documents: mutations of every example — the mutations dealt round
@@ -239,6 +280,8 @@ export function fuzzDocuments(examplesDir: string, count = 320, seed = 20261202)
     const example = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Obj;
     // Short runs: a mutation that makes a run endless must be what makes it endless.
     if (isObj(example.run)) example.run.duration = '2 ms';
+    shrink(example);
+    shrinkLarge(example);
     return { file, example };
   });
   const base = examples.find((e) => e.file === 'ampa-lif.json')?.example ?? examples[0]!.example;
