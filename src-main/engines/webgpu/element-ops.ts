@@ -187,14 +187,18 @@ export function injectOp(plan: Plan, source: string, target: string, into?: 'J')
 export function recordOp(plan: Plan, area: Extract<ProbeArea, { kind: 'state' }>): Op {
   const probe = area.probe;
   const block = blockOf(plan, probe.block);
+  // A weight probe reads a plastic synapse's per-connection area (plasticity-ops.ts); element k is connection k.
+  const size = probe.connections ? plan.projections.find((x) => x.synapse === probe.block)!.byPre.idx.length : block.size;
   return {
     label: `record ${probe.id} (${probe.block}.${probe.state})`,
-    size: block.size,
-    reads: [{ res: `state:${stateKey(probe.block, probe.state)}`, mode: 'same' }],
+    size,
+    reads: [{ res: probe.connections ? `plastic:${probe.block}` : `state:${stateKey(probe.block, probe.state)}`, mode: probe.connections ? 'any' : 'same' }],
     writes: [],
     emit: (ctx) => {
       const every = u(probe.every);
-      const word = `S[cS + ${u(ctx.layout.states.get(stateKey(probe.block, probe.state))!.offset)} + k]`;
+      const area0 = ctx.layout.plastic.get(probe.block);
+      const offset = probe.connections ? (probe.state === 'w' ? area0!.w : area0!.states.get(probe.state)!) : ctx.layout.states.get(stateKey(probe.block, probe.state))!.offset;
+      const word = `S[cS + ${u(offset)} + k]`;
       // A stamp is recorded in ms, as the CPU engine records it.
       const src = ctx.decisions.stamps.get(probe.block)?.has(probe.state) ? `(f32(${stampLoadWgsl(word)}) * DT)` : word;
       const row = `cRS + ${u(area.offset)} + ((i + 1u) / ${every} - (U.chunk_start + ${every}) / ${every}) * ${u(area.unique.length)}`;
@@ -203,7 +207,7 @@ export function recordOp(plan: Plan, area: Extract<ProbeArea, { kind: 'state' }>
         lines.push(`  RS[${row} + k] = ${src};`);
       } else {
         const map = constOffset(ctx, `columns:${probe.id}`, () => {
-          const m = new Uint32Array(block.size).fill(0xffffffff);
+          const m = new Uint32Array(size).fill(0xffffffff);
           area.unique.forEach((n, col) => { m[n] = col; });
           return m;
         });

@@ -169,7 +169,8 @@ export function buildLayout(plan: Plan, limits: LayoutLimits, needs: LayoutNeeds
         if (col === undefined) { col = unique.length; seen.set(n, col); unique.push(n); }
         return col;
       });
-      const size = blockOf(plan, p.block).size;
+      // A weight probe's channels are connections (PlanProbe.connections).
+      const size = p.connections ? plan.projections.find((x) => x.synapse === p.block)!.byPre.idx.length : blockOf(plan, p.block).size;
       const identity = unique.length === size && unique.every((n, k) => n === k);
       const capacity = Math.ceil(K / p.every);
       return { kind: 'state', probe: p, offset: RS.alloc(capacity * unique.length), capacity, unique, columnOf, identity };

@@ -221,7 +221,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
       if (!sink) continue;
       for (const p of plans[c]!.probes) {
         if (p.kind !== 'state') continue;
-        const init = plans[c]!.blocks.find((b) => b.id === p.block)!.states.find((s) => s.name === p.state)!.init;
+        const init = p.connections ? connectionInit(plans[c]!, p) : plans[c]!.blocks.find((b) => b.id === p.block)!.states.find((s) => s.name === p.state)!.init;
         await sink.write({ probe: p.id, kind: 'state', firstSample: 0, channels: p.neurons.length, values: Float32Array.from(p.neurons, (n) => init[n]!) });
       }
     }
@@ -504,4 +504,11 @@ function summary(plan: Plan, cs: CopyState, stepsDone: number): PopulationSummar
     const spikes = cs.totals.get(b.id) ?? 0;
     return [{ block: b.id, size: b.size, spikes, rateHz: seconds > 0 ? spikes / b.size / seconds : 0 }];
   });
+}
+
+/** Initial values of a weight probe's channels: the plan's weights, or a connection state's initial value. */
+function connectionInit(plan: Plan, p: { block: string; state: string }): ArrayLike<number> {
+  const proj = plan.projections.find((x) => x.synapse === p.block)!;
+  if (p.state === 'w') return proj.byPre.w;
+  return new Float64Array(proj.byPre.idx.length).fill(proj.plasticity!.states.find((s) => s.name === p.state)!.init);
 }

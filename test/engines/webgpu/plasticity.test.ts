@@ -3,7 +3,7 @@
  * list scatter, on_post over the postsynaptic spike list. Where the spikes are the same, the
  * weights are the same as on the CPU engine to f32 rounding: the conductance g, into which
  * every arriving spike delivers its connection's current weight, follows the CPU's step for
- * step. One network holds every rule (one shader to compile: SwiftShader compiles slowly).
+ * step, and so do the weights (read back through weight probes). One network holds every rule (one shader to compile: SwiftShader compiles slowly).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,11 @@ function network(frozen: boolean) {
       { id: `sp_${id}`, type: 'spike-probe' },
     );
     edges.push(`inputs.spikes -> syn_${id}.pre`, `syn_${id}.post -> cells_${id}.I`, `syn_${id}.post -> g_${id}.target`, `cells_${id}.spikes -> sp_${id}.spikes`);
+    // Weight probes: every connection's w (Tsodyks–Markram: its resources x), every 1 ms.
+    if (!frozen) {
+      blocks.push({ id: `w_${id}`, type: 'state-probe', params: { state: type === 'tsodyks-markram' ? 'x' : 'w', interval: '1 ms' } });
+      edges.push(`syn_${id}.post -> w_${id}.target`);
+    }
   }
   return makeDoc(blocks, edges, { duration: '100 ms', seed: 5 });
 }
@@ -73,6 +78,10 @@ describe('plastic synapses on the WebGPU engine', async () => {
         expect(key(gpu.spikes.get(`sp_${id}`)!), `${id}, ${shape}`).toEqual(key(cpu.spikes.get(`sp_${id}`)!));
         const g = cpu.traces.get(`g_${id}`)!;
         expect(spread(gpu.traces.get(`g_${id}`)!, g), `${id}, ${shape}`).toBeLessThan(2e-5 * Math.max(...g.flat()));
+        // The weights themselves, read back through the weight probe: the CPU's to f32 rounding.
+        const w = cpu.traces.get(`w_${id}`)!;
+        expect(w.length, id).toBeGreaterThan(50); // connections
+        expect(spread(gpu.traces.get(`w_${id}`)!, w), `${id} weights, ${shape}`).toBeLessThan(2e-6 * Math.max(...w.flat()));
       }
     }
   });
