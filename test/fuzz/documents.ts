@@ -245,27 +245,6 @@ function shrink(example: Obj): void {
 /** The kinds of mutation (each example gets most of them; every kind goes to many examples). */
 export const MUTATION_KINDS = MUTATIONS.map(([kind]) => kind);
 
-/** Examples with more neurons than this are scaled down for fuzzing (shrinkLarge). */
-const LARGE_NEURONS = 5000;
-const SHRUNK_NEURONS = 2000;
-
-/**
- * Scales an example of more than LARGE_NEURONS neurons down to SHRUNK_NEURONS, in-degrees
- * alike: the literature networks (brunel-2000: 12 500 neurons, 1.25e6 connections) would
- * spend a case's time limit drawing connections, which the mutations do not need.
- */
-function shrinkLarge(example: Obj): void {
-  if (!Array.isArray(example.blocks)) return;
-  const blocks = example.blocks.filter(isObj);
-  const total = blocks.reduce((n, b) => n + (typeof b.size === 'number' ? b.size : 0), 0);
-  if (total <= LARGE_NEURONS) return;
-  const f = SHRUNK_NEURONS / total;
-  for (const b of blocks) {
-    if (typeof b.size === 'number') b.size = Math.max(1, Math.round(b.size * f));
-    if (isObj(b.connection) && typeof b.connection.indegree === 'number') b.connection.indegree = Math.max(1, Math.floor(b.connection.indegree * f));
-  }
-}
-
 /**
  * About `count` fuzz documents: mutations of every example — the mutations dealt round
  * after round, example by example, each round shifted by one, so that every example gets
@@ -281,7 +260,6 @@ export function fuzzDocuments(examplesDir: string, count = 320, seed = 20261202)
     // Short runs: a mutation that makes a run endless must be what makes it endless.
     if (isObj(example.run)) example.run.duration = '2 ms';
     shrink(example);
-    shrinkLarge(example);
     return { file, example };
   });
   const base = examples.find((e) => e.file === 'ampa-lif.json')?.example ?? examples[0]!.example;
