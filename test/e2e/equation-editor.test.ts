@@ -167,6 +167,15 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     // Putting it back makes it compile again.
     await page.keyboard.type(' / C');
     await expect.poll(status).toBe('Compiles');
+    // A paste beyond the limit of a field (20 000 characters) is refused; the text stays as it was.
+    const text = () => page.locator(`${editor} [data-field="equations"] .cm-content`).textContent();
+    const before = await text();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText(`\n# ${'x'.repeat(20_000)}`);
+    await page.keyboard.type('#');
+    await expect.poll(text).toBe(`${before}#`);
+    await page.keyboard.press('Backspace');
+    await expect.poll(status).toBe('Compiles');
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 
