@@ -12,6 +12,7 @@
  *   sweeps.ts           startSweep (expansion in src-main/sweeps)
  *   recording-reads.ts  readTrace, readSpikes, CSV export
  *   projects.ts         projects, drafts (drafts.ts), the scratch project, examples
+ *   type-library.ts     the lab's library of block types written as equations
  *   model-export.ts     exportModel (Brian2, PyNN scripts), importRunCsv (their recordings)
  */
 import type { EngineStatus, OpenProject, RunInfo, RunRequest, SpikeflowApi } from '../../src-shared/api.js';

@@ -6,8 +6,13 @@
  * through the accessors at the end of the class, so components read everything from
  * `studio`. Nothing else talks to the API except the plots, which read recordings.
  *
+ * The project's own block types (`types`, written as equations) are held here with the
+ * document and handed to the block catalog, so that the palette, the graph and the
+ * inspector see them as built-ins; the equation editor (TypeEditor.svelte) edits one at a
+ * time as `typeEditor`.
+ *
  * What counts as unsaved: edits to the model (blocks, edges, parameters, run settings,
- * name). Moving blocks is layout only: it raises no "Unsaved changes" prompt, and is kept
+ * name, block types). Moving blocks is layout only: it raises no "Unsaved changes" prompt, and is kept
  * with the draft (autosaved, and saved before another project opens) and with the next
  * saved version.
  */
