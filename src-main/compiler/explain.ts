@@ -24,6 +24,17 @@ export function explainPlan(plan: Plan): string {
       out.push(`  ${p.pre} → ${p.synapse} → ${p.post}: ${n} synapses (${(n / Math.max(1, p.nPost)).toFixed(1)} per target), ` +
         `state per ${p.stateOn}synaptic neuron, ` +
         (p.maxLag === undefined ? `delay ${p.delay} ms, reads spikes ${p.lag} step(s) late` : `delays per connection, reads spikes ${p.lag}…${p.maxLag} steps late`));
+      // Plastic synapses: what each connection keeps and when its event code runs (models.md, "Plasticity").
+      const pl = p.plasticity;
+      if (pl) {
+        const states = ['w', ...pl.states.map((s) => (s.decay ? `${s.name} (τ ${s.decay.tau} ms${s.decay.rest !== 0 ? ` → ${s.decay.rest}` : ''})` : s.name))];
+        out.push(`      plastic: per connection ${states.join(', ')}; on_pre at each arrival (in the propagation)` +
+          (pl.onPost.length > 0 ? `, then on_post after ${p.post}'s update` : ''));
+        if (!pl.delivers) out.push(`      on_pre: ${p.jump} += w (w as it was before on_pre)`);
+        for (const [name, code] of [['on_pre', pl.onPre], ['on_post', pl.onPost]] as const) {
+          for (const s of code) out.push(`      ${name}: ${s.target} = ${formatExpr(s.expr)}`);
+        }
+      }
     }
   }
   out.push('', 'order inside a step (strongly connected components):');
@@ -35,11 +46,14 @@ export function explainPlan(plan: Plan): string {
         ? `${plan.projections.find((x) => x.synapse === p.synapse)?.into === 'J' ? 'voltage jumps' : 'current'} of ${p.synapse}`
         : `inject ${p.source} → ${p.target}${p.into === 'J' ? ' (voltage jumps)' : ''}`;
     out.push(`  ${k + 1}. ${what}`);
+    if (p.kind === 'update') {
+      for (const x of plan.projections) if (x.post === p.block && x.plasticity && x.plasticity.onPost.length > 0) out.push(`     then on_post of ${x.synapse} (the spikes of ${p.block})`);
+    }
   });
   if (plan.probes.length > 0) {
     out.push('', 'probes:');
     for (const p of plan.probes) {
-      const what = p.kind === 'state' ? `${p.block}.${p.state} of ${p.neurons.length} neuron(s) every ${p.every} step(s)` :
+      const what = p.kind === 'state' ? `${p.block}.${p.state} of ${p.neurons.length} ${p.connections ? 'connection' : 'neuron'}(s) every ${p.every} step(s)` :
         p.kind === 'spikes' ? `spikes of ${p.block}` : `rate of ${p.block} in bins of ${p.binSteps} step(s)`;
       out.push(`  ${p.id}: ${what}`);
     }

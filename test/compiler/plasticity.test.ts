@@ -62,3 +62,21 @@ describe('plastic synapses in the plan', () => {
     expect(() => checkModel(doc)).toThrow(/syn.*plastic synapse takes one delay/s);
   });
 });
+
+describe('--explain of a plastic synapse', () => {
+  it('lists the per-connection states, the event code and where on_post runs', async () => {
+    const { explainPlan } = await import('../../src-main/compiler/explain.js');
+    const doc = makeDoc([
+      { id: 'src', type: 'poisson', size: 4 },
+      { id: 'syn', type: 'stdp', connection: { rule: 'all-to-all', weight: '1 nS' } },
+      { id: 'cell', type: 'lif', size: 2 },
+      { id: 'W', type: 'state-probe', params: { state: 'w', neurons: [0, 5] } },
+    ], ['src.spikes -> syn.pre', 'syn.post -> cell.I', 'syn.post -> W.target']);
+    const text = explainPlan(compile(doc));
+    expect(text).toContain('plastic: per connection w, a_pre (τ 20 ms), a_post (τ 20 ms); on_pre at each arrival (in the propagation), then on_post after cell\'s update');
+    expect(text).toContain('on_pre: g += w (w as it was before on_pre)');
+    expect(text).toContain('on_post: w = min(max(w + A_pre * w_max * a_pre, 0), w_max)');
+    expect(text).toMatch(/update cell\n {5}then on_post of syn \(the spikes of cell\)/);
+    expect(text).toContain('W: syn.w of 2 connection(s) every 1 step(s)');
+  });
+});
