@@ -308,8 +308,13 @@ export interface SpikeflowApi {
   deleteRun(runId: number): Promise<void>;
   /** Pins a run (never dropped from live mode's rolling set) or unpins it. */
   pinRun(runId: number, pinned: boolean): Promise<RunInfo>;
-  /** Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL (web host). */
-  exportRunCsv(runId: number, probe?: string, long?: boolean): Promise<{ path?: string; url?: string }>;
+  /**
+   * Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL
+   * (web host). Recording data that fails its checksum stops the export with an error naming
+   * run, probe and time range; with `skipDamaged` what is intact is written, and `leftOut`
+   * names what was left out (as the CLI's `export --skip-damaged`).
+   */
+  exportRunCsv(runId: number, probe?: string, long?: boolean, skipDamaged?: boolean): Promise<{ path?: string; url?: string; leftOut?: string[] }>;
   /**
    * The document as a script for Brian2 or PyNN (src-main/export). A block the target
    * cannot express is refused: the error's diagnostics name each block and why.
@@ -431,7 +436,7 @@ export const API_PARAMS = {
   readSpikes: z.tuple([id, z.string().min(1).max(200), window]),
   deleteRun: z.tuple([id]),
   pinRun: z.tuple([id, z.boolean()]),
-  exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional()]),
+  exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional(), z.boolean().optional()]),
   exportModel: z.tuple([z.unknown(), z.strictObject({
     to: z.enum(['brian2', 'pynn']),
     regenerate: z.boolean().optional(),

@@ -53,7 +53,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   readSpikes: ['runId', 'probe', 'window'],
   deleteRun: ['runId'],
   pinRun: ['runId', 'pinned'],
-  exportRunCsv: ['runId', 'probe', 'long'],
+  exportRunCsv: ['runId', 'probe', 'long', 'skipDamaged'],
   exportModel: ['document', 'options'],
   importRunCsv: ['projectId', 'document', 'files', 'simulator'],
 };

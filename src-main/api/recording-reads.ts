@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { SpikeData, TraceData } from '../../src-shared/api.js';
 import { exportRunCsv as exportCsvFiles, writeProbeCsv, type CsvTarget } from '../store/csv-export.js';
 import { i32Of } from '../store/recordings.js';
+import { describeRange, type DamagedRange } from '../store/checksums.js';
 import { LabError } from '../store/errors.js';
 import type { Lab } from '../store/lab.js';
 import { ApiError } from './errors.js';
@@ -126,12 +127,23 @@ export async function readSpikes(lab: Lab, runId: number, probe: string, window:
 /** A file name for a probe's CSV ("run-12-V.csv"). */
 export const csvFileName = (runId: number, probe: string) => `run-${runId}-${probe.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv`;
 
-/** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */
-export async function exportRunCsvTo(lab: Lab, runId: number, probe: string | undefined, long: boolean, file: string): Promise<{ path: string }> {
+/** What an export left out (with skipDamaged): each damaged range, in the user's terms. */
+function leftOutOf(ranges: readonly DamagedRange[]): { leftOut?: string[] } {
+  return ranges.length > 0 ? { leftOut: ranges.map(describeRange) } : {};
+}
+
+/**
+ * Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is
+ * absent; with `skipDamaged`, leaves out data that fails its checksum and says what.
+ */
+export async function exportRunCsvTo(
+  lab: Lab, runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged = false,
+): Promise<{ path: string; leftOut?: string[] }> {
   if (probe === undefined) {
-    await exportCsvFiles(lab, runId, file, { long });
-    return { path: file };
+    const written = await exportCsvFiles(lab, runId, file, { long, skipDamaged });
+    return { path: file, ...leftOutOf(written.flatMap((w) => w.damaged)) };
   }
+  const damaged: DamagedRange[] = [];
   lab.runs.probe(runId, probe);
   // Written under a temporary name and renamed when complete, like the store's export.
   const temp = `${file}.${process.pid}.partial`;
@@ -139,7 +151,7 @@ export async function exportRunCsvTo(lab: Lab, runId: number, probe: string | un
   try {
     await writeProbeCsv(lab, runId, probe, async (bytes) => {
       for (let done = 0; done < bytes.byteLength; ) done += (await handle.write(bytes, done, bytes.byteLength - done)).bytesWritten;
-    }, { long });
+    }, { long, ...(skipDamaged ? { onDamaged: (range: DamagedRange) => damaged.push(range) } : {}) });
     await handle.close();
     await fs.promises.rename(temp, file);
   } catch (err) {
@@ -149,18 +161,34 @@ export async function exportRunCsvTo(lab: Lab, runId: number, probe: string | un
     if (err instanceof Error && !(err instanceof LabError) && 'code' in err) throw new ApiError(`cannot write ${file}: ${err.message}`);
     throw err;
   }
-  return { path: file };
+  return { path: file, ...leftOutOf(damaged) };
 }
 
 /** `exportRunCsv`: into the host's export folder (desktop: a file; the web host turns it into a download). */
-export async function exportRunCsvToDir(lab: Lab, exportDir: string, runId: number, probe: string | undefined, long: boolean): Promise<{ path: string }> {
+export async function exportRunCsvToDir(
+  lab: Lab, exportDir: string, runId: number, probe: string | undefined, long: boolean, skipDamaged = false,
+): Promise<{ path: string; leftOut?: string[] }> {
   lab.runs.get(runId);
   const target = probe === undefined ? path.join(exportDir, `run-${runId}`) : path.join(exportDir, csvFileName(runId, probe));
   fs.mkdirSync(exportDir, { recursive: true });
-  return exportRunCsvTo(lab, runId, probe, long, target);
+  return exportRunCsvTo(lab, runId, probe, long, target, skipDamaged);
 }
 
-/** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
-export function writeRunCsv(lab: Lab, runId: number, probe: string, long: boolean, target: CsvTarget): Promise<{ bytes: number; rows: number }> {
-  return writeProbeCsv(lab, runId, probe, target, { long });
+/** Streams one probe of a run as CSV into `target` (downloads), leaving out damaged data with `skipDamaged`. */
+export function writeRunCsv(lab: Lab, runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged = false): Promise<{ bytes: number; rows: number }> {
+  return writeProbeCsv(lab, runId, probe, target, { long, ...(skipDamaged ? { onDamaged: () => undefined } : {}) });
+}
+
+/**
+ * The damaged ranges of some probes of a run, found by reading their chunks once (a
+ * download must know before its headers go out: a browser cannot be told mid-file).
+ */
+export async function damagedRanges(lab: Lab, runId: number, probes: readonly string[]): Promise<DamagedRange[]> {
+  const damaged: DamagedRange[] = [];
+  for (const probe of probes) {
+    for (const _page of lab.recordings.pages(runId, probe, undefined, undefined, undefined, { onDamaged: (range) => damaged.push(range) })) {
+      await yieldToEventLoop(); // a long recording is read between other requests
+    }
+  }
+  return damaged;
 }

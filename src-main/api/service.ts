@@ -58,9 +58,9 @@ export interface SpikeflowService extends SpikeflowApi {
   /** importProject with the file's document already checked (importedDocument), likewise. */
   importCheckedProject(doc: ProjectDocument, name?: string): Promise<OpenProject>;
   /** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
-  writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget): Promise<{ bytes: number; rows: number }>;
+  writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged?: boolean): Promise<{ bytes: number; rows: number }>;
   /** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */
-  exportRunCsvTo(runId: number, probe: string | undefined, long: boolean, file: string): Promise<{ path: string }>;
+  exportRunCsvTo(runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged?: boolean): Promise<{ path: string; leftOut?: string[] }>;
   /** A file name for a probe's CSV ("run-12-V.csv"). */
   csvFileName(runId: number, probe: string): string;
   /** Stops every run, waits for them to end (bounded) and closes the lab. */
@@ -150,12 +150,12 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       return readSpikes(lab, runId, probe, window);
     },
 
-    async exportRunCsv(runId, probe, long) {
-      return exportRunCsvToDir(lab, opts.exportDir, runId, probe, long ?? false);
+    async exportRunCsv(runId, probe, long, skipDamaged) {
+      return exportRunCsvToDir(lab, opts.exportDir, runId, probe, long ?? false, skipDamaged ?? false);
     },
 
-    writeRunCsv: (runId, probe, long, target) => writeRunCsv(lab, runId, probe, long, target),
-    exportRunCsvTo: (runId, probe, long, file) => exportRunCsvTo(lab, runId, probe, long, file),
+    writeRunCsv: (runId, probe, long, target, skipDamaged) => writeRunCsv(lab, runId, probe, long, target, skipDamaged ?? false),
+    exportRunCsvTo: (runId, probe, long, file, skipDamaged) => exportRunCsvTo(lab, runId, probe, long, file, skipDamaged ?? false),
     csvFileName,
 
     async dispose() {

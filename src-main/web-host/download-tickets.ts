@@ -13,6 +13,8 @@ export interface DownloadTarget {
   /** One probe's CSV, or (undefined) a ZIP of all of them. */
   probe: string | undefined;
   long: boolean;
+  /** Leave out recording data that fails its checksum (the page was told what, when it asked). */
+  skipDamaged?: boolean;
 }
 
 interface Ticket extends DownloadTarget {
@@ -53,10 +55,11 @@ export class DownloadTickets {
       this.tickets.delete(id);
       return undefined;
     }
-    if (!consume) return { runId: ticket.runId, probe: ticket.probe, long: ticket.long };
-    if (ticket.used) return undefined;
+    const { expiresAt: _expires, used, ...target } = ticket;
+    if (!consume) return target;
+    if (used) return undefined;
     ticket.used = true;
-    return { runId: ticket.runId, probe: ticket.probe, long: ticket.long };
+    return target;
   }
 
   /** Forgets expired tickets, so a long session does not accumulate them. */

@@ -10,6 +10,13 @@ import { Worker } from 'node:worker_threads';
 import type { CheckedFrame } from './frame-checks.js';
 
 type Input = { bytes: Uint8Array } | { frame: unknown };
+
+/**
+ * A worker's heap limit, MB: room for a 64 MB frame parsed (its text and its objects), and
+ * small enough that its garbage is collected early instead of crowding the host's memory;
+ * a frame that needs more ends that worker only (its job is answered with an error).
+ */
+const WORKER_HEAP_MB = 512;
 interface Job {
   job: number;
   input: Input;
@@ -20,10 +27,11 @@ type Reply = { job: number; checked: CheckedFrame } | { job: number; failed: str
 
 /** Starts a worker: compiled JavaScript as is, TypeScript sources through tsx (as cpu-engine.ts does). */
 function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./frame-worker.js', import.meta.url));
+  const options = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./frame-worker.js', import.meta.url), options);
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./frame-worker.ts', import.meta.url).href);
-  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { eval: true });
+  return new Worker(`import(${api}).then((m) => { m.register(); return import(${entry}); });`, { eval: true, ...options });
 }
 
 export class FramePool {
@@ -62,7 +70,11 @@ export class FramePool {
       if (!worker) return;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
-      worker.postMessage({ job: job.job, ...job.input });
+      // A frame's own bytes move to the worker instead of being copied (a 50 MB frame
+      // would otherwise be held twice); bytes that share their memory are copied.
+      const bytes = 'bytes' in job.input ? job.input.bytes : undefined;
+      const own = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);
+      worker.postMessage({ job: job.job, ...job.input }, own ? [bytes.buffer as ArrayBuffer] : []);
     }
   }
 

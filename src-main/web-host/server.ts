@@ -27,6 +27,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { contentSecurityPolicy } from '../api/content-security.js';
 import type { ApiEvents, RunRequest } from '../../src-shared/api.js';
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
+import { damagedRanges } from '../api/recording-reads.js';
+import { DamagedDataError, describeRange } from '../store/checksums.js';
 import { toErrorPayload } from '../api/errors.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
 import { CHECKED_METHODS, ForwardedError, NOT_JSON, type CheckedFrame } from './frame-checks.js';
@@ -139,11 +141,26 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // that export, never the session token.
   const tickets = new DownloadTickets();
   const webService: SpikeflowService = Object.create(service) as SpikeflowService;
-  webService.exportRunCsv = async (runId, probe, long) => {
+  // Damaged data is found before the ticket is issued: once a download has started, the
+  // browser can only be told that it failed, not why or what was left out.
+  webService.exportRunCsv = async (runId, probe, long, skipDamaged) => {
     if (probe === undefined) service.lab.runs.get(runId);
     else service.lab.runs.probe(runId, probe);
-    const ticket = tickets.issue({ runId, probe, long: long ?? false });
-    return { url: `/api/runs/${runId}/csv?${new URLSearchParams({ ticket }).toString()}` };
+    const probes = probe === undefined ? service.lab.runs.probes(runId).map((p) => p.id) : [probe];
+    const damaged = await damagedRanges(service.lab, runId, probes);
+    if (damaged.length > 0 && !skipDamaged) {
+      throw new DamagedDataError(
+        `${service.lab.file}: ${describeRange(damaged[0]!)} is damaged (the stored data does not match its checksum)` +
+          (damaged.length > 1 ? ` (and ${damaged.length - 1} more damaged range(s))` : '') + '; nothing was exported',
+        service.lab.file,
+        damaged[0],
+      );
+    }
+    const ticket = tickets.issue({ runId, probe, long: long ?? false, ...(skipDamaged ? { skipDamaged: true } : {}) });
+    return {
+      url: `/api/runs/${runId}/csv?${new URLSearchParams({ ticket }).toString()}`,
+      ...(damaged.length > 0 ? { leftOut: damaged.map(describeRange) } : {}),
+    };
   };
 
   /**
@@ -159,6 +176,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   async function download(req: http.IncomingMessage, res: http.ServerResponse, target: DownloadTarget): Promise<void> {
     const { runId, probe, long } = target;
+    const skip = target.skipDamaged ?? false;
     try {
       // Checked before the headers go out, so a bad run or probe is a clean 404.
       service.lab.runs.get(runId);
@@ -180,10 +198,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           res.write(bytes, (err) => (err ? reject(err) : resolve()));
         });
       if (single) {
-        await service.writeRunCsv(runId, probe, long, send);
+        await service.writeRunCsv(runId, probe, long, send, skip);
       } else {
         const zip = new ZipWriter(send);
-        for (const id of probes) await zip.add(`${id}.csv`, (write) => service.writeRunCsv(runId, id, long, write).then(() => undefined));
+        for (const id of probes) await zip.add(`${id}.csv`, (write) => service.writeRunCsv(runId, id, long, write, skip).then(() => undefined));
         await zip.finish();
       }
       res.end();
@@ -253,6 +271,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function answerFrame(data: Buffer | Buffer[] | ArrayBuffer): Promise<ApiResponse> {
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     let checked: CheckedFrame;
+    // Where the pool cannot answer (a worker ran out of memory), the error still goes to the
+    // request's id, read from the frame's start as clients write it ({"id":12,…}).
+    let id = Number(/^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(bytes.subarray(0, 64).toString('latin1'))?.[1] ?? 0);
     try {
       if (bytes.length >= PARSE_OFF_THREAD_BYTES) {
         checked = await frames.check({ bytes });
@@ -268,10 +289,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         checked = await frames.check({ frame });
       }
     } catch (err) {
-      return { id: 0, error: toErrorPayload(err) };
+      return { id, error: toErrorPayload(err) };
     }
     if (checked.kind === 'answer') return checked.response;
-    const { id, method, args, run, imported } = checked;
+    const { method, args, run, imported } = checked;
+    id = checked.id;
     try {
       const result = run
         ? await service.startCheckedRun(args[0] as RunRequest, () => {
