@@ -13,6 +13,7 @@ import type { PlanProjection } from '../../src-main/compiler/plan.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { meanIsiCv, meanRate, spectralPeak, synchrony } from '../../bench/spike-stats.js';
 import { runDoc } from '../helpers/doc.js';
+import { makeHarness } from '../api/harness.js';
 import { example, scaledBrunel } from './literature-docs.js';
 
 /** Rate, ISI CV, synchrony χ and spectral peak of each population of a run. */
@@ -139,6 +140,24 @@ describe('CUBA (Brette et al. 2007, benchmark 2)', () => {
       expect(s[id]!.rate, `${id} rate`).toBeLessThan(12);
       expect(s[id]!.cv, `${id} ISI CV`).toBeGreaterThan(0.3);
       expect(s[id]!.chi, `${id} synchrony`).toBeLessThan(0.1);
+    }
+  });
+});
+
+describe('the literature examples in the app', () => {
+  it('are listed under File → Examples, load, and validate with an estimate', async () => {
+    const h = makeHarness();
+    try {
+      const listed = await h.service.listExamples();
+      for (const file of ['brunel-2000.json', 'izhikevich-2003.json', 'cuba.json']) {
+        const info = listed.find((e) => e.file === file);
+        expect(info, file).toBeDefined();
+        expect(info!.description, file).toMatch(/\(20\d\d\)/); // cites the paper
+        const doc = await h.service.loadExample(file);
+        expect(await h.service.validate(doc), file).toEqual({ ok: true, estimate: expect.objectContaining({ bytes: expect.any(Number) }) });
+      }
+    } finally {
+      await h.close();
     }
   });
 });
