@@ -143,6 +143,16 @@ function networkFor(type: string): ProjectDocument[] {
       return [synapseNet({ id: 'syn', type: 'gabaa', connection: { rule: 'pairs', pairs: [[0, 1], [2, 0], [2, 1]], weight: '0.3 uS' } })];
     case 'nmda':
       return [synapseNet({ id: 'syn', type: 'nmda', connection: { rule: 'all-to-all', weight: '2 uS' } }, [{ id: 'x', type: 'state-probe', params: { state: 'x' } }], ['syn.post->x.target'])];
+    // Plastic synapses: their weights (weight probes) and their effect on the cells, against the CPU's.
+    case 'stdp':
+      return [synapseNet({ id: 'syn', type: 'stdp', params: { A_pre: 0.2, A_post: -0.21, w_max: '0.3 uS' }, connection: { rule: 'all-to-all', weight: { dist: 'uniform', low: '0.05 uS', high: '0.2 uS' } } },
+        [{ id: 'w', type: 'state-probe', params: { state: 'w' } }, { id: 'a', type: 'state-probe', params: { state: 'a_post', neurons: [0, 3] } }], ['syn.post->w.target', 'syn.post->a.target'], 4)];
+    case 'triplet-stdp':
+      return [synapseNet({ id: 'syn', type: 'triplet-stdp', params: { A2_plus: 0.1, A3_plus: 0.2, A2_minus: 0.15, A3_minus: 0.01, w_max: '0.3 uS' }, connection: { rule: 'all-to-all', weight: { dist: 'uniform', low: '0.05 uS', high: '0.2 uS' } } },
+        [{ id: 'w', type: 'state-probe', params: { state: 'w' } }], ['syn.post->w.target'], 4)];
+    case 'tsodyks-markram':
+      return [synapseNet({ id: 'syn', type: 'tsodyks-markram', params: { U: 0.3, tau_rec: '20 ms', tau_facil: '10 ms', output: 'current' }, connection: { rule: 'all-to-all', weight: '15 nA' } },
+        [{ id: 'x', type: 'state-probe', params: { state: 'x' } }, { id: 'u', type: 'state-probe', params: { state: 'u' } }], ['syn.post->x.target', 'syn.post->u.target'])];
     case 'graded':
       return [doc(
         [{ ...drive, params: { amplitude: '10 nA' } }, { id: 'pre', type: 'hh', size: 2 }, { id: 'syn', type: 'graded', connection: { rule: 'all-to-all', weight: '0.05 uS' } },

@@ -61,7 +61,7 @@ describe('plastic synapses on the WebGPU engine', async () => {
   const key = (x: [number, number][]) => x.map(([s, n]) => s * 1e6 + n).sort((a, b) => a - b);
   const spread = (a: number[][], b: number[][]) => Math.max(...a.flatMap((ch, j) => ch.map((v, s) => Math.abs(v - b[j]![s]!))));
 
-  // Two shader compilations on SwiftShader (one per kernel shape): more than the default limit on a busy machine.
+  // The grid shape here (blocks.test.ts runs each plastic block in both shapes); SwiftShader compiles slowly.
   it.skipIf(!engine)('pair (all-to-all, nearest), triplet and Tsodyks–Markram: the same spikes and the same g as the CPU engine', { timeout: 180_000 }, async () => {
     const plan = compile(network(false));
     const cpu = cpuRun(plan);
@@ -70,7 +70,7 @@ describe('plastic synapses on the WebGPU engine', async () => {
       expect(cpu.spikes.get(`sp_${id}`)!.length, id).toBeGreaterThan(10);
       expect(spread(cpu.traces.get(`g_${id}`)!, frozen.traces.get(`g_${id}`)!), `${id} learns`).toBeGreaterThan(1e-3);
     }
-    for (const shape of ['grid', 'workgroup'] as const) {
+    for (const shape of ['grid'] as const) {
       const chunks: RecordingChunk[] = [];
       await engine!.runBatch([plan], { sinks: [{ write: (c: RecordingChunk) => { chunks.push(c); } }], shape, firstChunkSteps: 37 });
       const gpu = collectChunks(chunks);
