@@ -6,7 +6,10 @@ import type { ProjectDocument } from '../../src-shared/document/schema.js';
 export const example = (name: string): ProjectDocument =>
   parseDocumentText(readFileSync(new URL(`../../assets/examples/${name}`, import.meta.url), 'utf8'), name);
 
-/** Brunel's network with sizes and in-degrees divided by k and recurrent weights multiplied by k. */
+/**
+ * Brunel's network with sizes and in-degrees divided by k and recurrent weights multiplied by
+ * k (the same C_E·J); the external drive stays the full model's (1000 inputs of 0.1 mV).
+ */
 export function scaledBrunel(k: number): ProjectDocument {
   const doc = example('brunel-2000.json');
   for (const b of doc.blocks) {
