@@ -146,6 +146,8 @@ export interface RunInfo {
   device: string | null;
   /** Why the engine is not the one asked for, or how a sweep ran ("No GPU found: running on the CPU"); null when there is nothing to say. */
   engineNote: string | null;
+  /** CPU engine: the worker threads that stepped the run (absent for other engines and older runs). */
+  threads?: number;
   seed: number;
   dt: number;
   durationMs: number;
@@ -198,7 +200,8 @@ export interface ExampleInfo {
  * f32 time can resolve; a longer run of spike-timed blocks still goes to the CPU engine).
  */
 export interface EngineStatus {
-  cpu: { device: string };
+  /** `cores`: the processors the CPU engine may use (the Threads choice lists up to this many). */
+  cpu: { device: string; cores?: number };
   /** `reason` in a user's words ("no GPU found"); `detail` the technical cause, for a tooltip. */
   webgpu: { available: true; device: string; software: boolean } | { available: false; reason: string; detail?: string };
   /** `note` says in a user's words why Auto takes the CPU; `detail` the technical cause. */

@@ -18,6 +18,7 @@ export interface StoredRunSettings {
   sweep?: unknown;
   live?: unknown;
   pinned?: unknown;
+  threads?: unknown;
 }
 
 /** Whether stored settings hold a run's sweep tag (written by startSweep). */
@@ -102,6 +103,7 @@ export function infoMapper(ctx: ServiceContext): InfoMapper {
       engine: run.engine,
       device: typeof settings.device === 'string' ? settings.device : null,
       engineNote,
+      ...(typeof settings.threads === 'number' ? { threads: settings.threads } : {}),
       seed: run.seed,
       dt: run.dt,
       durationMs: typeof settings.durationMs === 'number' ? settings.durationMs : run.steps * run.dt,

@@ -10,6 +10,7 @@ import type { RunInfo, RunRequest } from '../../src-shared/api.js';
 import type { RunOverrides } from '../compiler/compile.js';
 import type { Plan } from '../compiler/plan.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { cpuThreads } from '../engines/cpu/cpu-engine.js';
 import { selectEngine, type SelectedEngine } from '../engines/select.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
 import type { ActiveRun, ServiceContext } from './context.js';
@@ -88,6 +89,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
           device: engine.engine.device,
           ...(engine.note ? { engineNote: engine.note } : {}),
           ...(request.live ? { live: true } : {}),
+          ...(engine.engine.name === 'cpu' ? { threads: cpuThreads(plan, request.threads) } : {}),
         },
         message: 'saved by a run',
       });

@@ -7,6 +7,7 @@
  * Notes are for the user ("No GPU found: running on the CPU"); the technical cause goes
  * into `detail`, shown by --explain and in tooltips.
  */
+import os from 'node:os';
 import type { EngineStatus } from '../../src-shared/api.js';
 import type { Plan } from '../compiler/plan.js';
 import { cpuEngine } from './cpu/cpu-engine.js';
@@ -227,10 +228,10 @@ export async function probeEngines(): Promise<EngineStatus> {
   const auto = autoChoice(gpu);
   if (!('engine' in gpu)) {
     const webgpu = { available: false as const, reason: gpu.unavailable, ...(gpu.detail ? { detail: gpu.detail } : {}) };
-    return { cpu: { device: cpuEngine.device }, webgpu, auto };
+    return { cpu: { device: cpuEngine.device, cores: os.availableParallelism() }, webgpu, auto };
   }
   try {
-    return { cpu: { device: cpuEngine.device }, webgpu: { available: true, device: gpu.engine.device, software: gpu.software }, auto };
+    return { cpu: { device: cpuEngine.device, cores: os.availableParallelism() }, webgpu: { available: true, device: gpu.engine.device, software: gpu.software }, auto };
   } finally {
     gpu.dispose();
   }

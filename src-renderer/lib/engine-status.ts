@@ -52,7 +52,7 @@ export function engineOptions(status: EngineStatus | null): EngineOption[] {
     ];
   }
   const { cpu, webgpu, auto } = status;
-  const cpuTitle = `CPU engine on ${cpu.device} (one worker thread)`;
+  const cpuTitle = `CPU engine on ${cpu.device} (worker threads: the Threads list)`;
   const gpuTitle = webgpu.available ? `WebGPU engine on ${webgpu.device}` : `WebGPU is unavailable: ${withDetail(webgpu.reason, webgpu.detail)}`;
   const autoGpu = auto.engine === 'webgpu' && webgpu.available;
   return [
@@ -72,4 +72,22 @@ export function engineOptions(status: EngineStatus | null): EngineOption[] {
 /** A run's engine and device in one line, for the run history ("webgpu on NVIDIA …"). */
 export function runEngineText(run: { engine: string; device: string | null }): string {
   return run.device ? `${run.engine} on ${run.device}` : run.engine;
+}
+
+/** A choice of the CPU engine's worker threads; 0: the engine's own choice. */
+export interface ThreadOption {
+  value: number;
+  label: string;
+}
+
+/**
+ * The Threads list of the run bar: Auto (all cores but one, both of two, fewer for a small
+ * model), then 1 to the machine's cores.
+ */
+export function threadOptions(status: EngineStatus | null): ThreadOption[] {
+  const cores = Math.max(1, status?.cpu.cores ?? 1);
+  return [
+    { value: 0, label: 'Threads: auto' },
+    ...Array.from({ length: cores }, (_, k) => ({ value: k + 1, label: `${k + 1} thread${k === 0 ? '' : 's'}` })),
+  ];
 }

@@ -67,6 +67,8 @@ const LIVE_MAX_NEURON_STEPS = 4_000_000;
 
 export class RunController {
   engine = $state<EngineName>('auto');
+  /** CPU engine's worker threads; 0: its own choice (engine-status.ts threadOptions). */
+  threads = $state(0);
   /** Which engines the host has and on what device; null until it has looked (opening the GPU takes a moment). */
   engineStatus = $state.raw<EngineStatus | null>(null);
   live = $state(false);
@@ -198,6 +200,7 @@ export class RunController {
         duration: settings.duration,
         seed: settings.seed,
         ...(opts.live ? { live: true } : {}),
+        ...(this.threads > 0 ? { threads: this.threads } : {}),
       });
       this.host.ran(info.versionId);
       this.activeRun = info;

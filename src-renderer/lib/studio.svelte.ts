@@ -719,6 +719,8 @@ export class Studio implements RunHost {
 
   get engine(): EngineName { return this.runner.engine; }
   set engine(e: EngineName) { this.runner.engine = e; }
+  get threads(): number { return this.runner.threads; }
+  set threads(n: number) { this.runner.threads = n; }
   get engineStatus(): EngineStatus | null { return this.runner.engineStatus; }
   get live() { return this.runner.live; }
   get activeRun() { return this.runner.activeRun; }

@@ -186,7 +186,7 @@ describe("the run bar's engine labels", () => {
     expect(swGpu!.label).toBe('WebGPU: google swiftshader… (software)');
     expect(swAuto).toMatchObject({
       label: 'Auto (CPU)',
-      title: 'Auto: CPU engine on 2 × CPU (one worker thread)\nOnly a software GPU found: running on the CPU, which is faster (the only GPU adapter is a software one)',
+      title: 'Auto: CPU engine on 2 × CPU (worker threads: the Threads list)\nOnly a software GPU found: running on the CPU, which is faster (the only GPU adapter is a software one)',
     });
     expect(engineOptions(null).map((o) => o.label)).toEqual(['Auto', 'WebGPU', 'CPU']);
   });
