@@ -3,9 +3,11 @@
  * (pyNN.brian2, which works with Debian's Brian2), agree with Spikeflow statistically: a
  * Poisson-driven LIF population with exponential current synapses fires at rates within
  * Spikeflow's seed-to-seed spread, and the Izhikevich RS cell spikes as often and within a
- * step or two of Spikeflow's times (PyNN's own integration). Skips without pyNN.
+ * step or two of Spikeflow's times (PyNN's own integration); white noise (one
+ * NoisyCurrentSource per neuron) drives a LIF population at rates within the seed spread.
+ * Skips without pyNN.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +43,37 @@ describe.skipIf(missing !== null)('PyNN export', () => {
       expect(rate, p).toBeGreaterThan(0);
       expect(Math.abs(rate - mean), `${p}: ${rate} Hz, Spikeflow's seeds ${list.join(', ')} Hz`).toBeLessThanOrEqual(3 * Math.max(sd, 0.05 * mean));
     }
+  }, 180_000);
+
+  it('white-noise current → LIF: one NoisyCurrentSource per neuron, rates within the seed-to-seed spread', () => {
+    const project = join(work, 'white.json');
+    writeFileSync(project, JSON.stringify({
+      format: 'spikeflow-project', version: 2, name: 'white noise',
+      run: { dt: '0.1 ms', duration: '300 ms', seed: 1 },
+      blocks: [
+        { id: 'white', type: 'white-noise-current', params: { mean: '14 nA', sigma: '4 nA*ms^0.5' } },
+        { id: 'A', type: 'lif', size: 40, params: { V_rest: '-65 mV', V_reset: '-65 mV', V_th: '-50 mV', tau: '10 ms', tau_ref: '2 ms' } },
+        { id: 'A_spikes', type: 'spike-probe' },
+      ],
+      edges: [{ from: 'white.I', to: 'A.I' }, { from: 'A.spikes', to: 'A_spikes.spikes' }],
+    }));
+    const rateOf = (dir: string) => readCsv(join(dir, 'A_spikes.csv')).rows.length / 40 / 0.3;
+    const seeds = ['1', '2', '3', '4'].map((seed) => {
+      const dir = join(work, `white-sf-${seed}`);
+      expect(cli('run', project, '--engine', 'cpu', '--seed', seed, '--out-dir', dir).code).toBe(0);
+      return rateOf(dir);
+    });
+    const script = join(work, 'white.py');
+    const e = cli('export-model', project, '--to', 'pynn', '--out', script);
+    expect(e.code, e.stderr).toBe(0);
+    expect(readFileSync(script, 'utf8')).toMatch(/^for _k in range\(40\):\n    sim\.NoisyCurrentSource\(mean=14\.0, stdev=12\.64911064067351\d*, dt=DT, start=0\.0, stop=steps \* DT\)\.inject_into\(A\[_k:_k \+ 1\]\)/m);
+    const dir = join(work, 'white-pynn');
+    runScript(script, ['--simulator', 'brian2', '--out-dir', dir]);
+    const rate = rateOf(dir);
+    const mean = seeds.reduce((a, b) => a + b, 0) / seeds.length;
+    const sd = Math.sqrt(seeds.reduce((a, x) => a + (x - mean) ** 2, 0) / (seeds.length - 1));
+    expect(mean).toBeGreaterThan(2);
+    expect(Math.abs(rate - mean), `${rate} Hz, Spikeflow's seeds ${seeds.join(', ')} Hz`).toBeLessThanOrEqual(3 * Math.max(sd, 0.05 * mean));
   }, 180_000);
 
   it('Izhikevich RS driven by a constant current: the same spikes within 0.3 ms', () => {

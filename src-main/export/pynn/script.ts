@@ -139,6 +139,13 @@ function regularSteps(b: PlanBlock, steps: number, dt: number): number[] {
   return out;
 }
 
+/** Blocks PyNN's standard models cannot express, with why (the Brian2 export takes them). */
+const PYNN_NO_EQUIVALENT: Readonly<Record<string, string>> = {
+  'ou-current': 'PyNN has no standard Ornstein–Uhlenbeck current source (NoisyCurrentSource is white noise); use the Brian2 export',
+  'inhomogeneous-poisson': 'PyNN has no standard Poisson source whose rate is an expression of t (SpikeSourceInhGamma is not on every backend); use the Brian2 export',
+  'poisson-input': 'an aggregated Poisson drive of voltage jumps; PyNN has no standard equivalent (it would need K Poisson sources per neuron into IF_curr_delta); use the Brian2 export',
+};
+
 function fmt(params: Record<string, number>): string {
   return Object.entries(params).map(([k, v]) => `${k}=${pyFloat(v)}`).join(', ');
 }
@@ -153,7 +160,7 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
 
   for (const b of plan.blocks) {
     const x = b as { receivesJumps?: boolean; varying?: Record<string, unknown> };
-    if (x.receivesJumps) refuse({ block: b.id, type: b.type, reason: 'receives voltage jumps (input J), which the PyNN exporter does not map' });
+    if (x.receivesJumps) refuse({ block: b.id, type: b.type, reason: 'receives voltage jumps (input J); PyNN\'s IF_curr_delta takes no other synapse kind and its treatment of jumps during the refractory period differs between backends, so the PyNN exporter does not map it (use the Brian2 export)' });
     if (x.varying && Object.keys(x.varying).length > 0) {
       refuse({ block: b.id, type: b.type, reason: `parameters vary per neuron (${Object.keys(x.varying).join(', ')}), which the PyNN exporter does not map yet` });
     }
@@ -164,7 +171,9 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
     } else if (b.category === 'synapse') {
       const why = synapseReason(b);
       if (why) refuse({ block: b.id, type: b.type, reason: why });
-    } else if (!['spike-times', 'poisson', 'regular', 'constant-current', 'step-current', 'ramp-current'].includes(b.type)) {
+    } else if (PYNN_NO_EQUIVALENT[b.type]) {
+      refuse({ block: b.id, type: b.type, reason: PYNN_NO_EQUIVALENT[b.type]! });
+    } else if (!['spike-times', 'poisson', 'regular', 'constant-current', 'step-current', 'ramp-current', 'white-noise-current'].includes(b.type)) {
       refuse({ block: b.id, type: b.type, reason: 'the PyNN exporter does not know this block type' });
     }
   }
@@ -215,7 +224,15 @@ export function pynnScript(doc: ProjectDocument, plan: Plan, opts: PynnOptions =
     const scale = cells.get(pass.target)?.currentScale ?? 1;
     const head = `# Block "${b.id}" (${b.type}) into "${pass.target}"` +
       (scale !== 1 ? `, amplitudes × ${scale} (PyNN's Izhikevich divides by 1 pF, Spikeflow's by C)` : '');
-    if (b.type === 'constant-current') {
+    if (b.type === 'white-noise-current') {
+      // Spikeflow holds mean + sigma·ξ/√dt over each step, ξ drawn per neuron and step:
+      // NoisyCurrentSource with dt = DT and stdev = sigma/√dt. One source per neuron, since a
+      // source injected into a population may give every cell one stream (pyNN.brian2 does).
+      const { mean = 0, sigma = 0 } = b.params;
+      body.push('', `${head}: independent white noise per neuron (other draws, the same statistics)`,
+        `for _k in range(${cells.get(pass.target) ? plan.blocks.find((x) => x.id === pass.target)!.size : 0}):`,
+        `    sim.NoisyCurrentSource(mean=${pyFloat(mean * scale)}, stdev=${pyFloat((sigma * scale) / Math.sqrt(dt))}, dt=DT, start=0.0, stop=steps * DT).inject_into(${pass.target}[_k:_k + 1])  # nA`);
+    } else if (b.type === 'constant-current') {
       const { amplitude = 0, start = 0, stop = Infinity } = b.params;
       const s0 = roundHalfAway(start / dt) * dt;
       const s1 = Number.isFinite(stop) ? `${roundHalfAway(stop / dt)} * DT` : '1e12';
