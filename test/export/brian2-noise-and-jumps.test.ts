@@ -108,6 +108,16 @@ describe('Brian2 export of voltage jumps, noise currents, time-varying Poisson a
     expect(r.stderr).toMatch(/nonsense/);
   });
 
+  it('a project type whose update code has no Brian2 form (binomial) is refused by name', () => {
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'adex.json'), 'utf8')) as { types: Record<string, { equations: string }> };
+    doc.types.adex!.equations = doc.types.adex!.equations.replace('+ I) / C : mV', '+ I + binomial(10, 0.5) * nA) / C : mV');
+    const file = join(work, 'binomial-type.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli('export-model', file, '--to', 'brian2', '--out', join(work, 'binomial-type.py'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^spikeflow: cannot export to Brian2: block "cell" \(adex\) its update code cannot be written for Brian2: no Brian2 code for the function binomial$/m);
+  });
+
   it.skipIf(missing !== null)('delta synapses into J: the CPU engine\'s spikes and traces (jumps while refractory dropped)', () => {
     const file = join(work, 'jumps.json');
     writeFileSync(file, JSON.stringify(JUMPS));

@@ -349,7 +349,14 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
     const known = name;
     name = (n: string) => (n === 'spike_in' ? n : known(n));
   }
-  const code = [...pre, ...printCode(b.code, name), ...post];
+  let printed: string[];
+  try {
+    printed = printCode(b.code, name);
+  } catch (err) {
+    // A function of the update language without Brian2 code (binomial in a project's type).
+    throw new ExportRefusal('Brian2', [{ block: b.id, type: b.type, reason: `its update code cannot be written for Brian2: ${(err as Error).message}` }]);
+  }
+  const code = [...pre, ...printed, ...post];
   const what = b.category === 'synapse'
     ? `state per ${b.input ? 'presynaptic' : 'postsynaptic'} neuron (${b.size})`
     : b.category === 'current'
