@@ -105,6 +105,19 @@ describe('CPU engine on several threads', () => {
     await expectSameOnThreads(doc);
   }, 60_000);
 
+  it('stops between chunks when asked, on every thread', async () => {
+    const plan = compile(parseDocumentText(exampleText('coba.json')), { duration: '100 s' });
+    const controller = new AbortController();
+    const result = await runCpu(plan, {
+      threads: 2,
+      onProgress: (p) => { if (p.step > 500) controller.abort(); },
+      signal: controller.signal,
+    });
+    expect(result).toMatchObject({ status: 'cancelled', threads: 2 });
+    expect(result.stepsDone).toBeGreaterThan(500);
+    expect(result.stepsDone).toBeLessThan(plan.steps);
+  }, 60_000);
+
   it('names the same first non-finite state as one thread', async () => {
     const doc = makeDoc([
       { id: 'drive', type: 'constant-current', params: { amplitude: '1e10 nA', start: '5 ms' } },
