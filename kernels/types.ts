@@ -162,6 +162,8 @@ export interface ConnectionStateDef {
   tau?: string;
   /** The value it relaxes towards (default 0). */
   rest?: number;
+  /** Factor from the `tau` parameter's unit to ms (equation blocks whose tau is not in ms). */
+  tauScale?: number;
   doc: string;
 }
 

@@ -117,7 +117,7 @@ export function planPlasticity(
   const { onPre, onPost } = checkedPlasticCode(def, enums, variant);
   const states = Object.entries(spec.states).map(([name, s]): PlanConnectionState => {
     const out: PlanConnectionState = { name, unit: s.unit, init: s.init };
-    if (s.tau) out.decay = { tau: quantities[s.tau]!, rest: s.rest ?? 0 };
+    if (s.tau) out.decay = { tau: quantities[s.tau]! * (s.tauScale ?? 1), rest: s.rest ?? 0 };
     return out;
   });
   return { states, onPre, onPost, delivers: onPre.some((s) => s.target === 'delivered'), ...transposedIndex(byPre, nPost) };

@@ -13,6 +13,7 @@ import { formatExpr, formatUnit, unitType, type DimType, type NumType } from '..
 import { v } from './linear.js';
 import { columnOf, parseField, parseStatements, unitText, type ParsedStatement, type SourceError } from './parse-equations.js';
 import { internal, MILLIVOLT, NANOAMP, sameDims, type TypeChecks } from './type-checks.js';
+import { isPlastic, plasticPart } from './plastic-spec.js';
 
 /** The internal unit of a type as text units.ts reads ("mV", "nA", "ms·nA"; "" for none). */
 export function unitString(t: NumType): string {
@@ -44,7 +45,18 @@ export function synapsePart(checks: TypeChecks): SynapsePart | undefined {
 
   let jump: string | undefined;
   let weightType: NumType | undefined;
-  if (stateOn === 'post') {
+  let plasticity: SynapseSpec['plasticity'];
+  if (stateOn === 'post' && isPlastic(checks)) {
+    // Plastic (plastic-spec.ts): per-connection variables and event code; the weight has the unit of the state it adds to.
+    const part = plasticPart(checks, onPre);
+    if (!part) return undefined;
+    jump = part.jump;
+    plasticity = part.plasticity;
+    weightType = stateTypes.get(jump)!;
+    if (weightDeclared && doc.weight?.unit && !sameDims(weightDeclared, weightType)) {
+      checks.add('weight.unit', `the weight is added to ${jump} (${formatUnit(weightType)}), but its unit is ${doc.weight.unit}`);
+    }
+  } else if (stateOn === 'post') {
     const s = onPre[0];
     const isJump = onPre.length === 1 && s !== undefined && s.expr.k === 'bin' && s.expr.op === '+' &&
       s.expr.a.k === 'var' && s.expr.a.name === s.target && s.expr.b.k === 'var' && s.expr.b.name === 'w';
@@ -59,6 +71,7 @@ export function synapsePart(checks: TypeChecks): SynapsePart | undefined {
       checks.add('weight.unit', `the weight is added to ${jump} (${formatUnit(weightType)}), but its unit is ${doc.weight.unit}`);
     }
   } else {
+    if (isPlastic(checks)) { checks.add('connection', 'per-connection variables and on_post need the state per postsynaptic neuron (stateOn "post")'); return undefined; }
     for (const s of onPre) checks.checkStatement('on_pre', s);
     weightType = weightDeclared ? internal(weightDeclared) : undefined;
     if (!doc.gather || !stateTypes.has(doc.gather)) {
@@ -97,6 +110,7 @@ export function synapsePart(checks: TypeChecks): SynapsePart | undefined {
       weightUnit,
       weightDefault,
       weightDoc: doc.weight?.doc || `Connection weight (${weightUnit}).`,
+      ...(plasticity ? { plasticity } : {}),
     },
     onPre: stateOn === 'pre' ? onPre : [],
   };

@@ -55,6 +55,13 @@ export const BlockTypeDoc = z.strictObject({
   stateOn: z.enum(['post', 'pre']).optional(),
   /** Synapses: what a presynaptic spike does. post: "g += w"; pre: statements on the presynaptic state. */
   on_pre: text.optional(),
+  /**
+   * Plastic synapses (state per postsynaptic neuron): per-connection variables, one per line,
+   * each relaxing between events, e.g. "dApre/dt = -Apre / taupre : 1 (event-driven)".
+   */
+  connection: text.optional(),
+  /** Plastic synapses: statements on w and the per-connection variables when the postsynaptic neuron spikes. */
+  on_post: text.optional(),
   /** Synapses (pre): the state summed through the weights as wsum. */
   gather: z.string().optional(),
   /** Synapses: the current into each postsynaptic neuron (nA), of the states (post) or wsum (pre) and V_post. */

@@ -8,11 +8,13 @@ import { DimChecker, DimensionError, formatExpr, unitType, type DimType } from '
 import { columnOf, parseField, unitText, type Equation, type SourceError } from './parse-equations.js';
 import { unitString } from './synapse-spec.js';
 import type { TypeChecks } from './type-checks.js';
+import { connectionNames } from './plastic-spec.js';
 
 export function stateDefs(checks: TypeChecks, differentials: readonly Equation[], usesLastSpike: boolean): Record<string, StateDef> {
   const { doc, stateTypes } = checks;
+  const perConnection = connectionNames(doc); // plastic synapses: their initial values are read by plastic-spec.ts
   for (const name of Object.keys(doc.states)) {
-    if (!stateTypes.has(name)) checks.add(`states.${name}`, `"${name}" has no differential equation (states: ${[...stateTypes.keys()].join(', ')})`);
+    if (!stateTypes.has(name) && !perConnection.has(name)) checks.add(`states.${name}`, `"${name}" has no differential equation (states: ${[...stateTypes.keys()].join(', ')})`);
   }
   const states: Record<string, StateDef> = {};
   const scope = new Map<string, DimType>([...checks.factors.keys()].map((n): [string, DimType] => [n, checks.scope.get(n)!]));
