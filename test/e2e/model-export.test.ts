@@ -102,6 +102,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('exporting the model and importing its
     await click('[data-testid="export-to-brian2"]');
     const [download] = await Promise.all([page.waitForEvent('download'), click('[data-testid="export-model-save"]')]);
     expect(download.suggestedFilename()).toMatch(/_brian2\.py$/);
+    // The Runs panel offers the import too.
+    await click('.history [data-testid="import-run"]');
+    await page.locator('[data-dialog="import-run"]').waitFor();
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 });
