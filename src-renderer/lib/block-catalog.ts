@@ -230,5 +230,13 @@ export function recordableStates(source: BlockDoc | undefined): Array<{ name: st
   if (!source) return [];
   const def = catalogDef(source.type);
   if (!def) return [];
-  return Object.entries(def.states).map(([name, s]) => ({ name, unit: stateUnit(def, name, source.params), doc: s.doc }));
+  const states = Object.entries(def.states).map(([name, s]) => ({ name, unit: stateUnit(def, name, source.params), doc: s.doc }));
+  // A plastic synapse: its weight and connection states, recorded per connection (the weight probe).
+  const plastic = def.synapse?.plasticity;
+  if (!plastic) return states;
+  return [
+    ...states,
+    { name: 'w', unit: weightUnit(def, source.params), doc: 'Weight of each connection (channels are connections).' },
+    ...Object.entries(plastic.states).map(([name, s]) => ({ name, unit: s.unit, doc: `${s.doc} (per connection)` })),
+  ];
 }
