@@ -56,8 +56,17 @@ export interface RunHost {
   /** Checks the model; false when it has problems (shown on the blocks). */
   validateNow(): Promise<boolean>;
   showDiagnostics(diagnostics: NonNullable<ApiCallError['diagnostics']>): Promise<void>;
-  notify(text: string, tone?: 'info' | 'error' | 'success', ms?: number): void;
+  notify(text: string, tone?: 'info' | 'error' | 'success', ms?: number, action?: NoticeAction): void;
 }
+
+/** A button on a notice ("Export what is intact"). */
+export interface NoticeAction {
+  label: string;
+  run(): void;
+}
+
+/** Whether an error is recording data failing its checksum (the store's message names run, probe and time range). */
+const isDamagedData = (err: unknown) => err instanceof Error && /does not match its checksum/.test(err.message);
 
 /** Most runs shown over the shown run's plots. */
 const MAX_OVERLAYS = 15;
@@ -479,13 +488,25 @@ export class RunController {
     }
   }
 
-  /** Exports one probe (or every probe) of a run as CSV: a download, or a file on desktop. */
-  async exportCsv(run: RunInfo, probe?: string): Promise<void> {
+  /**
+   * Exports one probe (or every probe) of a run as CSV: a download, or a file on desktop.
+   * Damaged recording data stops the export, naming run, probe and time range, and the
+   * notice offers to export what is intact (`skipDamaged`), which then says what it left out.
+   */
+  async exportCsv(run: RunInfo, probe?: string, skipDamaged = false): Promise<void> {
     try {
-      const where = await this.api.exportRunCsv(run.id, probe, undefined);
+      const where = await this.api.exportRunCsv(run.id, probe, undefined, skipDamaged || undefined);
       if (where.url) downloadUrl(this.host.client.resolveUrl(where.url));
       else if (where.path) this.host.notify(`CSV written to ${where.path}`, 'success', 6000);
+      if (where.leftOut?.length) this.host.notify(`Left out of the CSV, damaged: ${where.leftOut.join('; ')}`, 'info', 12000);
     } catch (err) {
+      if (!skipDamaged && isDamagedData(err)) {
+        this.host.notify(`Exporting CSV stopped: ${(err as Error).message}`, 'error', 20000, {
+          label: 'Skip damaged chunks',
+          run: () => void this.exportCsv(run, probe, true),
+        });
+        return;
+      }
       this.fail('Exporting CSV failed', err);
     }
   }

@@ -30,7 +30,7 @@ import { ApiCallError, createApiClient, type ApiClient, type ConnectionState } f
 import { sameModel } from './document-compare.js';
 import type { BlockNode, GraphEditor } from './graph-editor.js';
 import { downloadText } from './downloads.js';
-import { RunController, type RunHost, type RunSettingsText } from './run-controller.svelte.js';
+import { RunController, type NoticeAction, type RunHost, type RunSettingsText } from './run-controller.svelte.js';
 import type { SweepSetup } from './sweep.js';
 
 export type { ActiveSweep, RunProgress, RunSettingsText } from './run-controller.svelte.js';
@@ -40,6 +40,8 @@ export interface Notice {
   id: number;
   text: string;
   tone: 'info' | 'error' | 'success';
+  /** A button that does something about it (and dismisses the notice). */
+  action?: NoticeAction;
 }
 
 /** Which dialog is open. */
@@ -186,9 +188,9 @@ export class Studio implements RunHost {
 
   // ---- notices ----------------------------------------------------------------------------
 
-  notify(text: string, tone: Notice['tone'] = 'info', ms = tone === 'error' ? 5000 : 3000): void {
+  notify(text: string, tone: Notice['tone'] = 'info', ms = tone === 'error' ? 5000 : 3000, action?: NoticeAction): void {
     const id = ++this.noticeId;
-    this.notices = [...this.notices.slice(-3), { id, text, tone }];
+    this.notices = [...this.notices.slice(-3), { id, text, tone, ...(action ? { action } : {}) }];
     setTimeout(() => this.dismiss(id), ms);
   }
 
