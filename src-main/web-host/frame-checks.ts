@@ -76,8 +76,8 @@ export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
           } catch (err) {
             run = { error: toErrorPayload(err) };
           }
-          // The main thread needs the checked document, not the request's copy of it.
-          call = { method: 'startRun', args: ['doc' in run ? { ...request, document: null } : request], run };
+          // The main thread needs the checked document (or the refusal), not the request's copy of it.
+          call = { method: 'startRun', args: [{ ...request, document: null }], run };
         };
       }
       return handBack(method as ApiMethod);
