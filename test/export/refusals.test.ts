@@ -2,13 +2,15 @@
  * Issue 14: what cannot be exported is refused by name — the block, its type and why — in
  * one line, with a non-zero exit; nothing is written then. Needs no Python.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BLOCKS } from '../../kernels/index.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { BRIAN2_FORMS, brian2Refusals } from '../../src-main/export/brian2/script.js';
+import { exportModelText } from '../../src-main/export/export-model.js';
+import { ExportRefusal } from '../../src-main/export/refusal.js';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 
 const docWith = (type: string) => ({ blocks: [{ id: 'b1', type }] }) as unknown as ProjectDocument;
@@ -24,6 +26,22 @@ describe('export refusals', () => {
       else expect(refusals, def.type).toEqual([{ block: 'b1', type: def.type, reason: expect.stringContaining('does not know this block type') }]);
     }
     expect(brian2Refusals(docWith('made-up'))).toEqual([{ block: 'b1', type: 'made-up', reason: 'unknown block type' }]);
+  });
+
+  it('every example exports to Brian2 or is refused naming its blocks (noise, jumps, drives and project types export)', () => {
+    const exported: string[] = [];
+    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort()) {
+      try {
+        expect(exportModelText(join(EXAMPLES, file), { to: 'brian2' })).toContain('b2.run(steps * DT)');
+        exported.push(file);
+      } catch (err) {
+        expect(err, file).toBeInstanceOf(ExportRefusal);
+        expect((err as ExportRefusal).refusals.length, file).toBeGreaterThan(0);
+      }
+    }
+    // The blocks the exporter refused before: white noise, OU, time-varying Poisson (noise-lif),
+    // delta synapses and the Poisson drive (Brunel), a project's own type (AdEx).
+    expect(exported).toEqual(expect.arrayContaining(['adex.json', 'brunel-2000.json', 'brunel-small.json', 'noise-lif.json', 'coba.json', 'cuba.json']));
   });
 
   it('PyNN: the HH example is refused, naming each block and why, in one line', () => {
