@@ -52,7 +52,9 @@ export function modelExportMethods(ctx: ServiceContext, info: InfoMapper) {
       return info.getRunInfo(r.runId);
     } catch (err) {
       if (err instanceof CompileError) throw new ApiError(err.message, err.diagnostics, { cause: err });
-      throw new ApiError(`the recordings do not fit this project: ${(err as Error).message}`, undefined, { cause: err });
+      // The CLI's advice names its option; in the app the run bar's Duration is what to change.
+      const message = (err as Error).message.replace(/give --duration/g, 'set Duration in the run bar to the time the script ran');
+      throw new ApiError(`the recordings do not fit this project: ${message}`, undefined, { cause: err });
     }
   }
 

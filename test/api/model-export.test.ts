@@ -85,6 +85,9 @@ describe('importRunCsv', () => {
     await expect(h.service.importRunCsv(project.id, doc, missing, 'brian2')).rejects.toThrow(/missing V\.csv/);
     const wrong = files.map((f) => (f.name === 'V.csv' ? { ...f, text: f.text.replace('(mV)', '(V)') } : f));
     await expect(h.service.importRunCsv(project.id, doc, wrong, 'brian2')).rejects.toThrow(/V\.csv: header .* is not/);
+    // Recordings of a longer run than the document's: the app's advice is the run bar's Duration.
+    const shorter = { ...doc, run: { ...doc.run, duration: '50 ms' } };
+    await expect(h.service.importRunCsv(project.id, shorter, files, 'brian2')).rejects.toThrow(/set Duration in the run bar to the time the script ran/);
     expect((await h.service.listRuns(project.id)).map((r) => r.id)).toEqual([started.id]);
   });
 });
