@@ -75,6 +75,8 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     const { doc, plan } = checked();
     const overrides = requestOverrides(request);
     const engine = await selectEngine(request.engine, { plan });
+    // Chosen once (the default reads the load), so the lab keeps what the engine uses.
+    const threads = engine.engine.name === 'cpu' ? cpuThreads(plan, request.threads) : undefined;
     let recording: RunRecording;
     try {
       recording = recordRun(lab, {
@@ -89,7 +91,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
           device: engine.engine.device,
           ...(engine.note ? { engineNote: engine.note } : {}),
           ...(request.live ? { live: true } : {}),
-          ...(engine.engine.name === 'cpu' ? { threads: cpuThreads(plan, request.threads) } : {}),
+          ...(threads !== undefined ? { threads } : {}),
         },
         message: 'saved by a run',
       });
@@ -103,7 +105,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     const entry: ActiveRun = { controller, plan, ended: Promise.resolve(null as unknown as RunInfo) };
     active.set(recording.runId, entry);
     const started = info.getRunInfo(recording.runId);
-    entry.ended = execute(recording.runId, recording, plan, engine, controller, request.threads);
+    entry.ended = execute(recording.runId, recording, plan, engine, controller, threads);
     if (request.live) dropLiveRuns(project.id);
     return started;
   }

@@ -23,8 +23,14 @@ export function controlArray(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
 }
 
-/** A barrier for `workers` threads over `ctl`; `spins`: polls before sleeping. */
-export function barrier(ctl: Int32Array, workers: number, spins: number): () => void {
+/**
+ * A barrier for `workers` threads over `ctl`; `maxSpins`: polls before sleeping. The polls
+ * adapt: where the others keep arriving late (their cores busy with other work), spinning
+ * only burns the time they need, so a barrier that had to sleep halves the next one's polls
+ * and one released while polling doubles them again.
+ */
+export function barrier(ctl: Int32Array, workers: number, maxSpins: number): () => void {
+  let spins = maxSpins;
   return () => {
     const generation = Atomics.load(ctl, CONTROL.generation);
     if (Atomics.add(ctl, CONTROL.arrived, 1) === workers - 1) {
@@ -34,7 +40,13 @@ export function barrier(ctl: Int32Array, workers: number, spins: number): () => 
       Atomics.notify(ctl, CONTROL.generation);
       return;
     }
-    for (let s = 0; s < spins; s++) if (Atomics.load(ctl, CONTROL.generation) !== generation) return;
+    for (let s = 0; s < spins; s++) {
+      if (Atomics.load(ctl, CONTROL.generation) !== generation) {
+        spins = Math.min(maxSpins, spins * 2);
+        return;
+      }
+    }
+    spins >>= 1;
     // A bounded wait, so that a terminated run never leaves a thread asleep for good.
     while (Atomics.load(ctl, CONTROL.generation) === generation) Atomics.wait(ctl, CONTROL.generation, generation, 1000);
   };

@@ -15,10 +15,10 @@ import { sharedArrays } from './shared-arrays.js';
 import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerMessage } from './worker-start.js';
 
 /** Threads of a run: `requested`, or the default for this machine and model (partition.ts). */
-export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism()): number {
-  // Plastic synapses (per-connection state, H9) are stepped on one thread for now.
+export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism(), load = os.loadavg()[0]!): number {
+  // Plastic synapses (per-connection state) are stepped on one thread for now.
   if (plan.projections.some((p) => (p as { plasticity?: unknown }).plasticity)) return 1;
-  return chooseThreads(plan, requested, cores);
+  return chooseThreads(plan, requested, cores, load);
 }
 
 /** The first of several workers' faults in one thread's order: block, state, neuron. */

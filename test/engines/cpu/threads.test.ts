@@ -129,18 +129,23 @@ describe('CPU engine on several threads', () => {
     expect(named).toEqual([named[0], named[0], named[0]]);
   }, 60_000);
 
-  it('chooses all cores but one (both of two), no more than the model is worth', () => {
+  it('chooses all cores but one (both of two), no more than the model is worth or the load leaves idle', () => {
     // What the choice reads of a plan: block sizes, connection counts, steps.
+    // On an idle machine (load 0); the last: a busy one.
+    const cpuThreads0 = (plan: Plan, requested: number | undefined, cores: number) => cpuThreads(plan, requested, cores, 0);
     const sized = (neurons: number, connections: number, steps: number) => ({
       steps, blocks: [{ size: neurons }], projections: [{ byPre: { idx: { length: connections } } }],
     }) as unknown as Plan;
-    expect(cpuThreads(sized(4000, 320_000, 10_000), undefined, 2)).toBe(1); // COBA 4000: one thread is faster
-    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2)).toBe(2);
-    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 1)).toBe(1);
-    expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16)).toBe(15);
-    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 64)).toBe(16); // 10 000 elements (a connection: 1/50) per thread
-    expect(cpuThreads(sized(64_000, 5_120_000, 10), undefined, 8)).toBe(1); // a short run
-    expect(cpuThreads(sized(4000, 320_000, 10_000), 5, 2)).toBe(5); // asked for
+    expect(cpuThreads0(sized(4000, 320_000, 10_000), undefined, 2)).toBe(1); // COBA 4000: one thread is faster
+    expect(cpuThreads0(sized(64_000, 5_120_000, 10_000), undefined, 2)).toBe(2);
+    expect(cpuThreads0(sized(64_000, 5_120_000, 10_000), undefined, 1)).toBe(1);
+    expect(cpuThreads0(sized(256_000, 20_480_000, 10_000), undefined, 16)).toBe(15);
+    expect(cpuThreads0(sized(64_000, 5_120_000, 10_000), undefined, 64)).toBe(16); // 10 000 elements (a connection: 1/50) per thread
+    expect(cpuThreads0(sized(64_000, 5_120_000, 10), undefined, 8)).toBe(1); // a short run
+    expect(cpuThreads0(sized(4000, 320_000, 10_000), 5, 2)).toBe(5); // asked for
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2, 5.2)).toBe(1); // both cores busy with other work
+    expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16, 4.5)).toBe(12);
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), 2, 2, 5.2)).toBe(2);
     const plastic = compile(parseDocumentText(exampleText('ampa-lif.json')));
     (plastic.projections[0] as { plasticity?: unknown }).plasticity = {};
     expect(cpuThreads(plastic, 3, 8)).toBe(1);
