@@ -3,8 +3,15 @@
  * `importProject` and `startRun` of a web host in its own process (1 GiB of data,
  * prlimit --data), while a second client in another process keeps calling a cheap method
  * and timing the answers. The host must answer every call (a result or an error), stay up,
- * and keep answering the second client within 100 ms (measured and printed; asserted
- * generously, since the machine running the tests is shared).
+ * and keep its event loop free: parsing, validating and compiling documents is done in
+ * worker threads (web-host/frame-pool.ts), so no document may hold the loop up more than
+ * 100 ms (measured in the host, document by document, with a timer every 5 ms).
+ *
+ * The loop's delays are counted as the main thread's own time on a CPU (see
+ * measured-web-host.mts): on a busy shared machine the thread also waits for a CPU, which
+ * the wall clock shows (printed) but the host cannot help. One allowance, printed: a
+ * document of more than 1 MB that the host accepts is stored whole by the lab store on the
+ * main thread (tens of ms per MB), which the bound does not cover.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,11 +27,27 @@ import { fuzzDocuments, type FuzzDocument } from './documents.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = path.join(ROOT, 'assets', 'examples');
 const MEMORY_CAP = 2 ** 30;
+/** Documents over this size that the host accepts are stored by the lab store on the main thread. */
+const LARGE_BYTES = 1024 * 1024;
 
 let dir: string;
 let host: ChildProcess;
 let url: string;
 let hostOutput = '';
+/** The host's event-loop delays over the whole test (measured-web-host.mts), ms. */
+interface LoopDelay { max: number; p99: number; p50: number; over50: number; over100: number }
+let loopDelay: LoopDelay | undefined;
+/** How long the host's event loop was held up at most: on the wall clock, and by its own work on a CPU. */
+interface Blocked { wallMs: number; busyMs: number }
+const marks: Array<(blocked: Blocked) => void> = [];
+
+/** The longest the host's event loop was held up since the previous call. */
+function blockedSinceLastAsked(): Promise<Blocked> {
+  return new Promise((resolve) => {
+    marks.push(resolve);
+    host.stdin!.write('mark\n');
+  });
+}
 
 /** Starts a process and resolves with the first stdout line matching `pattern`. */
 function startAndWait(args: string[], pattern: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
@@ -48,19 +71,30 @@ beforeAll(async () => {
   fs.mkdirSync(renderer);
   fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>Spikeflow</title>');
   const started = await startAndWait(
-    ['src-main/web-host/main.ts', '--db', path.join(dir, 'lab.sqlite'), '--port', '0', '--renderer', renderer],
+    [path.join('test', 'fuzz', 'measured-web-host.mts'), '--db', path.join(dir, 'lab.sqlite'), '--renderer', renderer],
     /running at (\S+)/,
   );
   host = started.child;
   url = started.match[1]!;
+  readline.createInterface({ input: host.stdout! }).on('line', (line) => {
+    const m = /^delay (\{.*\})$/.exec(line);
+    if (m) loopDelay = JSON.parse(m[1]!) as LoopDelay;
+    const since = /^since ([\d.]+) ([\d.]+)$/.exec(line);
+    if (since) marks.shift()?.({ wallMs: Number(since[1]), busyMs: Number(since[2]) });
+  });
 }, 60_000);
 
-afterAll(async () => {
+/** Ends the host (closing its stdin makes it print its event-loop delays and stop). */
+async function stopHost(): Promise<void> {
   if (host && host.exitCode === null) {
     const exited = new Promise((r) => host.once('exit', r));
-    host.kill('SIGTERM');
+    host.stdin!.end();
     await exited;
   }
+}
+
+afterAll(async () => {
+  await stopHost();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -97,6 +131,8 @@ describe('fuzzing the web host', () => {
     const counts = { validate: { ok: 0, refused: 0 }, importProject: { ok: 0, refused: 0 }, startRun: { ok: 0, refused: 0 } };
     const unanswered: string[] = [];
     const slowest: Array<{ call: string; ms: number }> = [];
+    const blocking: Array<{ name: string; largeAndAccepted: boolean } & Blocked> = [];
+    await blockedSinceLastAsked();
     for (const d of docs) {
       // Bytes as a browser's file reader gives them: UTF-8, bad sequences replaced.
       const text = d.bytes.toString('utf8');
@@ -117,11 +153,18 @@ describe('fuzzing the web host', () => {
         else if (r.answered || r.message === 'invalid') counts[method].refused++;
         else unanswered.push(`${method} ${d.name}: ${r.message}`);
       }
+      const largeAndAccepted = d.bytes.length > LARGE_BYTES && (results.importProject.ok || results.startRun.ok);
+      blocking.push({ name: d.name, ...(await blockedSinceLastAsked()), largeAndAccepted });
     }
+    const held = blocking.filter((b) => !b.largeAndAccepted);
+    const over100 = held.filter((b) => b.busyMs > 100);
+    const wallOver100 = held.filter((b) => b.wallMs > 100);
     const stillUp = await outcome(client.invoke('listProjects', []));
     probe.child.stdin!.end();
     await probeEnded;
     client.close();
+    const upAtTheEnd = host.exitCode === null;
+    await stopHost();
 
     console.log([
       `fuzzed ${docs.length} documents through the web host:`,
@@ -129,14 +172,27 @@ describe('fuzzing the web host', () => {
       `  the other client: ${latencies.length} calls answered in ${percentile(latencies, 0.5).toFixed(1)} ms (median), ` +
         `${percentile(latencies, 0.99).toFixed(1)} ms (99th percentile), ${Math.max(...latencies).toFixed(1)} ms at most; ` +
         `${latencies.filter((ms) => ms > 100).length} took more than 100 ms`,
+      `  the host's event loop: held up ${loopDelay?.max} ms at most, ${loopDelay?.p99} ms (99th percentile); ` +
+        `${loopDelay?.over50} times more than 50 ms, ${loopDelay?.over100} times more than 100 ms`,
+      `  by document: ${held.length} held it up ${Math.max(...held.map((b) => b.busyMs)).toFixed(0)} ms at most by the host's own work ` +
+        `(${over100.length} more than 100 ms), ${Math.max(...held.map((b) => b.wallMs)).toFixed(0)} ms on the wall clock ` +
+        `(${wallOver100.length} more than 100 ms, where the thread waited for a CPU)` +
+        wallOver100.map((b) => `\n    ${b.busyMs.toFixed(0).padStart(6)} ms busy ${b.wallMs.toFixed(0).padStart(6)} ms wall  ${b.name}`).join(''),
+      '  large documents the host accepted and stored on its main thread (busy, wall):',
+      ...blocking.filter((b) => b.largeAndAccepted).map((b) => `    ${b.busyMs.toFixed(0).padStart(6)} ms ${b.wallMs.toFixed(0).padStart(6)} ms  ${b.name}`),
       '  the slowest calls of the first client:',
       ...slowest.sort((a, b) => b.ms - a.ms).slice(0, 8).map((c) => `    ${c.ms.toFixed(0).padStart(6)} ms  ${c.call}`),
     ].join('\n'));
     expect(unanswered).toEqual([]);
     expect(stillUp.ok).toBe(true);
-    expect(host.exitCode).toBeNull();
+    expect(upAtTheEnd).toBe(true);
     expect(latencies.length).toBeGreaterThan(50);
-    // 100 ms is the goal (printed above); a shared CI machine gets a generous margin.
-    expect(percentile(latencies, 0.99)).toBeLessThan(1000);
+    // No document parsed, checked or compiled on the event loop (the large accepted ones aside).
+    expect(over100).toEqual([]);
+    expect(held.length).toBeGreaterThan(300);
+    // The other client's round trips, through its own process and the network stack (a
+    // busy machine delays both; the host's own share is asserted above).
+    expect(percentile(latencies, 0.5)).toBeLessThan(50);
+    expect(percentile(latencies, 0.99)).toBeLessThan(500);
   }, 900_000);
 });
