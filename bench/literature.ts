@@ -10,7 +10,7 @@
  * draw their own connectivity, so they agree in statistics, not spike for spike. The same
  * statistics (bench/spike-stats.ts) are computed from both engines' spikes.
  *
- *   npx tsx bench/literature.ts [--seeds 1,2,3] [--no-brian2] [--duration MS]
+ *   npx tsx bench/literature.ts [--seeds 1,2,3] [--no-brian2] [--duration MS] [--networks brunel,izhikevich,cuba]
  *   (also part of `npm run bench`)
  */
 import { readFileSync } from 'node:fs';
@@ -110,11 +110,12 @@ const meanSd = (xs: number[], digits = 2) => {
 };
 
 /** Runs every network for every seed on both engines and prints a table (means ± sd over seeds); returns nothing for bench/run.ts to print again. */
-export async function benchLiterature(opts: { seeds?: number[]; brian2?: boolean; durationMs?: number } = {}): Promise<void> {
+export async function benchLiterature(opts: { seeds?: number[]; brian2?: boolean; durationMs?: number; networks?: string[] } = {}): Promise<void> {
   const seeds = opts.seeds ?? [1, 2, 3];
+  const networks = NETWORKS.filter((n) => !opts.networks || opts.networks.includes(n.name));
   const durationMs = opts.durationMs ?? 1000;
   const rows: LiteratureRow[] = [];
-  for (const net of NETWORKS) {
+  for (const net of networks) {
     for (const seed of seeds) {
       const s = row(net, 'spikeflow-cpu', seed, spikeflow(net, seed, durationMs));
       rows.push(s);
@@ -131,11 +132,11 @@ export async function benchLiterature(opts: { seeds?: number[]; brian2?: boolean
       console.log(line);
     }
   }
-  const header = ['network', 'engine', 'rate E Hz', 'rate I Hz', 'ISI CV E', 'ISI CV I', 'χ E', 'spectral peak(s) Hz', 'run s', 'setup s'];
-  const table = NETWORKS.flatMap((net) => (['spikeflow-cpu', 'brian2'] as const).flatMap((engine) => {
+  const header = ['network', 'engine', 'rate E Hz', 'per seed', 'rate I Hz', 'ISI CV E', 'ISI CV I', 'χ E', 'spectral peak(s) Hz', 'run s', 'setup s'];
+  const table = networks.flatMap((net) => (['spikeflow-cpu', 'brian2'] as const).flatMap((engine) => {
     const rs = rows.filter((r) => r.network === net.name && r.engine === engine);
     if (rs.length === 0) return [];
-    return [[net.name, engine, meanSd(rs.map((r) => r.rateE)), meanSd(rs.map((r) => r.rateI)), meanSd(rs.map((r) => r.cvE), 3), meanSd(rs.map((r) => r.cvI), 3),
+    return [[net.name, engine, meanSd(rs.map((r) => r.rateE)), rs.map((r) => r.rateE.toFixed(1)).join('/'), meanSd(rs.map((r) => r.rateI)), meanSd(rs.map((r) => r.cvE), 3), meanSd(rs.map((r) => r.cvI), 3),
       meanSd(rs.map((r) => r.chiE), 3), net.bands.map((_, k) => `${net.bands[k]![0]}–${net.bands[k]![1]}: ${rs.map((r) => r.peaksHz[k]).join('/')}`).join('; '),
       meanSd(rs.map((r) => r.runS)), meanSd(rs.map((r) => r.setupS))]];
   }));
@@ -148,8 +149,8 @@ export async function benchLiterature(opts: { seeds?: number[]; brian2?: boolean
 
 const isEntry = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isEntry) {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3' }, 'no-brian2': { type: 'boolean', default: false }, duration: { type: 'string', default: '1000' } } });
-  benchLiterature({ seeds: values.seeds!.split(',').map(Number), brian2: !values['no-brian2'], durationMs: Number(values.duration) }).catch((e: unknown) => {
+  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3' }, 'no-brian2': { type: 'boolean', default: false }, duration: { type: 'string', default: '1000' }, networks: { type: 'string' } } });
+  benchLiterature({ seeds: values.seeds!.split(',').map(Number), brian2: !values['no-brian2'], durationMs: Number(values.duration), networks: values.networks?.split(',') }).catch((e: unknown) => {
     console.error(`bench: ${(e as Error).message}`);
     process.exitCode = 1;
   });

@@ -9,7 +9,8 @@ Each network is written from its paper as Spikeflow's example is (assets/example
            the target is refractory, as Spikeflow's contract says (models.md, "Voltage jumps").
   izhikevich  Izhikevich (2003): 800 + 200 neurons, the listing's parameters and weights;
            updated per step as Spikeflow's Izhikevich block (u by exponential Euler, then v by
-           one Euler step), dt 0.5 ms, thalamic input sigma*N(0,1)/sqrt(dt) per step.
+           one Euler step), dt 0.5 ms, thalamic input sigma*N(0,1)/sqrt(dt) per step; the
+           jumps of step m - 1's spikes land at the start of step m, as in Spikeflow.
   cuba     Brian2's examples/CUBA.py (Brette et al. 2007, benchmark 2).
 --scale K divides sizes and in-degrees by K and multiplies Brunel's J by K.
 
@@ -91,6 +92,9 @@ def izhikevich(b2, seed, scale):
         S = Synapses(src, G, 'w : 1', on_pre='v_post += w', name=name)
         S.connect()
         S.w = w
+        # As Spikeflow's recurrent jumps: the spikes of step m - 1 land at the start of step m
+        # (before the update), so a neuron reset in step m - 1 receives them too, as in the listing.
+        S.pre.when = 'before_groups'
         objs.append(S)
     return objs, E, I, dt
 
