@@ -88,6 +88,27 @@ describe('export refusals', () => {
     }
   });
 
+  it('a plastic synapse written as equations is refused by the Brian2 exporter, not exported without its learning', () => {
+    const file = join(work, 'plastic-type.json');
+    // Brian2's STDP.py synapse as a project type (user guide, "Writing your own block").
+    const song = {
+      category: 'synapse',
+      params: { taue: { unit: 'ms', default: 5 }, Ee: { unit: 'mV', default: 0 }, taupre: { unit: 'ms', default: 20 }, dApre: { unit: 'nS', default: 0.1 }, gmax: { unit: 'nS', default: 10 } },
+      equations: 'dge/dt = -ge / taue : uS',
+      connection: 'dApre/dt = -Apre / taupre : uS (event-driven)',
+      on_pre: 'ge += w\nApre += dApre',
+      on_post: 'w = min(max(w + Apre, 0), gmax)',
+      current: 'ge * (Ee - V_post)',
+      weight: { unit: 'uS', default: 0.005 },
+    };
+    writeFileSync(file, JSON.stringify({
+      format: 'spikeflow-project', version: 2, name: 'plastic type', run: { dt: '0.1 ms', duration: '10 ms', seed: 1 }, types: { song },
+      blocks: [{ id: 'inputs', type: 'poisson', size: 5 }, { id: 'syn', type: 'song' }, { id: 'cell', type: 'lif', size: 1 }, { id: 'sp', type: 'spike-probe' }],
+      edges: [{ from: 'inputs.spikes', to: 'syn.pre' }, { from: 'syn.post', to: 'cell.I' }, { from: 'cell.spikes', to: 'sp.spikes' }],
+    }));
+    expect(() => exportModelText(file, { to: 'brian2' })).toThrow(/block "syn" \(song\) it learns/);
+  });
+
   it('an unknown target is refused by the command line', () => {
     const r = cli('export-model', join(EXAMPLES, 'ampa-lif.json'), '--to', 'nest', '--out', join(work, 'x.py'));
     expect(r.code).not.toBe(0);

@@ -184,6 +184,10 @@ function planRefusals(plan: Plan): BlockRefusal[] {
     if (p.stateOn === 'pre' && varying.length > 0) {
       out.push({ block: p.synapse, type: syn.type, reason: `its current reads ${varying.join(', ')}, which varies per presynaptic neuron; the summed current cannot carry that` });
     }
+    // Plastic synapses (issue #13): exported as they are they would not learn.
+    if (p.plasticity) {
+      out.push({ block: p.synapse, type: syn.type, reason: 'it learns (per-connection state, on_pre/on_post), which the Brian2 exporter does not write yet; it is refused rather than exported without plasticity' });
+    }
   }
   return out;
 }
