@@ -100,16 +100,17 @@ export const UPDATES_FOR_THREADS = 1e8;
  * Threads for a run: `requested` when given (at least 1), else all cores but one where
  * there are more than two (one is left for the caller's work: recordings, the UI) and both
  * of two, capped so that every thread has ELEMENTS_PER_THREAD elements per step, and one
- * for a short run (UPDATES_FOR_THREADS). `load`: the system's load average; cores that
- * other processes keep busy are not counted, because workers that meet every step run at
- * the pace of the one the system deschedules (on a busy 2-core machine 2 threads took 1.3–2.7×
- * as long as one).
+ * for a short run (UPDATES_FOR_THREADS). `load`: the system's load average; where it
+ * exceeds the cores, the excess counts as cores taken, because workers that meet every step
+ * run at the pace of the one the system deschedules (measured on 2 cores, COBA N = 64000:
+ * at load 5, 2 threads took 1.0–2.7× as long as one; at load 2.5, 0.57×). The load average
+ * also counts this process's own recent work, hence only the excess.
  */
 export function chooseThreads(plan: Plan, requested: number | undefined, cores: number, load = 0): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   const elements = elementsPerStep(plan);
   if (elements * plan.steps < UPDATES_FOR_THREADS) return 1;
-  const idle = Math.max(1, cores - Math.floor(load));
+  const idle = Math.max(1, cores - Math.floor(Math.max(0, load - cores)));
   const byCores = Math.min(idle, cores > 2 ? cores - 1 : cores);
   const bySize = Math.max(1, Math.floor(elements / ELEMENTS_PER_THREAD));
   return Math.max(1, Math.min(byCores, bySize));

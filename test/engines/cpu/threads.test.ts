@@ -144,7 +144,8 @@ describe('CPU engine on several threads', () => {
     expect(cpuThreads0(sized(64_000, 5_120_000, 10), undefined, 8)).toBe(1); // a short run
     expect(cpuThreads0(sized(4000, 320_000, 10_000), 5, 2)).toBe(5); // asked for
     expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2, 5.2)).toBe(1); // both cores busy with other work
-    expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16, 4.5)).toBe(12);
+    expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2, 2.9)).toBe(2); // not oversubscribed
+    expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16, 20.5)).toBe(12);
     expect(cpuThreads(sized(64_000, 5_120_000, 10_000), 2, 2, 5.2)).toBe(2);
     const plastic = compile(parseDocumentText(exampleText('ampa-lif.json')));
     (plastic.projections[0] as { plasticity?: unknown }).plasticity = {};
