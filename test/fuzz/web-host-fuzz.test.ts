@@ -11,7 +11,8 @@
  * measured-web-host.mts): on a busy shared machine the thread also waits for a CPU, which
  * the wall clock shows (printed) but the host cannot help. One allowance, printed: a
  * document of more than 1 MB that the host accepts is stored whole by the lab store on the
- * main thread (tens of ms per MB), which the bound does not cover.
+ * main thread (tens of ms per MB), which the bound does not cover; and one for large
+ * documents it refuses (LARGE_FRAME_MS below).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +30,12 @@ const EXAMPLES = path.join(ROOT, 'assets', 'examples');
 const MEMORY_CAP = 2 ** 30;
 /** Documents over this size that the host accepts are stored by the lab store on the main thread. */
 const LARGE_BYTES = 1024 * 1024;
+/**
+ * The bound for a large document the host refuses: its frames (10 to 50 MB, three of them)
+ * still arrive on the main thread, where the WebSocket receiver joins, unmasks and checks
+ * their bytes (about 1 ms per MB each); parsed there, they held the loop 2 to 6 s.
+ */
+const LARGE_FRAME_MS = 250;
 
 let dir: string;
 let host: ChildProcess;
@@ -131,7 +138,7 @@ describe('fuzzing the web host', () => {
     const counts = { validate: { ok: 0, refused: 0 }, importProject: { ok: 0, refused: 0 }, startRun: { ok: 0, refused: 0 } };
     const unanswered: string[] = [];
     const slowest: Array<{ call: string; ms: number }> = [];
-    const blocking: Array<{ name: string; largeAndAccepted: boolean } & Blocked> = [];
+    const blocking: Array<{ name: string; large: boolean; largeAndAccepted: boolean } & Blocked> = [];
     await blockedSinceLastAsked();
     for (const d of docs) {
       // Bytes as a browser's file reader gives them: UTF-8, bad sequences replaced.
@@ -154,10 +161,10 @@ describe('fuzzing the web host', () => {
         else unanswered.push(`${method} ${d.name}: ${r.message}`);
       }
       const largeAndAccepted = d.bytes.length > LARGE_BYTES && (results.importProject.ok || results.startRun.ok);
-      blocking.push({ name: d.name, ...(await blockedSinceLastAsked()), largeAndAccepted });
+      blocking.push({ name: d.name, ...(await blockedSinceLastAsked()), large: d.bytes.length > LARGE_BYTES, largeAndAccepted });
     }
     const held = blocking.filter((b) => !b.largeAndAccepted);
-    const over100 = held.filter((b) => b.busyMs > 100);
+    const over100 = held.filter((b) => b.busyMs > (b.large ? LARGE_FRAME_MS : 100));
     const wallOver100 = held.filter((b) => b.wallMs > 100);
     const stillUp = await outcome(client.invoke('listProjects', []));
     probe.child.stdin!.end();
@@ -188,7 +195,7 @@ describe('fuzzing the web host', () => {
     expect(upAtTheEnd).toBe(true);
     expect(latencies.length).toBeGreaterThan(50);
     // No document parsed, checked or compiled on the event loop (the large accepted ones aside).
-    expect(over100).toEqual([]);
+    expect(over100.map((b) => `${b.name}: ${b.busyMs} ms`)).toEqual([]);
     expect(held.length).toBeGreaterThan(300);
     // The other client's round trips, through its own process and the network stack (a
     // busy machine delays both; the host's own share is asserted above).
