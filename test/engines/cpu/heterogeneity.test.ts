@@ -100,7 +100,10 @@ describe('heterogeneous populations on the CPU engine', () => {
     for (const f of files) {
       const raw = JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8')) as ProjectDocument;
       const source = generateStep(compile(parseDocument(raw))).source;
-      expect(source, f).not.toMatch(/b\d+_[ed]\d+/);
+      // Examples that vary a parameter on purpose (izhikevich-2003) hold arrays for it; the
+      // others must print none.
+      const variesOnPurpose = raw.blocks.some((b) => Object.values(b.params ?? {}).some((v) => typeof v === 'object' && v !== null && !Array.isArray(v)));
+      if (!variesOnPurpose) expect(source, f).not.toMatch(/b\d+_[ed]\d+/);
       // The same document with every quantity parameter of a population as an expression or
       // a zero-width distribution of the same value.
       const rewritten = structuredClone(raw);
