@@ -148,6 +148,10 @@ function valueDrawer(spec: ValueOrDistributionDoc, unit: string, rng: HostRandom
  * With `options.memoryLimit`, a model estimated to need more is refused before drawing.
  */
 export function compile(doc: ProjectDocument, overrides: RunOverrides = {}, options: CompileOptions = {}): Plan {
+  // Per-neuron parameters are drawn while the blocks are read, before the estimate: check
+  // (and refuse) without allocating first, so a 1e9-neuron block with a distribution fails
+  // with its message instead of filling memory.
+  compileModel(doc, overrides, { ...options, checkOnly: true });
   return compileModel(doc, overrides, { ...options, checkOnly: false }).plan!;
 }
 

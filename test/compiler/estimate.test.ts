@@ -102,6 +102,16 @@ describe('checkModel', () => {
     ]);
   });
 
+  it('compile refuses a 1e8-neuron block with per-neuron parameters under a limit before drawing them', () => {
+    // 1e8 neurons × 8 B per drawn parameter: 0.8 GB each if drawn before the estimate.
+    const doc = net(1e8, 1e8, { rule: 'one-to-one' }, { params: { tau: { dist: 'uniform', low: '9 ms', high: '11 ms' }, V_rest: { expr: '-65 mV + 2 mV * r' } } });
+    const before = process.memoryUsage().arrayBuffers;
+    expect(problems(() => compile(doc, {}, { memoryLimit: { bytes: 1e8, source: 'test' } }))).toEqual([
+      expect.stringMatching(/^cells: the run needs about [\d.]+ GB, more than the 100 MB it may use \(test\)/),
+    ]);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1e6);
+  });
+
   it('finds every problem compile finds, including those found while drawing', () => {
     const cases: Array<[string, ReturnType<typeof makeDoc>]> = [
       ['indegree', net(10, 10, { rule: 'fixed-indegree', indegree: 11 })],
