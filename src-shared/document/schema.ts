@@ -88,8 +88,9 @@ export const RunSettings = z.strictObject({
 export const ProjectDocument = z.strictObject({
   format: z.literal(DOCUMENT_FORMAT),
   version: z.literal(DOCUMENT_VERSION),
-  name: z.string().default('Untitled'),
-  description: z.string().default(''),
+  // Bounded so that a shared file cannot make every list and title carry megabytes.
+  name: z.string().max(1000).default('Untitled'),
+  description: z.string().max(100_000).default(''),
   run: RunSettings.default({ dt: '0.1 ms', duration: '100 ms', seed: 1 }),
   blocks: z.array(Block),
   edges: z.array(Edge).default([]),

@@ -77,6 +77,13 @@ describe('parseDocument: malformed fields name the block and the field', () => {
     expect(message.split('\n')).toHaveLength(1);
   });
 
+  it('refuses a document name or description too long to show', () => {
+    const base = JSON.parse(JSON.stringify(withBlock({ id: 'E', type: 'lif' }))) as Record<string, unknown>;
+    expect(documentError(() => parseDocument({ ...base, name: 'n'.repeat(1001) }))).toMatch(/^field "name": /);
+    expect(documentError(() => parseDocument({ ...base, description: 'd'.repeat(100_001) }))).toMatch(/^field "description": /);
+    expect(() => parseDocument({ ...base, name: 'n'.repeat(1000) })).not.toThrow();
+  });
+
   it('names an unrecognised key of a block', () => {
     expect(documentError(() => parseDocument(withBlock({ id: 'E', type: 'lif', colour: 'red' })))).toContain('"colour"');
   });
