@@ -29,6 +29,7 @@ import type { Plan, PlanBlock, PlanProbe, PlanProjection } from '../../compiler/
 import { ExportRefusal, type BlockRefusal } from '../refusal.js';
 import { pyArray, pyFloat, pyString } from '../python-literals.js';
 import { printBrian2 } from './expression.js';
+import { needsPostPathway, pathwayCode, plasticModel, POST_SPIKE_FLAG } from './plastic.js';
 import { PRELUDE_CSV, PRELUDE_FUNCTIONS, PRELUDE_IMPORTS, brian2Unit } from './prelude.js';
 
 export interface Brian2Options {
@@ -68,6 +69,9 @@ export const BRIAN2_FORMS: Readonly<Record<string, string>> = {
   nmda: 'NeuronGroup (state per presynaptic neuron) and Synapses with a summed variable',
   graded: 'NeuronGroup (state per presynaptic neuron) and Synapses with a summed variable',
   delta: 'NeuronGroup (jumps per postsynaptic neuron) and Synapses, read as voltage jumps',
+  stdp: 'NeuronGroup (g per postsynaptic neuron) and Synapses with w and event-driven traces per connection, on_pre/on_post',
+  'triplet-stdp': 'NeuronGroup (g per postsynaptic neuron) and Synapses with w and event-driven traces per connection, on_pre/on_post',
+  'tsodyks-markram': 'NeuronGroup (g per postsynaptic neuron) and Synapses with w, u and x per connection, on_pre',
   'state-probe': 'StateMonitor',
   'spike-probe': 'SpikeMonitor',
   'rate-probe': 'SpikeMonitor, binned',
@@ -184,9 +188,9 @@ function planRefusals(plan: Plan): BlockRefusal[] {
     if (p.stateOn === 'pre' && varying.length > 0) {
       out.push({ block: p.synapse, type: syn.type, reason: `its current reads ${varying.join(', ')}, which varies per presynaptic neuron; the summed current cannot carry that` });
     }
-    // Plastic synapses (issue #13): exported as they are they would not learn.
-    if (p.plasticity) {
-      out.push({ block: p.synapse, type: syn.type, reason: 'it learns (per-connection state, on_pre/on_post), which the Brian2 exporter does not write yet; it is refused rather than exported without plasticity' });
+    // Plastic synapses are written with their state per postsynaptic neuron (plastic.ts).
+    if (p.plasticity && p.stateOn !== 'post') {
+      out.push({ block: p.synapse, type: syn.type, reason: 'it learns with its state per presynaptic neuron, which the Brian2 exporter does not write yet; it is refused rather than exported without plasticity' });
     }
   }
   return out;
@@ -339,8 +343,15 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
     if (b.receivesJumps) pre.push(`J = ${t.jumps.join(' + ')}  # voltage jumps arriving in this step (mV)`);
     post.push(...t.post);
   }
+  let threshold = b.spiking ? SPIKE_FLAG : undefined;
   if (b.category === 'synapse') {
     const p = projectionOf(ctx, b.id)!;
+    if (needsPostPathway(p)) {
+      // The group spikes with its postsynaptic neuron, which drives on_post (plastic.ts).
+      decls.push(`${POST_SPIKE_FLAG} : boolean (linked)  # "${p.post}" spiked in this step (drives on_post)`);
+      links.push(`${py(b.id)}.${POST_SPIKE_FLAG} = linked_var(${py(p.post)}, '${SPIKE_FLAG}')`);
+      threshold = POST_SPIKE_FLAG;
+    }
     if (b.input?.kind === 'spikes') {
       decls.push('spike_in : boolean  # a presynaptic spike arrived in this step');
       post.push('spike_in = False');
@@ -370,7 +381,7 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
   ctx.lines.push(
     `${py(b.id)} = NeuronGroup(${b.size}, '''`,
     ...decls.map((d) => `    ${d}`),
-    `''', ${b.spiking ? `threshold='${SPIKE_FLAG}', reset='', ` : ''}name=${pyString(b.id)}, namespace=dict(FUNCTIONS, dt_ms=DT_MS, **{`,
+    `''', ${threshold ? `threshold='${threshold}', reset='', ` : ''}name=${pyString(b.id)}, namespace=dict(FUNCTIONS, dt_ms=DT_MS, **{`,
     ...ns,
     '}))',
     `${py(b.id)}_update = ${py(b.id)}.run_regularly('''`,
@@ -384,6 +395,12 @@ function elementwiseBlock(ctx: Ctx, b: PlanBlock): void {
   if (b.input?.kind === 'spikes') scheduleNext(ctx, `${py(b.id)}_in.pre`, `presynaptic spikes reach "${b.id}"`);
   scheduleNext(ctx, `${py(b.id)}_update`, `update of "${b.id}"`);
   if (b.spiking) scheduleNext(ctx, `${py(b.id)}.thresholder['spike']`, `spikes of "${b.id}" are emitted`);
+  // Spikeflow's on_post of the plastic synapses into this neuron: right after its update.
+  for (const p of ctx.plan.projections) {
+    if (p.post !== b.id || !needsPostPathway(p)) continue;
+    scheduleNext(ctx, `${py(p.synapse)}.thresholder['spike']`, `"${p.synapse}" takes the spikes of "${b.id}"`);
+    scheduleNext(ctx, `${py(p.synapse)}_conn.post`, `on_post of "${p.synapse}" for the spikes of "${b.id}"`);
+  }
 }
 
 /** Connection arrays (or rules) of a synapse block. */
@@ -439,6 +456,10 @@ function synapseConnections(ctx: Ctx, b: PlanBlock): void {
   // The plan's lag counts the recurrent step too; Brian2's schedule adds that one itself.
   const delaySteps = p.lag - recurrentLag(ctx.plan, p);
   const delay = delaySteps > 0 && !p.byPre.lag ? `, delay=${delaySteps} * DT` : '';
+  if (p.stateOn === 'post' && p.plasticity) {
+    plasticConnections(ctx, b, p, delay);
+    return;
+  }
   if (p.stateOn === 'post') {
     ctx.connections.push(
       '',
@@ -467,6 +488,35 @@ function synapseConnections(ctx: Ctx, b: PlanBlock): void {
     ...connectLines(ctx, `${py(b.id)}_conn`, p, true),
   );
   ctx.passes.set(`synapse-current:${b.id}`, () => scheduleNext(ctx, `${py(b.id)}_conn.summed_updaters['${b.id}_wsum_post']`, `"${p.post}" gathers the weighted ${p.gather} of "${b.id}"`));
+}
+
+/**
+ * A plastic synapse's connections: Synapses with w and the connection states per synapse and
+ * the block's event code as on_pre / on_post (plastic.ts), in the namespace of its parameters.
+ */
+function plasticConnections(ctx: Ctx, b: PlanBlock, p: PlanProjection, delay: string): void {
+  const pl = p.plasticity!;
+  const obj = `${py(b.id)}_conn`;
+  const name = (n: string) => b2Name(n);
+  const jump = b2Name(p.jump!);
+  const onPre = pathwayCode(pl, pl.onPre, name, jump);
+  const onPost = needsPostPathway(p) ? pathwayCode(pl, pl.onPost, name) : [];
+  ctx.connections.push(
+    '',
+    `# "${b.id}": spikes of "${p.pre}" into the synapse's state; it learns (per connection: w${pl.states.map((s) => `, ${s.name}`).join('')})`,
+    `# ${p.nPre} → ${p.nPost}: on_pre when a spike of i arrives${onPost.length > 0 ? `, on_post when neuron j of "${p.post}" spikes` : ''}`,
+    `${obj} = Synapses(${py(p.pre)}, ${py(b.id)}, '''`,
+    ...plasticModel(pl, p.weightUnit, name).map((l) => `    ${l}`),
+    "''', on_pre='''",
+    ...onPre.map((l) => `    ${l}`),
+    ...(onPost.length > 0 ? ["''', on_post='''", ...onPost.map((l) => `    ${l}`)] : []),
+    `'''${delay}, name=${pyString(`${b.id}_conn`)}, namespace=dict(FUNCTIONS, dt_ms=DT_MS, **{`,
+    ...paramLines(b, defOf(ctx, b)),
+    '}))',
+    ...connectLines(ctx, obj, p, false),
+    ...pl.states.map((s) => `${obj}.${name(s.name)} = ${pyFloat(s.init)}`),
+  );
+  ctx.passes.set(`propagate:${b.id}`, () => scheduleNext(ctx, `${obj}.pre`, `on_pre of "${b.id}" for the arriving spikes of "${p.pre}"`));
 }
 
 function spikeTimesBlock(ctx: Ctx, b: PlanBlock): void {
@@ -536,7 +586,8 @@ function piecewiseBlock(ctx: Ctx, b: PlanBlock): void {
 }
 
 function probeLines(ctx: Ctx, p: PlanProbe): { setup: string[]; write: string[] } {
-  const target = py(p.block);
+  // A weight probe records connections: synapses of the Synapses, connected in Spikeflow's order.
+  const target = p.kind === 'state' && p.connections ? `${py(p.block)}_conn` : py(p.block);
   const m = `m_${p.id}`;
   if (p.kind === 'state') {
     return {
