@@ -4,7 +4,8 @@
  * connections, 150 ms) run by Spikeflow's CPU engine and by the exported script gives the
  * same postsynaptic spikes and the same weights (or connection states) over time, within
  * 1e-6 relative (the CSVs hold f32 values); the three plastic examples export without
- * refusal and run in Brian2 for a shortened duration. Skips without brian2.
+ * refusal and run in Brian2 for a shortened duration; a plastic equation type (Brian2's STDP.py
+ * synapse) learns the same weights too. Skips without brian2.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,9 @@ for (const [n, times] of [[0, [10, 12, 14, 60, 62, 64, 110]], [1, [11, 13, 40, 6
 }
 
 /** Three presynaptic neurons, all-to-all onto two LIF cells through `synapse`; probes of the cells' spikes and of `probed`. */
-function network(type: string, params: Record<string, unknown>, weight: string, probed: string[]): object {
+function network(type: string, params: Record<string, unknown>, weight: string, probed: string[], types?: object): object {
   return {
-    format: 'spikeflow-project', version: 2, name: `${type} export`,
+    format: 'spikeflow-project', version: 2, name: `${type} export`, ...(types ? { types } : {}),
     run: { dt: '0.1 ms', duration: '150 ms', seed: 1 },
     blocks: [
       { id: 'pre', type: 'spike-times', size: 3, params: { spikes: INPUT } },
@@ -43,12 +44,25 @@ function network(type: string, params: Record<string, unknown>, weight: string, 
   };
 }
 
-const CASES = [
+/** Brian2's STDP.py synapse as a project's equation type (user guide, "Writing your own block"). */
+const SONG = {
+  category: 'synapse',
+  params: { taue: { unit: 'ms', default: 5 }, Ee: { unit: 'mV', default: 0 }, taupre: { unit: 'ms', default: 20 }, dApre: { unit: 'nS', default: 100 }, gmax: { unit: 'nS', default: 1500 } },
+  equations: 'dge/dt = -ge / taue : uS',
+  connection: 'dApre/dt = -Apre / taupre : uS (event-driven)',
+  on_pre: 'ge += w\nApre += dApre',
+  on_post: 'w = min(max(w + Apre, 0), gmax)',
+  current: 'ge * (Ee - V_post)',
+  weight: { unit: 'uS', default: 1 },
+};
+
+const CASES: { type: string; params: Record<string, unknown>; weight: string; probed: string[]; types?: object }[] = [
   { type: 'stdp', params: { tau: '5 ms', w_max: '2 uS', A_pre: 0.05, A_post: -0.06 }, weight: '1 uS', probed: ['w', 'g'] },
   { type: 'stdp', params: { tau: '5 ms', w_max: '2 uS', A_pre: 0.05, A_post: -0.06, weight_dependence: 'multiplicative', pairing: 'nearest' }, weight: '1 uS', probed: ['w'] },
   { type: 'triplet-stdp', params: { tau: '5 ms', w_max: '2 uS', A2_plus: 0.02, A3_plus: 0.03, A2_minus: 0.04, A3_minus: 0.01 }, weight: '1 uS', probed: ['w', 'r2', 'o2'] },
   { type: 'tsodyks-markram', params: { tau: '5 ms', U: 0.3, tau_rec: '50 ms', tau_facil: '0 ms' }, weight: '3 uS', probed: ['x', 'g'] },
   { type: 'tsodyks-markram', params: { tau: '5 ms', U: 0.1, tau_rec: '40 ms', tau_facil: '80 ms' }, weight: '5 uS', probed: ['u', 'x', 'g'] },
+  { type: 'song', params: {}, weight: '1 uS', probed: ['w', 'Apre'], types: { song: SONG } },
 ];
 
 describe.skipIf(missing !== null)('Brian2 export of plastic synapses', () => {
@@ -58,7 +72,7 @@ describe.skipIf(missing !== null)('Brian2 export of plastic synapses', () => {
   CASES.forEach((c, k) => {
     it(`${c.type} ${JSON.stringify(c.params)}: the same postsynaptic spikes and ${c.probed.join(', ')} as the CPU engine`, () => {
       const file = join(work, `case-${k}.json`);
-      writeFileSync(file, JSON.stringify(network(c.type, c.params, c.weight, c.probed)));
+      writeFileSync(file, JSON.stringify(network(c.type, c.params, c.weight, c.probed, c.types)));
       const ours = join(work, `case-${k}-sf`);
       const run = cli('run', file, '--engine', 'cpu', '--out-dir', ours);
       expect(run.code, run.stderr).toBe(0);
