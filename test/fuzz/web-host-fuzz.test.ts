@@ -48,12 +48,16 @@ interface LoopDelay { max: number; p99: number; p50: number; over50: number; ove
 let loopDelay: LoopDelay | undefined;
 /** How long the host's event loop was held up at most: on the wall clock, and by its own work on a CPU. */
 interface Blocked { wallMs: number; busyMs: number }
-const marks: Array<(blocked: Blocked) => void> = [];
+const marks: Array<{ resolve: (blocked: Blocked) => void; reject: (err: Error) => void }> = [];
 
-/** The longest the host's event loop was held up since the previous call. */
+/** The longest the host's event loop was held up since the previous call (fails, not hangs, if the host has died). */
 function blockedSinceLastAsked(): Promise<Blocked> {
-  return new Promise((resolve) => {
-    marks.push(resolve);
+  return new Promise((resolve, reject) => {
+    if (host.exitCode !== null || host.signalCode !== null) {
+      reject(new Error(`the web host has exited (${host.exitCode ?? host.signalCode}): ${hostOutput.slice(-500)}`));
+      return;
+    }
+    marks.push({ resolve, reject });
     host.stdin!.write('mark\n');
   });
 }
@@ -89,7 +93,10 @@ beforeAll(async () => {
     const m = /^delay (\{.*\})$/.exec(line);
     if (m) loopDelay = JSON.parse(m[1]!) as LoopDelay;
     const since = /^since ([\d.]+) ([\d.]+)$/.exec(line);
-    if (since) marks.shift()?.({ wallMs: Number(since[1]), busyMs: Number(since[2]) });
+    if (since) marks.shift()?.resolve({ wallMs: Number(since[1]), busyMs: Number(since[2]) });
+  });
+  host.on('exit', (code, signal) => {
+    for (const m of marks.splice(0)) m.reject(new Error(`the web host exited (${code ?? signal}) while asked for its delays: ${hostOutput.slice(-500)}`));
   });
 }, 60_000);
 
