@@ -33,11 +33,11 @@ const LARGE_BYTES = 1024 * 1024;
 /**
  * The bound for a large document the host refuses: its frames (10 to 50 MB) still arrive on
  * the main thread, where the WebSocket receiver joins, unmasks and checks their bytes and
- * hands them to a worker: 1 to 6 ms per MB, the latter on a loaded 2-core machine (a refused
- * 50 MB name: 275 ms). Parsed there, they held the loop 2 to 6 s (40 ms per MB and more), so
- * 8 ms per MB, at least 250 ms, still tells the two apart.
+ * hands them to a worker: 1 to 8 ms per MB (a refused 50 MB name: 275 to 381 ms on this
+ * 2-core machine). Parsed there, they held the loop 2 to 6 s (40 ms per MB and more), so
+ * 12 ms per MB, at least 250 ms, still tells the two apart.
  */
-const largeFrameMs = (bytes: number) => Math.max(250, (8 * bytes) / 2 ** 20);
+const largeFrameMs = (bytes: number) => Math.max(250, (12 * bytes) / 2 ** 20);
 
 let dir: string;
 let host: ChildProcess;
