@@ -72,6 +72,75 @@ export function random24(seed: number, stream: number, element: number, counter:
 }
 
 /**
+ * `random24(seed, stream, k, counter)` for every element k in [lo, hi), into out[k − lo]:
+ * the same numbers, computed four elements at a time. The 20 rounds of one Threefry call
+ * are one chain of dependent additions, rotations and xors, so a processor runs a single
+ * call at the pace of that chain; four independent chains side by side fill its idle
+ * execution units (measured 3–4× the throughput of one call per element on V8). The CPU
+ * engine draws a block's per-step uniforms (Poisson sources: one per neuron and step)
+ * this way before the block's element loop.
+ */
+export function random24Block(seed: number, stream: number, counter: number, lo: number, hi: number, out: Uint32Array): void {
+  const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;
+  // Key injections after rounds 4, 8, 12, 16 (x1's part includes the injection count).
+  const i1 = (k2 + 1) | 0, i2 = (k0 + 2) | 0, i3 = (k1 + 3) | 0, i4 = (k2 + 4) | 0;
+  // x0 starts as counter + k0 for every element; x1 as element + k1.
+  const x0 = (counter + k0) | 0;
+  let k = lo;
+  for (; k + 3 < hi; k += 4) {
+    let a0 = x0, b0 = x0, c0 = x0, d0 = x0;
+    let a1 = (k + k1) | 0, b1 = (k + 1 + k1) | 0, c1 = (k + 2 + k1) | 0, d1 = (k + 3 + k1) | 0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
+    a0 = (a0 + k1) | 0; a1 = (a1 + i1) | 0; b0 = (b0 + k1) | 0; b1 = (b1 + i1) | 0; c0 = (c0 + k1) | 0; c1 = (c1 + i1) | 0; d0 = (d0 + k1) | 0; d1 = (d1 + i1) | 0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 17) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 17) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 17) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 17) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 29) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 29) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 29) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 29) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 16) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 16) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 16) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 16) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 24) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 24) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 24) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 24) ^ d0;
+    a0 = (a0 + k2) | 0; a1 = (a1 + i2) | 0; b0 = (b0 + k2) | 0; b1 = (b1 + i2) | 0; c0 = (c0 + k2) | 0; c1 = (c1 + i2) | 0; d0 = (d0 + k2) | 0; d1 = (d1 + i2) | 0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
+    a0 = (a0 + k0) | 0; a1 = (a1 + i3) | 0; b0 = (b0 + k0) | 0; b1 = (b1 + i3) | 0; c0 = (c0 + k0) | 0; c1 = (c1 + i3) | 0; d0 = (d0 + k0) | 0; d1 = (d1 + i3) | 0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 17) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 17) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 17) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 17) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 29) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 29) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 29) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 29) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 16) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 16) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 16) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 16) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 24) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 24) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 24) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 24) ^ d0;
+    a0 = (a0 + k1) | 0; a1 = (a1 + i4) | 0; b0 = (b0 + k1) | 0; b1 = (b1 + i4) | 0; c0 = (c0 + k1) | 0; c1 = (c1 + i4) | 0; d0 = (d0 + k1) | 0; d1 = (d1 + i4) | 0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
+    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
+    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
+    a0 = (a0 + k2) | 0; b0 = (b0 + k2) | 0; c0 = (c0 + k2) | 0; d0 = (d0 + k2) | 0;
+    out[k - lo] = a0 >>> 8; out[k + 1 - lo] = b0 >>> 8; out[k + 2 - lo] = c0 >>> 8; out[k + 3 - lo] = d0 >>> 8;
+  }
+  for (; k < hi; k++) out[k - lo] = threefry2x32(counter, k, seed, stream) >>> 8;
+}
+
+/**
  * A standard normal deviate by the Box–Muller transform of the two 24-bit uniforms of one
  * draw: u1 in (0, 1] (so the logarithm is finite), u2 in [0, 1), the angle π·(2·u2 − 1) in
  * [−π, π) because WGSL bounds cos's error only there. With 24-bit uniforms the largest
