@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DocumentError, type DocumentIssue } from './errors.js';
 import { migrateDocument } from './migrate.js';
-import { ProjectDocument } from './schema.js';
+import { MAX_BLOCKS, MAX_EDGES, ProjectDocument } from './schema.js';
 import { MAX_LISTED_PROBLEMS, moreLine } from '../problem-list.js';
 
 /** Turns a zod issue path into words: `block "syn": field "connection.rule"`. */
@@ -74,8 +74,20 @@ function protoKeyPath(raw: unknown): PropertyKey[] | null {
   return null;
 }
 
+/** The one issue of a document with more blocks or edges than allowed, or null (checked before the schema walks them). */
+function tooManyIssue(raw: unknown): DocumentIssue | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const { blocks, edges } = raw as { blocks?: unknown; edges?: unknown };
+  if (Array.isArray(blocks) && blocks.length > MAX_BLOCKS) return { field: 'blocks', message: `a project has at most ${MAX_BLOCKS.toLocaleString('en')} blocks` };
+  if (Array.isArray(edges) && edges.length > MAX_EDGES) return { field: 'edges', message: `a project has at most ${MAX_EDGES.toLocaleString('en')} edges` };
+  return null;
+}
+
 /** Validates an already-parsed document (any version), returning the current form. */
 export function parseDocument(raw: unknown): ProjectDocument {
+  // Counted first: the schema would check every one of 300,000 blocks before their number.
+  const tooMany = tooManyIssue(raw);
+  if (tooMany) throw new DocumentError(`field "${tooMany.field}": ${tooMany.message}`, { issues: [tooMany] });
   const proto = protoKeyPath(raw);
   if (proto) {
     const issue = issueAt(proto, raw, 'the key "__proto__" is not allowed');

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BlockTypeDoc } from '../equations/type-schema.js';
+import { groupDigits } from '../group-digits.js';
 
 export const DOCUMENT_FORMAT = 'spikeflow-project';
 export const DOCUMENT_VERSION = 2;
@@ -85,6 +86,16 @@ export const RunSettings = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
 });
 
+/**
+ * How many blocks and edges a document may have. The largest published models drawn as
+ * graphs have tens of blocks (examples: at most 16); a graph of more than a few thousand
+ * cannot be read or edited, and each block costs the compiler, the run's recordings and the
+ * editor memory: a shared file of 300,000 probes held the web host's loop for seconds and,
+ * run, took it past 1 GiB. Bounded so that no document can do that.
+ */
+export const MAX_BLOCKS = 10_000;
+export const MAX_EDGES = 50_000;
+
 export const ProjectDocument = z.strictObject({
   format: z.literal(DOCUMENT_FORMAT),
   version: z.literal(DOCUMENT_VERSION),
@@ -92,8 +103,8 @@ export const ProjectDocument = z.strictObject({
   name: z.string().max(1000).default('Untitled'),
   description: z.string().max(100_000).default(''),
   run: RunSettings.default({ dt: '0.1 ms', duration: '100 ms', seed: 1 }),
-  blocks: z.array(Block),
-  edges: z.array(Edge).default([]),
+  blocks: z.array(Block).max(MAX_BLOCKS, `a project has at most ${groupDigits(MAX_BLOCKS)} blocks`),
+  edges: z.array(Edge).max(MAX_EDGES, `a project has at most ${groupDigits(MAX_EDGES)} edges`).default([]),
   /** Block types the project defines as equations (src-shared/equations), by type name. */
   types: z.record(z.string(), BlockTypeDoc).optional(),
 });

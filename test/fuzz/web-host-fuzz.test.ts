@@ -43,6 +43,8 @@ let dir: string;
 let host: ChildProcess;
 let url: string;
 let hostOutput = '';
+/** The document being sent, named when the host dies. */
+let current = '';
 /** The host's event-loop delays over the whole test (measured-web-host.mts), ms. */
 interface LoopDelay { max: number; p99: number; p50: number; over50: number; over100: number }
 let loopDelay: LoopDelay | undefined;
@@ -50,11 +52,17 @@ let loopDelay: LoopDelay | undefined;
 interface Blocked { wallMs: number; busyMs: number }
 const marks: Array<{ resolve: (blocked: Blocked) => void; reject: (err: Error) => void }> = [];
 
+/** What the host printed last, with any fatal line (a V8 abort prints its reason before its stack). */
+function hostLastWords(): string {
+  const fatal = hostOutput.split('\n').filter((l) => /FATAL|out of memory|Abort|allocation failed|RangeError/i.test(l)).slice(0, 5).join('\n');
+  return `while handling "${current}": ${fatal ? `${fatal}\n…\n` : ''}${hostOutput.slice(-500)}`;
+}
+
 /** The longest the host's event loop was held up since the previous call (fails, not hangs, if the host has died). */
 function blockedSinceLastAsked(): Promise<Blocked> {
   return new Promise((resolve, reject) => {
     if (host.exitCode !== null || host.signalCode !== null) {
-      reject(new Error(`the web host has exited (${host.exitCode ?? host.signalCode}): ${hostOutput.slice(-500)}`));
+      reject(new Error(`the web host has exited (${host.exitCode ?? host.signalCode}): ${hostLastWords()}`));
       return;
     }
     marks.push({ resolve, reject });
@@ -96,7 +104,7 @@ beforeAll(async () => {
     if (since) marks.shift()?.resolve({ wallMs: Number(since[1]), busyMs: Number(since[2]) });
   });
   host.on('exit', (code, signal) => {
-    for (const m of marks.splice(0)) m.reject(new Error(`the web host exited (${code ?? signal}) while asked for its delays: ${hostOutput.slice(-500)}`));
+    for (const m of marks.splice(0)) m.reject(new Error(`the web host exited (${code ?? signal}) while asked for its delays: ${hostLastWords()}`));
   });
 }, 60_000);
 
@@ -150,6 +158,7 @@ describe('fuzzing the web host', () => {
     const blocking: Array<{ name: string; large: boolean; bytes: number; largeAndAccepted: boolean } & Blocked> = [];
     await blockedSinceLastAsked();
     for (const d of docs) {
+      current = d.name;
       // Bytes as a browser's file reader gives them: UTF-8, bad sequences replaced.
       const text = d.bytes.toString('utf8');
       let parsed: unknown = text;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../../src-shared/document/errors.js';
 import { parseDocument, parseDocumentText } from '../../../src-shared/document/load.js';
-import { DOCUMENT_FORMAT, DOCUMENT_VERSION } from '../../../src-shared/document/schema.js';
+import { DOCUMENT_FORMAT, DOCUMENT_VERSION, MAX_BLOCKS, MAX_EDGES } from '../../../src-shared/document/schema.js';
 import { thrownMessage } from '../../helpers/errors.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../assets/examples/', import.meta.url));
@@ -82,6 +82,14 @@ describe('parseDocument: malformed fields name the block and the field', () => {
     expect(documentError(() => parseDocument({ ...base, name: 'n'.repeat(1001) }))).toMatch(/^field "name": /);
     expect(documentError(() => parseDocument({ ...base, description: 'd'.repeat(100_001) }))).toMatch(/^field "description": /);
     expect(() => parseDocument({ ...base, name: 'n'.repeat(1000) })).not.toThrow();
+  });
+
+  it('refuses more blocks or edges than a graph can show, with the count allowed', () => {
+    const blocks = Array.from({ length: MAX_BLOCKS + 1 }, (_, k) => ({ id: `p${k}`, type: 'spike-probe' }));
+    expect(documentError(() => parseDocument(doc({ blocks })))).toBe('field "blocks": a project has at most 10,000 blocks');
+    expect(() => parseDocument(doc({ blocks: blocks.slice(0, MAX_BLOCKS) }))).not.toThrow();
+    const edges = Array.from({ length: MAX_EDGES + 1 }, () => ({ from: 'a.out', to: 'b.in' }));
+    expect(documentError(() => parseDocument(doc({ blocks: [], edges })))).toBe('field "edges": a project has at most 50,000 edges');
   });
 
   it('names an unrecognised key of a block', () => {
