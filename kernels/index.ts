@@ -26,7 +26,7 @@ import { delta } from './synapses/delta.js';
 import { stdp } from './synapses/stdp.js';
 import { tripletStdp } from './synapses/triplet-stdp.js';
 import { tsodyksMarkram } from './synapses/tsodyks-markram.js';
-import { rateProbe, spikeProbe, stateProbe } from './probes/probes.js';
+import { rateProbe, spikeProbe, stateProbe, weightSnapshots } from './probes/probes.js';
 
 export type * from './types.js';
 
@@ -36,7 +36,7 @@ export const BLOCKS: readonly BlockDef[] = [
   lif, izhikevich, hh,
   exponential, alpha, dualExponential, ampa, gabaa, nmda, graded, delta,
   stdp, tripletStdp, tsodyksMarkram,
-  stateProbe, spikeProbe, rateProbe,
+  stateProbe, spikeProbe, rateProbe, weightSnapshots,
 ];
 
 const BY_TYPE = new Map(BLOCKS.map((b) => [b.type, b]));

@@ -132,6 +132,11 @@ export interface ProbeInfo {
   size?: number;
   /** Sampling interval (state) or bin width (rate), in ms. */
   intervalMs?: number;
+  /**
+   * A weight-snapshots probe: every connection's weight every `intervalMs` (`size`: the
+   * connections; `neurons` is left out). Shown as a histogram (readWeightHistogram).
+   */
+  snapshots?: true;
 }
 
 export interface RunInfo {
@@ -179,6 +184,29 @@ export interface TraceData {
   series: Array<{ neuron: number; min: number[]; max: number[] }>;
   /** Whether min/max differ (decimated) or equal the samples. */
   decimated: boolean;
+}
+
+/** The weights of every connection at one snapshot of a weight-snapshots probe, binned. */
+export interface WeightHistogram {
+  probe: string;
+  /** Time of every stored snapshot (ms), in order. */
+  times: number[];
+  /** Index of the binned snapshot in `times` (-1 when none is stored yet). */
+  snapshot: number;
+  /** Its time (ms). */
+  t: number;
+  /**
+   * Lower and upper edge of the bins: the least and greatest weight over every stored
+   * snapshot, so that animating through them keeps the axis still.
+   */
+  lo: number;
+  hi: number;
+  /** Connections per bin (equal widths over [lo, hi]; the last bin includes hi). */
+  counts: number[];
+  /** Connections recorded, and the mean weight at this snapshot. */
+  connections: number;
+  mean: number;
+  unit: string;
 }
 
 export interface SpikeData {
@@ -308,6 +336,11 @@ export interface SpikeflowApi {
   getRun(runId: number): Promise<RunInfo>;
   readTrace(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxPoints?: number }): Promise<TraceData>;
   readSpikes(runId: number, probe: string, window: { t0?: number; t1?: number; neurons?: number[]; maxSpikes?: number }): Promise<SpikeData>;
+  /**
+   * A weight-snapshots probe's histogram at one snapshot (default: the last stored), in
+   * `bins` bins (default 40) over the run's whole weight range.
+   */
+  readWeightHistogram(runId: number, probe: string, query: { snapshot?: number; bins?: number }): Promise<WeightHistogram>;
   deleteRun(runId: number): Promise<void>;
   /** Pins a run (never dropped from live mode's rolling set) or unpins it. */
   pinRun(runId: number, pinned: boolean): Promise<RunInfo>;
@@ -437,6 +470,10 @@ export const API_PARAMS = {
   getRun: z.tuple([id]),
   readTrace: z.tuple([id, z.string().min(1).max(200), window]),
   readSpikes: z.tuple([id, z.string().min(1).max(200), window]),
+  readWeightHistogram: z.tuple([id, z.string().min(1).max(200), z.strictObject({
+    snapshot: z.number().int().min(0).optional(),
+    bins: z.number().int().min(1).max(1000).optional(),
+  })]),
   deleteRun: z.tuple([id]),
   pinRun: z.tuple([id, z.boolean()]),
   exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional(), z.boolean().optional()]),

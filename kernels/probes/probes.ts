@@ -25,6 +25,32 @@ export const stateProbe: BlockDef = {
   update: [],
 };
 
+/**
+ * Records the weight of every connection of a plastic synapse every `interval`: the
+ * snapshots the weight-distribution view animates and the weights CSV exports (one row per
+ * connection and snapshot: t, pre, post, w). Compiled as a weight probe of all connections.
+ */
+export const weightSnapshots: BlockDef = {
+  type: 'weight-snapshots',
+  category: 'probe',
+  title: 'Weight snapshots',
+  doc:
+    'Records the weight `w` of every connection of a plastic synapse every `interval` (whole steps), ' +
+    'sample 0 being the initial weights. Shown as a histogram of the weights at a chosen snapshot, ' +
+    'animated over the run; exported as one CSV row per connection and snapshot (t, pre, post, w). ' +
+    'Stored: 4 B per connection and snapshot; a run whose snapshots would exceed 10^8 values is refused.',
+  references: [REFS.brian2, modelsSection('Recording')],
+  template: 'probe',
+  sized: false,
+  params: {
+    interval: { kind: 'quantity', unit: 'ms', default: 100, min: 0, exclusiveMin: true, doc: 'Time between two snapshots.' },
+  },
+  states: {},
+  inputs: { target: { type: 'any', doc: 'The post output of a plastic synapse (STDP, triplet STDP, Tsodyks–Markram, a plastic equation type).', required: true } },
+  outputs: {},
+  update: [],
+};
+
 /** Records spike times and indices (Brian2 `SpikeMonitor`). */
 export const spikeProbe: BlockDef = {
   type: 'spike-probe',

@@ -51,6 +51,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   getRun: ['runId'],
   readTrace: ['runId', 'probe', 'window'],
   readSpikes: ['runId', 'probe', 'window'],
+  readWeightHistogram: ['runId', 'probe', 'query'],
   deleteRun: ['runId'],
   pinRun: ['runId', 'pinned'],
   exportRunCsv: ['runId', 'probe', 'long', 'skipDamaged'],

@@ -73,6 +73,13 @@ export function infoMapper(ctx: ServiceContext): InfoMapper {
   }
 
   function probeInfo(layout: ProbeLayout, dt: number, sizes: Map<string, number>): ProbeInfo {
+    if (layout.kind === 'state' && layout.snapshots) {
+      // Every connection: the list of indices would only repeat 0…n−1, perhaps millions of them.
+      return {
+        id: layout.id, kind: 'state', block: layout.block, state: layout.state, unit: layout.unit,
+        size: layout.neurons.length, intervalMs: layout.every * dt, snapshots: true,
+      };
+    }
     if (layout.kind === 'state') {
       return {
         id: layout.id, kind: 'state', block: layout.block, state: layout.state, unit: layout.unit,

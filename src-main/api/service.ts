@@ -11,6 +11,7 @@
  *   live-runs.ts        live mode's rolling set of runs
  *   sweeps.ts           startSweep (expansion in src-main/sweeps)
  *   recording-reads.ts  readTrace, readSpikes, CSV export
+ *   weight-histogram.ts readWeightHistogram (weight snapshots)
  *   projects.ts         projects, drafts (drafts.ts), the scratch project, examples
  *   type-library.ts     the lab's library of block types written as equations
  *   model-export.ts     exportModel (Brian2, PyNN scripts), importRunCsv (their recordings)
@@ -28,6 +29,7 @@ import { DocumentError } from '../../src-shared/document/errors.js';
 import { AppState } from './drafts.js';
 import { projectMethods } from './projects.js';
 import { csvFileName, exportRunCsvTo, exportRunCsvToDir, readSpikes, readTrace, writeRunCsv } from './recording-reads.js';
+import { readWeightHistogram } from './weight-histogram.js';
 import { infoMapper } from './run-info.js';
 import { modelExportMethods } from './model-export.js';
 import { runControl, type CheckedRun } from './runs.js';
@@ -148,6 +150,10 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
 
     async readSpikes(runId, probe, window) {
       return readSpikes(lab, runId, probe, window);
+    },
+
+    async readWeightHistogram(runId, probe, query) {
+      return readWeightHistogram(lab, runId, probe, query);
     },
 
     async exportRunCsv(runId, probe, long, skipDamaged) {

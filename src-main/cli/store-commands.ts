@@ -13,6 +13,7 @@ import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
 import { checkLab } from '../store/lab-check.js';
 import { openLab, openLabForReading, type Lab } from '../store/lab.js';
 import { escapeForTerminal } from '../store/names.js';
+import { toUnit } from '../../src-shared/units.js';
 import { recordRun } from '../store/run-recorder.js';
 import type { RecordingSink } from '../engines/types.js';
 import type { RunInfo } from '../store/runs.js';
@@ -67,6 +68,19 @@ async function withLabAsync<T>(access: Access, db: string | undefined, warn: (li
 function parseRunId(text: string): number {
   if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a run number (see "spikeflow runs" for the numbers)`);
   return Number(text);
+}
+
+/** `--at "0 ms, 50 s"`: times in ms; a bare number is in ms. */
+function parseTimes(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw new Error('--at: no times given (e.g. --at "0 ms, 50 s")');
+  return parts.map((p) => {
+    try {
+      return toUnit(/^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(p) ? Number(p) : p, 'ms');
+    } catch (err) {
+      throw new Error(`--at: "${p}" is not a time (${(err as Error).message})`, { cause: err });
+    }
+  });
 }
 
 /**
@@ -156,16 +170,19 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
     .requiredOption('--out-dir <dir>', 'folder for the CSV files')
     .option('--probe <name>', 'only this probe (repeat for several)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--long', 'state probes in the long format: t (ms),neuron,value')
+    .option('--at <times>', 'weight snapshots: only the snapshots at these times, e.g. "0 ms, 50 s, 100 s" (default: all)')
     .option('--skip-damaged', 'leave out recording data that fails its checksum (and say which) instead of stopping')
     .option('--db <file>', dbHelp)
-    .action((run: string, opts: { outDir: string; probe: string[]; long?: boolean; skipDamaged?: boolean; db?: string }) => {
+    .action((run: string, opts: { outDir: string; probe: string[]; long?: boolean; at?: string; skipDamaged?: boolean; db?: string }) => {
       const runId = parseRunId(run);
+      const atMs = opts.at === undefined ? undefined : parseTimes(opts.at);
       return withLabAsync('read', opts.db, warn, async (lab) => {
         let files;
         try {
           files = await exportRunCsv(lab, runId, opts.outDir, {
             probes: opts.probe.length > 0 ? opts.probe : undefined,
             long: opts.long ?? false,
+            ...(atMs ? { atMs } : {}),
             skipDamaged: opts.skipDamaged ?? false,
           });
         } catch (err) {

@@ -432,7 +432,7 @@ function compileModel(
     }
   }
 
-  const probes = buildProbes(infos, incoming, outlines, sink, dt ?? 0.1, !checkOnly, projections);
+  const probes = buildProbes(infos, incoming, outlines, sink, dt ?? 0.1, !checkOnly, projections, roundHalfAway((duration ?? 0) / (dt ?? 0.1)));
   sink.throwIfAny();
 
   const spikeHistory: Record<string, number> = {};
@@ -486,10 +486,15 @@ function estimateInput(
     if (def.category === 'probe') {
       const source = infos.get(incoming(id, Object.keys(def.inputs)[0]!)[0]?.from.block ?? '');
       if (!source) continue;
-      const size = perConnectionUnit(source, info.params.stateNames.state) !== undefined ? outlines.get(source.doc.id)?.connections ?? 0 : elementsOf(source);
+      const snapshots = def.type === 'weight-snapshots';
+      const state = snapshots ? 'w' : info.params.stateNames.state;
+      const size = perConnectionUnit(source, state) !== undefined ? outlines.get(source.doc.id)?.connections ?? 0 : elementsOf(source);
       const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
-      const kind = def.type === 'state-probe' ? 'state' : def.type === 'spike-probe' ? 'spikes' : 'rate';
-      input.probes.push({ id, kind, channels: kind === 'state' ? info.params.indexSets.neurons?.length ?? size : size, every });
+      const kind = def.type === 'state-probe' || snapshots ? 'state' : def.type === 'spike-probe' ? 'spikes' : 'rate';
+      input.probes.push({
+        id, kind, channels: kind === 'state' ? info.params.indexSets.neurons?.length ?? size : size, every,
+        ...(snapshots ? { endpoints: true as const } : {}),
+      });
       continue;
     }
     const spiking = Object.values(def.outputs).some((o) => o.type === 'spikes');
@@ -570,6 +575,7 @@ function buildProbes(
   dt: number,
   allocate: boolean,
   drawn: PlanProjection[] = [],
+  steps = 0,
 ): PlanProbe[] {
   const probes: PlanProbe[] = [];
   for (const [id, info] of infos) {
@@ -579,6 +585,11 @@ function buildProbes(
     if (!source) continue;
     const target = infos.get(source)!;
     const proj = projectionOf.get(source);
+    if (info.def.type === 'weight-snapshots') {
+      const probe = snapshotProbe(id, info, source, target, proj?.connections ?? 0, drawn.find((p) => p.synapse === source), sink, dt, steps, allocate);
+      if (probe) probes.push(probe);
+      continue;
+    }
     // A state probe of a plastic synapse's w or connection state records connections (weight probe).
     const connectionUnit = info.def.type === 'state-probe' ? perConnectionUnit(target, info.params.stateNames.state) : undefined;
     const size = connectionUnit !== undefined
@@ -621,6 +632,46 @@ function buildProbes(
     }
   }
   return probes;
+}
+
+/** Most values (connections × snapshots) one weight-snapshots probe may store: 400 MB of f32. */
+export const MAX_SNAPSHOT_VALUES = 1e8;
+
+/**
+ * A weight-snapshots probe: a weight probe of every connection of a plastic synapse, sampled
+ * every `interval`, with each connection's pre and post neuron (for the weights CSV). Refused
+ * by name on a block without per-connection weights, and where the snapshots would hold
+ * more than MAX_SNAPSHOT_VALUES values (the lab would grow by gigabytes unasked).
+ */
+function snapshotProbe(
+  id: string, info: BlockInfo, source: string, target: BlockInfo, expected: number, drawn: PlanProjection | undefined,
+  sink: DiagnosticSink, dt: number, steps: number, allocate: boolean,
+): PlanProbe | null {
+  const unit = perConnectionUnit(target, 'w');
+  if (unit === undefined) {
+    sink.add({ block: id, field: 'input "target"', message: `weight snapshots record the weights of a plastic synapse; "${source}" (${target.def.title}) has no per-connection weights` });
+    return null;
+  }
+  const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
+  const connections = drawn?.byPre.idx.length ?? expected;
+  const snapshots = Math.floor(steps / every) + 1;
+  if (connections * snapshots > MAX_SNAPSHOT_VALUES) {
+    sink.add({
+      block: id, field: 'parameter "interval"',
+      message: `${formatCount(snapshots)} snapshots × ${formatCount(connections)} connections of "${source}" are more than the ` +
+        `${formatCount(MAX_SNAPSHOT_VALUES)} weights one probe may store (${formatCount(4 * MAX_SNAPSHOT_VALUES / 1e6)} MB); take a longer interval`,
+    });
+    return null;
+  }
+  // Connection k is the k-th entry of the rows by presynaptic neuron: its row is its pre neuron.
+  const pre = new Int32Array(allocate && drawn ? connections : 0);
+  const post = allocate && drawn ? drawn.byPre.idx.slice() : new Int32Array(0);
+  if (allocate && drawn) {
+    const ptr = drawn.byPre.ptr;
+    for (let i = 0; i + 1 < ptr.length; i++) pre.fill(i, ptr[i]!, ptr[i + 1]!);
+  }
+  const neurons = allocate ? Int32Array.from({ length: connections }, (_, k) => k) : new Int32Array(0);
+  return { id, kind: 'state', block: source, state: 'w', unit, neurons, every, connections: true, snapshots: { pre, post } };
 }
 
 /**

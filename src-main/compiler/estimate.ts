@@ -77,6 +77,8 @@ export interface EstimateProbe {
   /** Steps between two samples (state probes). */
   every: number;
 }
+  /** Weight snapshots: the pre and post neuron of every recorded connection are kept too. */
+  endpoints?: true;
 
 export interface EstimateInput {
   steps: number;
@@ -210,6 +212,7 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       add(p.id, `recording buffer of ${formatCount(p.channels)} neurons × ${formatCount(samples)} samples × ${RECORDED_BYTES} B`,
         p.channels * samples * RECORDED_BYTES + p.channels * 8);
     } else if (p.kind === 'spikes') {
+      if (p.endpoints) add(p.id, `pre and post neuron of ${formatCount(p.channels)} connections × 8 B`, p.channels * 8);
       // A mask over the block watched; spikes themselves are handed over every chunk.
       add(p.id, `spike mask of ${formatCount(p.channels)} neurons`, p.channels);
     }

@@ -135,6 +135,12 @@ export type PlanProbe =
        * indices (positions in the rows by presynaptic neuron), the weight probe.
        */
       connections?: true;
+      /**
+       * A weight-snapshots probe (every connection's `w` every `every` steps): the
+       * presynaptic and postsynaptic neuron of each recorded connection, for the weights CSV
+       * (empty when the plan was only checked).
+       */
+      snapshots?: { pre: Int32Array; post: Int32Array };
     }
   | { id: string; kind: 'spikes'; block: string; neurons: Int32Array | null }
   | { id: string; kind: 'rate'; block: string; size: number; binSteps: number };

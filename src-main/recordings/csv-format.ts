@@ -5,19 +5,29 @@
  *   spike probe  `t (ms),<block>.neuron`                         one row per spike
  *   rate probe   `t (ms),<block>.rate (Hz)`                      one row per bin
  *   long format  `t (ms),neuron,value` (+ unit in the header)    one row per sample and neuron
+ *   weight snapshots `t (ms),pre,post,<synapse>.w (<unit>)`       one row per snapshot and connection
  * Times are the step times of assets/docs/models.md: step·dt, printed without float noise.
  */
 import type { PlanProbe } from '../compiler/plan.js';
 
 /** Metadata a CSV writer needs about one probe (a subset of the plan's probe). */
 export type ProbeLayout =
-  | { id: string; kind: 'state'; block: string; state: string; unit: string; neurons: ArrayLike<number>; every: number }
+  | {
+      id: string; kind: 'state'; block: string; state: string; unit: string; neurons: ArrayLike<number>; every: number;
+      /** Weight snapshots: the pre and post neuron of each recorded connection (the weights CSV's columns). */
+      snapshots?: { pre: ArrayLike<number>; post: ArrayLike<number> };
+    }
   | { id: string; kind: 'spikes'; block: string }
   | { id: string; kind: 'rate'; block: string; binSteps: number };
 
 /** The layout of a plan probe. */
 export function layoutOf(p: PlanProbe): ProbeLayout {
-  if (p.kind === 'state') return { id: p.id, kind: 'state', block: p.block, state: p.state, unit: p.unit, neurons: p.neurons, every: p.every };
+  if (p.kind === 'state') {
+    return {
+      id: p.id, kind: 'state', block: p.block, state: p.state, unit: p.unit, neurons: p.neurons, every: p.every,
+      ...(p.snapshots ? { snapshots: p.snapshots } : {}),
+    };
+  }
   if (p.kind === 'spikes') return { id: p.id, kind: 'spikes', block: p.block };
   return { id: p.id, kind: 'rate', block: p.block, binSteps: p.binSteps };
 }
@@ -28,6 +38,11 @@ export function csvHeader(p: ProbeLayout): string[] {
   if (p.kind === 'rate') return ['t (ms)', `${p.block}.rate (Hz)`];
   const unit = p.unit ? ` (${p.unit})` : '';
   return ['t (ms)', ...Array.from(p.neurons, (n) => `${p.block}.${p.state}[${n}]${unit}`)];
+}
+
+/** Header of a weight-snapshots probe's CSV: one row per snapshot and connection. */
+export function csvWeightsHeader(p: Extract<ProbeLayout, { kind: 'state' }>): string[] {
+  return ['t (ms)', 'pre', 'post', `${p.block}.${p.state}${p.unit ? ` (${p.unit})` : ''}`];
 }
 
 /** Header of the long format for state probes. */

@@ -11,7 +11,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeS
 import { join } from 'node:path';
 import type { Plan } from '../compiler/plan.js';
 import type { RecordingChunk, RecordingSink } from '../engines/types.js';
-import { csvHeader, formatTime, formatValue, layoutOf, type ProbeLayout } from './csv-format.js';
+import { csvHeader, csvWeightsHeader, formatTime, formatValue, layoutOf, type ProbeLayout } from './csv-format.js';
 
 /** The suffix of a CSV file until it is complete. */
 const PARTIAL = '.partial';
@@ -55,7 +55,8 @@ export class CsvFolderSink implements RecordingSink {
         const layout = layoutOf(p);
         this.files.set(p.id, { fd, layout, path });
         this.paths.push(path);
-        this.append(this.files.get(p.id)!, csvHeader(layout).join(',') + '\n');
+        const header = layout.kind === 'state' && layout.snapshots ? csvWeightsHeader(layout) : csvHeader(layout);
+        this.append(this.files.get(p.id)!, header.join(',') + '\n');
       }
     } catch (err) {
       this.failed = true;
@@ -69,7 +70,15 @@ export class CsvFolderSink implements RecordingSink {
     if (!f) return;
     const dt = this.plan.dt;
     const lines: string[] = [];
-    if (chunk.kind === 'state' && f.layout.kind === 'state') {
+    if (chunk.kind === 'state' && f.layout.kind === 'state' && f.layout.snapshots) {
+      // Weight snapshots: one row per snapshot and connection (t, pre, post, w).
+      const { every, snapshots: { pre, post } } = f.layout;
+      const samples = chunk.values.length / chunk.channels;
+      for (let s = 0; s < samples; s++) {
+        const t = formatTime((chunk.firstSample + s) * every, dt);
+        for (let c = 0; c < chunk.channels; c++) lines.push(`${t},${pre[c]},${post[c]},${formatValue(chunk.values[s * chunk.channels + c]!)}`);
+      }
+    } else if (chunk.kind === 'state' && f.layout.kind === 'state') {
       const { every } = f.layout;
       const samples = chunk.values.length / chunk.channels;
       for (let s = 0; s < samples; s++) {

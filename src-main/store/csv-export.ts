@@ -9,12 +9,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { csvHeader, csvLongHeader, type ProbeLayout } from '../recordings/csv-format.js';
+import { csvHeader, csvLongHeader, csvWeightsHeader, type ProbeLayout } from '../recordings/csv-format.js';
 import type { DamagedRange } from './checksums.js';
 import { LabError } from './errors.js';
 import { makeTimeWriter, MAX_TIME_BYTES, MAX_VALUE_BYTES, writeInt, writeText, writeValue, type TimeWriter } from './fast-format.js';
 import type { Lab } from './lab.js';
 import { f32Of, i32Of, type StoredChunk } from './recordings.js';
+import { snapshotsAt } from './weight-snapshots.js';
 
 /** Where CSV bytes go: a stream, or a function whose promise resolves once `bytes` may be reused. */
 export type CsvTarget = NodeJS.WritableStream | ((bytes: Uint8Array) => Promise<void>);
@@ -25,6 +26,11 @@ export interface CsvExportOptions {
   probes?: readonly string[];
   /** State probes in the long format `t (ms),neuron,value` instead of one column per neuron. */
   long?: boolean;
+  /**
+   * Weight-snapshots probes: only the snapshots nearest these times (ms); a time outside
+   * the stored snapshots is refused (weight-snapshots.ts, snapshotsAt). Other probes: all.
+   */
+  atMs?: readonly number[];
   /** Called after each block of bytes is handed to the output, with the total so far. */
   onProgress?: (bytesWritten: number) => void;
   /**
@@ -152,6 +158,39 @@ function longStateRows(neurons: readonly number[], every: number, time: TimeWrit
   };
 }
 
+/**
+ * Weight snapshots: one row per (snapshot, connection) — t, pre, post, w; `row` counts those
+ * pairs within the chunk. With `chosen`, snapshots not in it are passed over.
+ */
+function weightRows(pre: ArrayLike<number>, post: ArrayLike<number>, every: number, time: TimeWriter, chosen: Set<number> | null): RowFormatter {
+  const width = pre.length;
+  return (out, chunk, data, row) => {
+    const buf = out.buf;
+    const limit = out.limit;
+    let pos = out.pos;
+    const end = chunk.count * width;
+    while (row < end && pos <= limit) {
+      const sample = Math.floor(row / width);
+      if (chosen && !chosen.has(chunk.first + sample)) {
+        row = (sample + 1) * width;
+        continue;
+      }
+      const c = row - sample * width;
+      pos = time(buf, pos, (chunk.first + sample) * every);
+      buf[pos++] = COMMA;
+      pos = writeInt(buf, pos, pre[c]!);
+      buf[pos++] = COMMA;
+      pos = writeInt(buf, pos, post[c]!);
+      buf[pos++] = COMMA;
+      pos = writeValue(buf, pos, data[row]!);
+      buf[pos++] = NEWLINE;
+      row++;
+    }
+    out.pos = pos;
+    return row;
+  };
+}
+
 function spikeRows(time: TimeWriter): RowFormatter {
   return (out, chunk, data, row) => {
     const buf = out.buf;
@@ -172,13 +211,33 @@ interface ProbePlan {
   header: string[];
   maxRowBytes: number;
   format: RowFormatter;
-  /** Data rows a chunk yields. */
+  /** Rows of a chunk the formatter steps through (it may pass some over). */
   rowsOf(chunk: StoredChunk): number;
+  /** Data rows a chunk yields in the file (default: rowsOf). */
+  writtenOf?(chunk: StoredChunk): number;
   decode(data: Buffer): Float32Array | Int32Array;
 }
 
-function planFor(layout: ProbeLayout, dt: number, long: boolean): ProbePlan {
+function planFor(layout: ProbeLayout, dt: number, long: boolean, chosen: Set<number> | null = null): ProbePlan {
   const time = makeTimeWriter(dt);
+  if (layout.kind === 'state' && layout.snapshots) {
+    const width = layout.neurons.length;
+    const { pre, post } = layout.snapshots;
+    const inChunk = (c: StoredChunk) => {
+      if (!chosen) return c.count;
+      let n = 0;
+      for (const s of chosen) if (s >= c.first && s < c.first + c.count) n++;
+      return n;
+    };
+    return {
+      header: csvWeightsHeader(layout),
+      maxRowBytes: MAX_TIME_BYTES + MAX_VALUE_BYTES + 48,
+      format: weightRows(pre, post, layout.every, time, chosen),
+      rowsOf: (c) => c.count * width,
+      writtenOf: (c) => inChunk(c) * width,
+      decode: f32Of,
+    };
+  }
   if (layout.kind === 'spikes') {
     return { header: csvHeader(layout), maxRowBytes: MAX_TIME_BYTES + 24, format: spikeRows(time), rowsOf: (c) => c.count, decode: i32Of };
   }
@@ -207,17 +266,21 @@ function planFor(layout: ProbeLayout, dt: number, long: boolean): ProbePlan {
 /**
  * Streams one probe of a run as CSV into `target`; returns the bytes and data rows
  * written. Reads one page of chunks at a time: memory does not grow with the recording.
+ * A weight-snapshots probe is written one row per snapshot and connection (t, pre, post, w),
+ * whatever `long` says; `atMs` picks its snapshots.
  */
 export async function writeProbeCsv(
   lab: Lab,
   runId: number,
   probeId: string,
   target: CsvTarget,
-  options: Pick<CsvExportOptions, 'long' | 'onProgress'> & { onDamaged?: (range: DamagedRange) => void } = {},
+  options: Pick<CsvExportOptions, 'long' | 'onProgress' | 'atMs'> & { onDamaged?: (range: DamagedRange) => void } = {},
 ): Promise<{ bytes: number; rows: number }> {
   const run = lab.runs.get(runId);
   const layout = lab.runs.probe(runId, probeId);
-  const plan = planFor(layout, run.dt, options.long ?? false);
+  const snapshots = layout.kind === 'state' && layout.snapshots !== undefined;
+  const chosen = snapshots && options.atMs ? new Set(snapshotsAt(lab, runId, probeId, options.atMs)) : null;
+  const plan = planFor(layout, run.dt, options.long ?? false, chosen);
   const out = new ByteOut(senderOf(target), plan.maxRowBytes + 4 * plan.header.join(',').length, options.onProgress);
   out.pos = writeText(out.buf, 0, `${plan.header.map(csvCell).join(',')}\n`);
   let rows = 0;
@@ -231,7 +294,7 @@ export async function writeProbeCsv(
         if (out.pos > out.limit) await out.flush();
         row = plan.format(out, chunk, data, row);
       }
-      rows += count;
+      rows += plan.writtenOf ? plan.writtenOf(chunk) : count;
     }
   }
   return { bytes: await out.end(), rows };
@@ -297,6 +360,7 @@ export async function exportRunCsv(lab: Lab, runId: number, outDir: string, opti
       };
       const result = await writeProbeCsv(lab, runId, layout.id, send, {
         long: options.long,
+        ...(options.atMs ? { atMs: options.atMs } : {}),
         onProgress: options.onProgress && ((bytes) => options.onProgress!(before + bytes)),
         ...(options.skipDamaged ? { onDamaged: (range: DamagedRange) => damaged.push(range) } : {}),
       });

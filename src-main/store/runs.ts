@@ -112,7 +112,12 @@ const RUN_SELECT = `
 
 /** Layouts as stored: typed arrays of neuron indices become plain arrays in JSON. */
 function layoutToJson(layout: ProbeLayout): string {
-  return JSON.stringify(layout.kind === 'state' ? { ...layout, neurons: Array.from(layout.neurons) } : layout);
+  if (layout.kind !== 'state') return JSON.stringify(layout);
+  const { snapshots } = layout;
+  return JSON.stringify({
+    ...layout, neurons: Array.from(layout.neurons),
+    ...(snapshots ? { snapshots: { pre: Array.from(snapshots.pre), post: Array.from(snapshots.post) } } : {}),
+  });
 }
 
 /**
