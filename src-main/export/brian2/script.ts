@@ -75,6 +75,7 @@ export const BRIAN2_FORMS: Readonly<Record<string, string>> = {
   'state-probe': 'StateMonitor',
   'spike-probe': 'SpikeMonitor',
   'rate-probe': 'SpikeMonitor, binned',
+  'weight-snapshots': "StateMonitor of every connection's w, every interval",
 };
 
 /** Names Brian2 or Python reserve: a model name equal to one gets a trailing underscore. */
