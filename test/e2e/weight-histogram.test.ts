@@ -1,0 +1,83 @@
+/**
+ * End-to-end: seeing learning. In headless Chromium against the real web host, a user
+ * builds a network in the editor — Poisson inputs onto LIF cells through an STDP synapse,
+ * a constant current that makes the cells fire, and a weight-snapshots probe on the
+ * synapse — runs it for a short time, and sees the weight histogram of the last snapshot;
+ * moving the slider shows the first snapshot (every weight still at its initial value),
+ * and Play steps through to the last again. Asserted on the histogram's data (the counts
+ * the chart carries, the service's own histogram), never on pixels.
+ *
+ * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM, SLOW_MS, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('the weight-distribution view', () => {
+  let studio: BrowserStudio;
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-weights-' }, (s) => (studio = s));
+  const ui = studioActions(() => studio);
+
+  it('a user adds STDP between two populations, runs, and watches the weight histogram change', async () => {
+    const { page, host } = studio;
+    await ui.open();
+    await ui.place('poisson', 80, 120);
+    await ui.place('stdp', 330, 120);
+    await ui.place('lif', 580, 120);
+    await ui.place('constant-current', 330, 330);
+    await ui.place('weight-snapshots', 580, 330);
+    await ui.connect('poisson', 'spikes', 'stdp', 'pre');
+    await ui.connect('stdp', 'post', 'lif', 'I');
+    await ui.connect('constant_current', 'I', 'lif', 'I');
+    await ui.connect('stdp', 'post', 'weight_snapshots', 'target');
+    await expect.poll(ui.wires).toBe(4);
+    await ui.select('poisson');
+    await ui.type('size', '20');
+    await ui.type('param:rate', '50 Hz');
+    await ui.select('lif');
+    await ui.type('size', '2');
+    await ui.select('constant_current');
+    await ui.type('param:amplitude', '20 nA');
+    await ui.select('weight_snapshots');
+    await ui.type('param:interval', '50 ms');
+    await ui.typeInto('[data-testid="run-duration"]', '300 ms');
+    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
+
+    await ui.click('[data-testid="run"]');
+    await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: SLOW_MS });
+    const run = (await host.service.listRuns((await host.service.listProjects())[0]!.id))[0]!;
+    expect(run.probes.find((p) => p.id === 'weight_snapshots')).toMatchObject({ snapshots: true, size: 40, intervalMs: 50 });
+
+    // The card shows the last snapshot (t = 300 ms): the weights have spread out.
+    const chart = page.locator('.card[data-probe="weight_snapshots"] .chart');
+    await expect.poll(() => chart.getAttribute('data-snapshot'), { timeout: SLOW_MS }).toBe('6');
+    const counts = async () => ((await chart.getAttribute('data-counts')) ?? '').split(',').map(Number);
+    const last = await counts();
+    expect(await chart.getAttribute('data-t')).toBe('300');
+    expect(last.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(last.filter((c) => c > 0).length).toBeGreaterThan(1);
+    const service = await host.service.readWeightHistogram(run.id, 'weight_snapshots', { bins: 40 });
+    expect(last).toEqual(service.counts);
+    await ui.shot('weight-histogram-01-last-snapshot');
+
+    // The slider, moved to the start: every weight at its initial 0.005 µS, in one bin.
+    const slider = page.locator('[data-testid="snapshot-slider"]');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => chart.getAttribute('data-snapshot')).toBe('0');
+    const first = await counts();
+    expect(first.filter((c) => c > 0)).toEqual([40]);
+    expect(first).not.toEqual(last);
+    expect(await page.locator('[data-testid="snapshot-caption"]').textContent()).toContain('t = 0 ms · snapshot 1 of 7');
+    // One step to the right: the next snapshot.
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => chart.getAttribute('data-snapshot')).toBe('1');
+
+    // Play steps through the snapshots to the last one and stops there.
+    await ui.click('.card[data-probe="weight_snapshots"] [data-action="play"]');
+    await expect.poll(() => chart.getAttribute('data-snapshot'), { timeout: SLOW_MS }).toBe('6');
+    await expect.poll(() => page.locator('.card[data-probe="weight_snapshots"] [data-action="play"]').textContent()).toBe('Play');
+    expect(await counts()).toEqual(last);
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
+});
