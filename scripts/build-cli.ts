@@ -21,7 +21,7 @@
  * npm packages are bundled except the native ones (better-sqlite3, webgpu), which load
  * from node_modules; bundling the rest saves resolving and reading hundreds of files.
  */
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,23 @@ export const defaultOutDir = path.join(root, 'dist', 'cli');
 
 /** Packages with native addons (or files loaded beside them): never bundled. */
 const nativePackages = ['better-sqlite3', 'webgpu'];
+
+/**
+ * zod's `locales` namespace (error messages in some 50 languages, half of zod's 750 kB) is
+ * re-exported by zod's index, so esbuild keeps all of it although only English is ever used
+ * (zod's schemas import en.js themselves, and nothing here calls `z.locales` or `z.config`).
+ * Compiling it cost every command about 20-40 ms of start-up (issue #15): the bundle gets
+ * a locales module with English alone.
+ */
+const englishOnlyZod: Plugin = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 
 /** The esbuild options of the CLI bundle written into `outDir`. */
 export function cliBuild(outDir: string): BuildOptions {
@@ -59,6 +76,7 @@ export function cliBuild(outDir: string): BuildOptions {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
+    plugins: [englishOnlyZod],
   };
 }
 

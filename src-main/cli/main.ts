@@ -10,7 +10,6 @@ import { describeEstimate, memoryProblem } from '../compiler/estimate.js';
 import { cliMemoryLimit } from './memory-option.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
-import { registerExportCommand } from '../export/export-command.js';
 
 const program = new Command();
 program
@@ -36,6 +35,7 @@ program
   .option('--max-memory <size>', 'memory the run may use, e.g. "8 GB"; a larger model is refused before anything is allocated (default: 80% of the memory available)')
   .option('--threads <n>', 'CPU engine: worker threads (default: all cores but one, both of two, fewer for a small model)')
   .option('--verbose', 'print where the time went: start, compile, engine start, stepping, writing')
+  .option('--continue-from <run>', 'start the plastic synapses from the final weights of this earlier run in the lab (--db or the default lab)')
   .addOption(new Option('--gpu-shape <shape>', 'WebGPU kernel shape: one dispatch per group and step, or one workgroup per copy for a whole chunk').choices(GPU_SHAPES).default('auto'))
   .addOption(new Option('--gpu-propagation <mode>', 'WebGPU spike propagation: fixed-point or f32 atomics (scatter), or gather by target').choices(GPU_PROPAGATIONS).default('auto'))
   .addOption(new Option('--gpu-scatter <mode>', 'how the WebGPU scatter finds spikes: a compacted list, or a scan of every flag').choices(GPU_SCATTERS).default('auto'))
@@ -56,10 +56,20 @@ program
     console.log(`${file}: valid — ${count(check.blocks, 'block')}, ${count(check.synapses, 'synapse block')}, ${count(check.probes, 'probe')}, ${count(check.steps, 'step')}; ${describeEstimate(check.estimate)}`);
   });
 
-registerExportCommand(program);
+/** The commands registered above; the others are loaded only when the command line names none of these. */
+const CORE_COMMANDS = new Set(['run', 'validate']);
 
+/**
+ * The lab-store commands (projects, runs, export, delete-run…) and export-model /
+ * import-run, in their own modules: about a third of the command's code, which `run` and
+ * `validate` never need, so they are not loaded for them (start-up time, issue #15). Any
+ * other command line — one of these commands, help, a mistyped command — loads them all,
+ * so that help lists them and commander can suggest them.
+ */
 async function registerOptional(): Promise<void> {
-  // The lab-store commands live in their own module (projects, runs, export, delete-run).
+  if (CORE_COMMANDS.has(process.argv[2] ?? '')) return;
+  const { registerExportCommand } = await import('../export/export-command.js');
+  registerExportCommand(program);
   const specifier = './store-commands.js';
   const store = (await import(specifier).catch(() => undefined)) as { registerStoreCommands?: (p: Command) => void } | undefined;
   store?.registerStoreCommands?.(program);

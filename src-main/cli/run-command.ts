@@ -3,11 +3,11 @@
  * CSV per probe, print a summary. With --db the project version and the run are also kept
  * in the lab store.
  */
-import cliProgress from 'cli-progress';
 import { compile, type RunOverrides } from '../compiler/compile.js';
 import { formatWarning } from '../compiler/diagnostics.js';
 import { explainPlan } from '../compiler/explain.js';
 import type { Plan } from '../compiler/plan.js';
+import { dropPrestartedWorker, prestartCpuWorker } from '../engines/cpu/cpu-engine.js';
 import { selectEngine, type EngineChoice, type SelectedEngine } from '../engines/select.js';
 import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
 import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
@@ -32,6 +32,8 @@ export interface RunCommandOptions {
   maxMemory?: string;
   threads?: string;
   verbose?: boolean;
+  /** Run number in the lab (--db or the default lab) whose final weights the plastic synapses start from. */
+  continueFrom?: string;
 }
 
 function parseThreads(text: string | undefined): number | undefined {
@@ -61,9 +63,10 @@ function parseEngine(text: string): EngineChoice {
   throw new Error(`--engine: "${text}" is not one of cpu, webgpu, auto`);
 }
 
-/** A terminal progress bar on a TTY; nothing when output is piped. */
-function progressReporter(plan: Plan): { update(p: Progress): void; stop(): void } {
+/** A terminal progress bar on a TTY; nothing when output is piped (and cli-progress is not even loaded). */
+async function progressReporter(plan: Plan): Promise<{ update(p: Progress): void; stop(): void }> {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
     format: ' {bar} {percentage}% | {sim} / {total_ms} ms simulated | {speed}× real time',
@@ -93,6 +96,17 @@ function teeSink(sinks: RecordingSink[]): RecordingSink {
 }
 
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<void> {
+  // A run that may take the CPU engine starts its worker now, so that the worker boots on
+  // another core while this thread reads and compiles the model (issue #15).
+  if (opts.engine !== 'webgpu' && opts.outDir && !opts.sweep && !opts.seeds) prestartCpuWorker();
+  try {
+    await runProject(file, opts);
+  } finally {
+    dropPrestartedWorker(); // not taken: the run failed before it started, or chose the GPU
+  }
+}
+
+async function runProject(file: string, opts: RunCommandOptions): Promise<void> {
   const started = sinceStart();
   const threads = parseThreads(opts.threads);
   const doc = loadProjectFile(file);
@@ -105,6 +119,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const memoryLimit = cliMemoryLimit(opts.maxMemory);
 
   if (opts.sweep || opts.seeds) {
+    if (opts.continueFrom !== undefined) throw new Error('--continue-from runs one model; it cannot be combined with --sweep or --seeds');
     if (!opts.outDir) throw new Error('--out-dir is required');
     const batch = await import('./batch-run.js');
     const { docs, labels } = batch.expandSweepOption(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
@@ -116,6 +131,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
 
   const compileFrom = sinceStart();
   const plan = compile(doc, overrides, { memoryLimit });
+  if (opts.continueFrom !== undefined) await startFromRun(plan, opts);
   const compiled = sinceStart();
   for (const w of plan.warnings) console.error(formatWarning(w));
   if (opts.explain) {
@@ -147,7 +163,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const progress = progressReporter(plan);
+  const progress = await progressReporter(plan);
   try {
     const engineFrom = sinceStart();
     const result = await selected.engine.run(plan, {
@@ -180,6 +196,22 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   }
 }
 
+/** --continue-from: the plastic synapses start from that run's final weights, read from the lab. */
+async function startFromRun(plan: Plan, opts: RunCommandOptions): Promise<void> {
+  const runId = Number(opts.continueFrom);
+  if (!Number.isSafeInteger(runId) || runId < 1) throw new Error(`--continue-from: "${opts.continueFrom}" is not a run number (see "spikeflow runs")`);
+  const store = await import('./store-commands.js');
+  const { openLabForReading } = await import('../store/lab.js');
+  const { loadConnectionStates } = await import('../store/connection-states.js');
+  const { continueFrom } = await import('../compiler/continue-from.js');
+  const lab = openLabForReading(store.resolveLabFile(opts.db));
+  try {
+    continueFrom(plan, runId, loadConnectionStates(lab, runId));
+  } finally {
+    lab.close();
+  }
+}
+
 async function openRecorder(opts: RunCommandOptions, doc: import('../../src-shared/document/schema.js').ProjectDocument, plan: Plan, selected: SelectedEngine, overrides: RunOverrides) {
   const store = await import('./store-commands.js');
   return store.openRunRecorder({
@@ -193,6 +225,7 @@ async function openRecorder(opts: RunCommandOptions, doc: import('../../src-shar
       dt: plan.dt, duration: plan.duration, seed: plan.seed, ...overrides,
       engineRequested: opts.engine,
       device: selected.engine.device,
+      ...(opts.continueFrom !== undefined ? { continueFrom: Number(opts.continueFrom) } : {}),
       ...(selected.note ? { engineNote: selected.note } : {}),
     },
   });

@@ -62,6 +62,37 @@ describe('the CLI bundle', () => {
     }
   });
 
+  it('loads for `run` none of the commands it does not run, and zod with English messages only', () => {
+    // The files `cli/main.js` loads before any code runs: its static imports, transitively.
+    const closure = new Set<string>();
+    const visit = (file: string) => {
+      if (closure.has(file)) return;
+      closure.add(file);
+      const code = fs.readFileSync(path.join(out, file), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom|^import)\s*"(\.\.?\/[\w./-]+)"/gm)) visit(path.join(path.dirname(file), m[1]!));
+    };
+    visit('cli/main.js');
+    // esbuild heads each module's code with a comment naming its source file.
+    const modules = [...closure].flatMap((f) => [...fs.readFileSync(path.join(out, f), 'utf8').matchAll(/^\/\/ ((?:src-|node_modules\/)[\w@./-]+)$/gm)].map((m) => m[1]!));
+    expect(modules).toContain('src-main/cli/run-command.ts');
+    expect(modules).toContain('src-main/compiler/compile.ts');
+    for (const unused of ['src-main/store/', 'src-main/export/', 'src-main/cli/store-commands.ts', 'node_modules/cli-progress/']) {
+      expect(modules.filter((m) => m.startsWith(unused)), unused).toEqual([]);
+    }
+    const all = fs.readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const zodLocales = all.flatMap((f) => [...fs.readFileSync(path.join(out, f), 'utf8').matchAll(/^\/\/ node_modules\/zod\/v4\/locales\/([\w-]+)\.js$/gm)].map((m) => m[1]!));
+    expect(zodLocales.sort()).toEqual(['en', 'index']);
+  });
+
+  it('still lists every command in its help and runs the store commands', () => {
+    const help = bundled('--help');
+    expect(help.code, help.stderr).toBe(0);
+    for (const c of ['run', 'validate', 'projects', 'runs', 'export', 'check', 'delete-run', 'export-model', 'import-run']) expect(help.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const typo = bundled('export-modl');
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toMatch(/Did you mean export-model\?/);
+  });
+
   it('validates a project', () => {
     const r = bundled('validate', example);
     expect(r.code, r.stderr).toBe(0);

@@ -6,13 +6,14 @@
  * the same numbers as one.
  */
 import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Plan } from '../../compiler/plan.js';
 import type { Engine, RecordingChunk, RunOptions, RunResult } from '../types.js';
 import { controlArray } from './barrier.js';
 import { ChunkMerger } from './merge-chunks.js';
 import { chooseThreads } from './partition.js';
 import { sharedArrays } from './shared-arrays.js';
-import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerMessage } from './worker-start.js';
+import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerInput, type WorkerMessage } from './worker-start.js';
 
 /** Threads of a run: `requested`, or the default for this machine and model (partition.ts). */
 export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism(), load = os.loadavg()[0]!): number {
@@ -34,6 +35,48 @@ function firstFault(plan: Plan, faults: FaultDetail[]): FaultDetail {
   });
 }
 
+/** A worker started before its plan existed (prestartCpuWorker), waiting for its run. */
+let spare: Worker | undefined;
+
+/**
+ * Starts a CPU-engine worker now, for the next run to take (runCpu): a worker thread needs
+ * some 50 ms to boot Node and load the engine, which it can do on another core while the
+ * caller still reads and compiles the model (the CLI's start-up, issue #15). Idle, it keeps
+ * no process alive; one that is never taken is ended by dropPrestartedWorker.
+ */
+export function prestartCpuWorker(): void {
+  if (spare) return;
+  const w = startWorker(null);
+  w.unref();
+  // A worker that failed to start is simply not used: the run starts its own.
+  const drop = () => { if (spare === w) spare = undefined; };
+  w.once('error', drop);
+  w.once('exit', drop);
+  spare = w;
+}
+
+/** Whether a prestarted worker is waiting for a run. */
+export function prestartedWorkerWaiting(): boolean {
+  return spare !== undefined;
+}
+
+/** Ends the prestarted worker if no run took it. */
+export function dropPrestartedWorker(): void {
+  const w = spare;
+  spare = undefined;
+  void w?.terminate();
+}
+
+/** A worker for `input`: the prestarted one if there is one, else a new one. */
+function takeWorker(input: WorkerInput): Worker {
+  const w = spare;
+  if (!w) return startWorker(input);
+  spare = undefined;
+  w.ref();
+  w.postMessage(input);
+  return w;
+}
+
 /**
  * Runs a plan on the CPU engine in worker threads: one, or `options.threads` (default
  * cpuThreads) sharing the model's memory, each stepping its part (partition.ts).
@@ -46,7 +89,7 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   const shared = workers > 1 ? sharedArrays(plan, workers) : undefined;
   // Spinning at a barrier pays only while every worker has a core of its own.
   const spins = workers <= os.availableParallelism() ? 20000 : 0;
-  const pool = Array.from({ length: workers }, (_, worker) => startWorker(
+  const pool = Array.from({ length: workers }, (_, worker) => takeWorker(
     shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop },
   ));
   const merger = shared ? new ChunkMerger(plan, workers) : undefined;

@@ -1,8 +1,8 @@
 /**
  * Worker-thread entry of the CPU engine: receives a plan and a shared stop flag (and, in a
- * threaded run, its share: partition.ts), runs the loop, posts recordings and progress as
- * it goes. Errors are posted with their name so the main thread can rebuild
- * NonFiniteStateError and friends.
+ * threaded run, its share: partition.ts) as its workerData or, started ahead of the run,
+ * as its first message; runs the loop, posts recordings and progress as it goes. Errors
+ * are posted with their name so the main thread can rebuild NonFiniteStateError and friends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NonFiniteStateError } from '../types.js';
@@ -12,32 +12,38 @@ import { Simulation } from './simulation.js';
 import { runThreadLoop } from './thread-loop.js';
 import { faultDetail, type WorkerInput } from './worker-start.js';
 
-const { plan, stop, threads } = workerData as WorkerInput;
-const stopFlag = new Int32Array(stop);
 const port = parentPort!;
-const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
 
-try {
-  if (threads) {
-    const sync = barrier(threads.control, threads.workers, threads.spins);
-    const sim = new Simulation(plan, { part: { worker: threads.worker, workers: threads.workers }, shared: threads.shared, sync });
-    const end = runThreadLoop(sim, threads.control, sync, {
-      emit: (seq, chunks) => port.postMessage({ type: 'chunks', seq, chunks }),
-      progress: (p) => port.postMessage({ type: 'progress', progress: p }),
-      shouldStop,
-    });
-    port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) });
-  } else {
-    const sim = new Simulation(plan);
-    const result = runLoop(sim, {
-      emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
-      progress: (p) => port.postMessage({ type: 'progress', progress: p }),
-      shouldStop,
-    });
-    port.postMessage({ type: 'done', result });
+/** Steps the run `input` describes, posting recordings, progress and the end. */
+function run({ plan, stop, threads }: WorkerInput): void {
+  const stopFlag = new Int32Array(stop);
+  const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
+  try {
+    if (threads) {
+      const sync = barrier(threads.control, threads.workers, threads.spins);
+      const sim = new Simulation(plan, { part: { worker: threads.worker, workers: threads.workers }, shared: threads.shared, sync });
+      const end = runThreadLoop(sim, threads.control, sync, {
+        emit: (seq, chunks) => port.postMessage({ type: 'chunks', seq, chunks }),
+        progress: (p) => port.postMessage({ type: 'progress', progress: p }),
+        shouldStop,
+      });
+      port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) });
+    } else {
+      const sim = new Simulation(plan);
+      const result = runLoop(sim, {
+        emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
+        progress: (p) => port.postMessage({ type: 'progress', progress: p }),
+        shouldStop,
+      });
+      port.postMessage({ type: 'done', result });
+    }
+  } catch (e) {
+    const err = e as Error;
+    const detail = err instanceof NonFiniteStateError ? faultDetail(err) : undefined;
+    port.postMessage({ type: 'error', name: err.name, message: err.message, detail });
   }
-} catch (e) {
-  const err = e as Error;
-  const detail = err instanceof NonFiniteStateError ? faultDetail(err) : undefined;
-  port.postMessage({ type: 'error', name: err.name, message: err.message, detail });
 }
+
+// Started ahead of its run (prestartCpuWorker): the run comes as the first message.
+if (workerData) run(workerData as WorkerInput);
+else port.once('message', (input: WorkerInput) => run(input));

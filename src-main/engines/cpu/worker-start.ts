@@ -10,7 +10,7 @@ import { NonFiniteStateError, type Progress, type RecordingChunk, type RunResult
  * through a two-line bootstrap that registers tsx inside the worker first, because
  * Node 20 does not apply `--import` loader hooks to a worker's entry module.
  */
-export function startWorker(workerData: WorkerInput): Worker {
+export function startWorker(workerData: WorkerInput | null): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./cpu-worker.js', import.meta.url), { workerData });
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const entry = JSON.stringify(new URL('./cpu-worker.ts', import.meta.url).href);
@@ -18,7 +18,11 @@ export function startWorker(workerData: WorkerInput): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-/** What a worker receives: the plan, the stop flag, and for a threaded run its share. */
+/**
+ * What a worker receives: the plan, the stop flag, and for a threaded run its share. As its
+ * workerData, or — a worker started before the plan was compiled (prestartCpuWorker), whose
+ * workerData is null — as its first message.
+ */
 export interface WorkerInput {
   plan: import('../../compiler/plan.js').Plan;
   stop: SharedArrayBuffer;

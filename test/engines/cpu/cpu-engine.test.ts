@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
-import { runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
+import { dropPrestartedWorker, prestartCpuWorker, prestartedWorkerWaiting, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
 import { NonFiniteStateError, type Progress, type RecordingChunk } from '../../../src-main/engines/types.js';
 import { parseDocumentText } from '../../../src-shared/document/load.js';
 import { collect, makeDoc, runDoc } from '../../helpers/doc.js';
@@ -33,6 +33,27 @@ describe('CPU engine in a worker', () => {
     expect(result.populations.map((p) => p.block)).toEqual(['E', 'I']);
     const spikesE = reference.spikes.get('spikes_E')!.length;
     expect(result.populations[0]!.spikes).toBe(spikesE);
+  });
+
+  it('takes a worker started before the plan was compiled, on one thread and on two, with the same recordings', async () => {
+    const doc = example('coba.json');
+    const overrides = { duration: '100 ms' };
+    const reference = runDoc(doc, overrides);
+    for (const threads of [1, 2]) {
+      prestartCpuWorker(); // as the CLI does before it compiles
+      expect(prestartedWorkerWaiting()).toBe(true);
+      const plan = compile(doc, overrides);
+      const chunks: RecordingChunk[] = [];
+      const result = await runCpu(plan, { threads, sink: { write: (c) => { chunks.push(c); } } });
+      expect(prestartedWorkerWaiting()).toBe(false); // the run took it
+      expect(result.threads ?? 1).toBe(threads);
+      const streamed = collect(plan, reference.sim, chunks);
+      expect(streamed.spikes).toEqual(reference.spikes);
+      expect(streamed.rates).toEqual(reference.rates);
+    }
+    prestartCpuWorker();
+    dropPrestartedWorker(); // not taken: ended
+    expect(prestartedWorkerWaiting()).toBe(false);
   });
 
   it('stops between chunks when asked and reports a cancelled run', async () => {
