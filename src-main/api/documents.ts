@@ -11,6 +11,7 @@ import { checkModel, compile, type RunOverrides } from '../compiler/compile.js';
 import { CompileError } from '../compiler/diagnostics.js';
 import { describeEstimate, machineMemoryLimit, memoryProblem, parseMemorySize, type MemoryLimit } from '../compiler/estimate.js';
 import type { Plan } from '../compiler/plan.js';
+import { valueHistograms, type ValueHistogram } from '../compiler/value-histograms.js';
 import { ApiError } from './errors.js';
 
 /** A DocumentError's problems as diagnostics naming block and field. */
@@ -87,4 +88,17 @@ export function validateDocument(
 /** A multi-line message (document diagnostics) as one line. */
 export function oneLine(text: string): string {
   return text.split('\n').join('; ');
+}
+
+/**
+ * The inspector's histograms of a block's varying parameters (value-histograms.ts); a
+ * document that does not parse has no values to show (validate reports why).
+ */
+export function documentValueHistograms(document: unknown, blockId: string): Record<string, ValueHistogram> {
+  try {
+    return valueHistograms(parseDocument(document), blockId);
+  } catch (err) {
+    if (err instanceof DocumentError) return {};
+    throw err;
+  }
 }

@@ -22,8 +22,7 @@ import { probeEngines } from '../engines/select.js';
 import type { CsvTarget } from '../store/csv-export.js';
 import { openLab, type Lab } from '../store/lab.js';
 import type { EmitFn, ServiceContext } from './context.js';
-import { validateDocument } from './documents.js';
-import { valueHistograms } from '../compiler/value-histograms.js';
+import { documentValueHistograms, validateDocument } from './documents.js';
 import { parseDocument } from '../../src-shared/document/load.js';
 import { DocumentError } from '../../src-shared/document/errors.js';
 import { AppState } from './drafts.js';
@@ -115,13 +114,7 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
     },
 
     async valueHistograms(document, blockId) {
-      // A document that does not parse has no values to show: validate reports why.
-      try {
-        return valueHistograms(parseDocument(document), blockId);
-      } catch (err) {
-        if (err instanceof DocumentError) return {};
-        throw err;
-      }
+      return documentValueHistograms(document, blockId);
     },
 
     engineStatus() {

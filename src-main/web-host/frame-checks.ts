@@ -1,7 +1,7 @@
 /**
  * The costly part of a request frame, done off the web host's event loop (in
  * frame-worker.ts): parsing the frame's JSON (an imported project may be 50 MB), checking
- * its parameters, and the document work of `validate` (all of it), `importProject` (the
+ * its parameters, and the document work of `validate` and `valueHistograms` (all of it), `importProject` (the
  * document check) and `startRun` (the document check and the compilation, which draws the
  * connections). The same functions as on the main thread do it, so answers and error
  * messages are the ones a direct call gives.
@@ -12,7 +12,7 @@
 import type { ApiMethod, RunRequest, SpikeflowApi } from '../../src-shared/api.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
-import { validateDocument } from '../api/documents.js';
+import { documentValueHistograms, validateDocument } from '../api/documents.js';
 import { toErrorPayload, type ApiErrorPayload } from '../api/errors.js';
 import { importedDocument } from '../api/projects.js';
 import { checkRunRequest, type CheckedRun } from '../api/runs.js';
@@ -25,7 +25,7 @@ export type CheckedFrame =
   | { kind: 'call'; id: number; method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: ProjectDocument };
 
 /** Methods whose document work is done off the event loop even when the frame is small. */
-export const CHECKED_METHODS: ReadonlySet<string> = new Set(['validate', 'importProject', 'startRun']);
+export const CHECKED_METHODS: ReadonlySet<string> = new Set(['validate', 'valueHistograms', 'importProject', 'startRun']);
 
 /** The answer to a frame that is not JSON (as the host always gave it). */
 export const NOT_JSON: ApiResponse = { id: 0, error: { message: 'malformed request: not JSON' } };
@@ -62,6 +62,8 @@ export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
   const standIn = new Proxy({} as SpikeflowApi, {
     get(_target, method: string) {
       if (method === 'validate') return async (document: unknown) => validateDocument(document);
+      // Draws up to 100,000 values per parameter: answered here in full, as validate.
+      if (method === 'valueHistograms') return async (document: unknown, blockId: string) => documentValueHistograms(document, blockId);
       if (method === 'importProject') {
         return async (json: string, name?: string) => {
           // A refusal is the answer; the main thread stores the checked document (not the file's text).

@@ -4,6 +4,8 @@
  * outcome is compared with the service's own answer: validate's result, importProject's
  * and startRun's refusals (message and diagnostics), and the frame errors.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch.js';
 import { importedDocument } from '../../src-main/api/projects.js';
@@ -60,6 +62,18 @@ describe('frame checks off the event loop', () => {
       }
     }
     expect(compared).toBeGreaterThan(10); // most mutations are refused by one or the other
+  });
+
+  it('answer valueHistograms in full, as the service does', async () => {
+    const doc = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'izhikevich-2003.json'), 'utf8')) as { blocks: Array<{ id: string; params?: object }> };
+    const varying = doc.blocks.find((b) => JSON.stringify(b.params ?? {}).includes('expr') || JSON.stringify(b.params ?? {}).includes('dist'))!;
+    for (const params of [[doc, varying.id], [doc, 'nothing'], [{ blocks: 1 }, varying.id]]) {
+      const frame = { id: 8, method: 'valueHistograms', params };
+      const answer = await checkFrame(frame);
+      expect(answer).toEqual({ kind: 'answer', response: await dispatch(h.service, frame, { jsonNulls: true }) });
+    }
+    const answer = await checkFrame({ id: 9, method: 'valueHistograms', params: [doc, varying.id] });
+    expect(answer.kind === 'answer' && 'result' in answer.response && Object.keys(answer.response.result as object)).toEqual(['c', 'd']);
   });
 
   it('give the same answers to malformed frames and parameters', async () => {
