@@ -79,7 +79,16 @@ interface Ctx {
   /** Threads: this worker's share; absent for one thread (then the code is the same as before threads). */
   part?: StepPartition;
   segmented: Set<string>;
+  /** Scratch arrays of per-step uniforms drawn ahead of an element loop (BlockDraws), with their lengths. */
+  draws: Map<string, number>;
 }
+
+/**
+ * An element loop over [lo, hi) whose `random24` draws are made before it, a step's worth at
+ * a time (kernels/random.ts random24Block: the same numbers, several times faster); the
+ * calls that fill the scratch arrays go to `lines`, ahead of the loop.
+ */
+interface BlockDraws { lo: number; hi: number; lines: string[] }
 
 /** Elements [lo, hi) of a block this worker updates: all of them on one thread. */
 function range(ctx: Ctx, b: PlanBlock): [number, number] {
@@ -129,7 +138,7 @@ function stateNames(b: PlanBlock): Set<string> {
 }
 
 /** Prints a block's update statements for element `k` of step `i`. */
-function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>): string[] {
+function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>, draws?: BlockDraws): string[] {
   const states = stateNames(b);
   const constants = blockConstants(ctx.plan, b);
   // Varying parameters: the code with its per-element parts read from arrays (element-constants.ts).
@@ -153,6 +162,12 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
     },
     random: (fn, call, extra = []) => {
       if (fn === 'binomial24') ctx.binomial = true;
+      if (fn === 'random24' && draws) {
+        const scratch = `r${ctx.blockIndex.get(b.id)!}_${call}`;
+        ctx.draws.set(scratch, draws.hi - draws.lo);
+        draws.lines.push(`random24Block(SEED, ${randomStream(b.index, call)}, i, ${draws.lo}, ${draws.hi}, ${scratch});`);
+        return draws.lo === 0 ? `${scratch}[k]` : `${scratch}[k - ${draws.lo}]`;
+      }
       return `${fn}(SEED, ${[randomStream(b.index, call), 'k', 'i', ...extra].join(', ')})`;
     },
   };
@@ -214,11 +229,13 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
     inputNames.V_pre = 'in_Vpre';
     pre.push(`const in_Vpre = ${use(ctx, arrayName.state(src, b.input.state))}[k];`);
   }
-  const body = printStatements(ctx, b, b.code, inputNames);
+  const [lo, hi] = range(ctx, b);
+  const draws: BlockDraws = { lo, hi, lines: [] };
+  const body = printStatements(ctx, b, b.code, inputNames, draws);
+  out.push(...draws.lines);
   const assigned = new Set(b.code.map((s) => s.target));
   const load = b.states.map((s) => `let s_${s.name} = ${use(ctx, arrayName.state(bi, s.name))}[k];`);
   const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
-  const [lo, hi] = range(ctx, b);
   // Threads: spikes go to this worker's segment; the list is assembled after a barrier.
   const segmented = ctx.part && ctx.segmented.has(b.id);
   if (b.spiking) {
@@ -440,7 +457,7 @@ export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
   const ctx: Ctx = {
     plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set(),
     flagsRead: blocksWithSpikeFlags(plan), folded: foldableSynapses(plan),
-    segmented: part ? segmentedBlocks(plan) : new Set(), ...(part ? { part } : {}),
+    segmented: part ? segmentedBlocks(plan) : new Set(), ...(part ? { part } : {}), draws: new Map(),
   };
   const projIndex = new Map(plan.projections.map((p, k) => [p.synapse, k]));
   const waitAfter = part ? syncAfter(plan) : new Set<string>();
@@ -475,8 +492,9 @@ export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
   const arrays = [...ctx.used].sort();
   const source = [
     "'use strict';",
-    `const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24${ctx.binomial ? ', binomial24' : ''} } = H;`,
+    `const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, random24Block, normal24${ctx.binomial ? ', binomial24' : ''} } = H;`,
     `const SEED = ${plan.seed >>> 0}, DT = ${jsNumber(plan.dt)};`,
+    ...[...ctx.draws].map(([name, n]) => `const ${name} = new Uint32Array(${n});`),
     ...(part ? ['const SYNC = H.sync;'] : []),
     ...arrays.map((a) => `const ${a} = A.${a};`),
     'function prologue() {',

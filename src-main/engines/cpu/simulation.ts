@@ -5,7 +5,7 @@
  * of a plan (partition.ts): it steps, records and checks only its elements, in arrays the
  * workers share (`threads.shared`), and meets the others at a barrier (`threads.sync`).
  */
-import { normal24, random24 } from '../../../kernels/random.js';
+import { normal24, random24, random24Block } from '../../../kernels/random.js';
 import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
@@ -33,7 +33,7 @@ let simulationCounter = 0;
 const F32_MAX = 3.4028234663852886e38;
 
 const HELPERS = {
-  roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24, binomial24,
+  roundHalfAway, sigmoid, vtrap, decayFactor, random24, random24Block, normal24, binomial24,
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
 };
 

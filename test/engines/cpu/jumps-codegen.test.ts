@@ -27,7 +27,7 @@ describe('generated code with and without voltage jumps', () => {
       const plan = compile(doc);
       expect(plan.blocks.some((b) => b.receivesJumps || b.perTarget)).toBe(false);
       const js = generateStep(plan).source;
-      expect(js).toContain('const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, normal24 } = H;');
+      expect(js).toContain('const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, random24Block, normal24 } = H;');
       expect(js).not.toMatch(/in_J|binomial24/);
       const program = generateProgram([plan], OPTIONS);
       expect(program.code).not.toMatch(/sf_binomial|sf_sin|sf_cos|sf_log1p|jacc_|jumps of/);
