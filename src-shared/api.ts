@@ -68,6 +68,12 @@ export interface RunRequest {
   maxMemory?: string;
   /** CPU engine: worker threads (default: all cores but one, both of two, fewer for a small model). */
   threads?: number;
+  /**
+   * Continue from this earlier run: the plastic synapses start from the weights (and traces)
+   * it ended with instead of the document's; refused, naming the synapse, where the
+   * connections differ (not for sweeps).
+   */
+  continueFrom?: number;
 }
 
 /** What a run of a valid document would need (src-main/compiler/estimate.ts). */
@@ -166,6 +172,10 @@ export interface RunInfo {
   live: boolean;
   /** Pinned in the Runs panel: a pinned live run is never dropped from the rolling set (see LIVE_RUNS_KEPT). */
   pinned: boolean;
+  /** The run kept its plastic synapses' final weights, so a later run can continue from it (RunRequest.continueFrom). */
+  finalWeights?: true;
+  /** The run continued from this earlier run (its plastic synapses started from that run's final weights). */
+  continuedFrom?: number;
 }
 
 /**
@@ -451,7 +461,7 @@ export const API_PARAMS = {
   saveDraft: z.tuple([id.nullable(), z.unknown()]),
   loadDraft: z.tuple([id.nullable()]),
   recentProjects: z.tuple([]),
-  startRun: z.tuple([z.strictObject(runRequestShape)]),
+  startRun: z.tuple([z.strictObject({ ...runRequestShape, continueFrom: id.optional() })]),
   startSweep: z.tuple([z.strictObject({
     ...runRequestShape,
     sweep: z.strictObject({

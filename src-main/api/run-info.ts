@@ -9,6 +9,7 @@ import type { ProbeLayout } from '../recordings/csv-format.js';
 import type { ProjectInfo, VersionInfo } from '../store/projects.js';
 import { INTERRUPTED, type RunInfo as StoreRunInfo } from '../store/runs.js';
 import type { ServiceContext } from './context.js';
+import { hasConnectionStates } from '../store/connection-states.js';
 
 /** What a run's stored settings may hold besides the overrides (written by runs.ts and sweeps.ts). */
 export interface StoredRunSettings {
@@ -19,6 +20,7 @@ export interface StoredRunSettings {
   live?: unknown;
   pinned?: unknown;
   threads?: unknown;
+  continueFrom?: unknown;
 }
 
 /** Whether stored settings hold a run's sweep tag (written by startSweep). */
@@ -121,6 +123,8 @@ export function infoMapper(ctx: ServiceContext): InfoMapper {
       ...(isSweepInfo(settings.sweep) ? { sweep: settings.sweep } : {}),
       live: settings.live === true,
       pinned: settings.pinned === true,
+      ...(hasConnectionStates(lab, run.id) ? { finalWeights: true as const } : {}),
+      ...(typeof settings.continueFrom === 'number' ? { continuedFrom: settings.continueFrom } : {}),
     };
   }
 

@@ -13,6 +13,8 @@ import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { cpuThreads } from '../engines/cpu/cpu-engine.js';
 import { selectEngine, type SelectedEngine } from '../engines/select.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
+import { loadConnectionStates } from '../store/connection-states.js';
+import { ContinueFromError, continueFrom } from '../compiler/continue-from.js';
 import type { ActiveRun, ServiceContext } from './context.js';
 import { checkedDocument, compiled, runMemoryLimit } from './documents.js';
 import { ApiError } from './errors.js';
@@ -73,6 +75,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     if (ctx.disposed) throw new ApiError('Spikeflow is shutting down; the run was not started');
     const project = lab.projects.get(request.projectId);
     const { doc, plan } = checked();
+    if (request.continueFrom !== undefined) startFromRun(plan, request.continueFrom);
     const overrides = requestOverrides(request);
     const engine = await selectEngine(request.engine, { plan });
     // Chosen once (the default reads the load), so the lab keeps what the engine uses.
@@ -92,6 +95,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
           ...(engine.note ? { engineNote: engine.note } : {}),
           ...(request.live ? { live: true } : {}),
           ...(threads !== undefined ? { threads } : {}),
+          ...(request.continueFrom !== undefined ? { continueFrom: request.continueFrom } : {}),
         },
         message: 'saved by a run',
       });
@@ -108,6 +112,16 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
     entry.ended = execute(recording.runId, recording, plan, engine, controller, threads);
     if (request.live) dropLiveRuns(project.id);
     return started;
+  }
+
+  /** Starts the plan's plastic synapses from run `runId`'s final weights (continue-from.ts); refusals as ApiErrors. */
+  function startFromRun(plan: Plan, runId: number): void {
+    try {
+      continueFrom(plan, runId, loadConnectionStates(lab, runId));
+    } catch (err) {
+      if (err instanceof ContinueFromError) throw new ApiError(err.message);
+      throw err;
+    }
   }
 
   /** Trims the project's live runs to the rolling set; a failure only leaves more runs. */

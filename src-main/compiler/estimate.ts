@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { ConnectionDoc } from '../../src-shared/document/schema.js';
+import { groupDigits } from '../../src-shared/group-digits.js';
 
 /**
  * Bytes per state value: the plan's Float64 initial value, the worker's copy of the plan,
@@ -76,9 +77,9 @@ export interface EstimateProbe {
   channels: number;
   /** Steps between two samples (state probes). */
   every: number;
-}
   /** Weight snapshots: the pre and post neuron of every recorded connection are kept too. */
   endpoints?: true;
+}
 
 export interface EstimateInput {
   steps: number;
@@ -109,7 +110,7 @@ export interface RunEstimate {
 /** A count for a message: grouped below a million, "1e9" or "2.56e8" above. */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) < 1e6) return Math.round(n).toLocaleString('en-US');
+  if (Math.abs(n) < 1e6) return groupDigits(Math.round(n));
   const [mantissa, exponent] = n.toExponential(2).split('e') as [string, string];
   return `${Number(mantissa)}e${Number(exponent)}`;
 }
@@ -204,6 +205,9 @@ export function estimateRun(input: EstimateInput): RunEstimate {
     const perConnection = CONNECTION_BYTES * (p.gather ? 2 : 1) + (p.lagPerConnection ? LAG_BYTES : 0) + (p.plasticBytes ?? 0);
     const rows = (p.nPre + 1 + (p.gather || p.plasticBytes ? p.nPost + 1 : 0)) * 8;
     add(p.synapse, `${formatCount(p.connections)} connections × ${perConnection} B`, p.connections * perConnection + rows);
+    // Plastic synapses: their final state is copied out at the end (kept in the lab, for
+    // "continue from"): all of it but the transposed index's entry (store/connection-states.ts).
+    if (p.plasticBytes) add(p.synapse, `final state of ${formatCount(p.connections)} connections × ${p.plasticBytes - 4} B`, p.connections * (p.plasticBytes - 4));
   }
   const chunkSteps = Math.max(1, Math.min(MAX_CHUNK_STEPS, input.steps, Math.floor(UPDATES_PER_CHUNK / Math.max(1, elementsPerStep))));
   for (const p of input.probes) {
@@ -211,8 +215,8 @@ export function estimateRun(input: EstimateInput): RunEstimate {
       const samples = Math.ceil(chunkSteps / Math.max(1, p.every)) + 1;
       add(p.id, `recording buffer of ${formatCount(p.channels)} neurons × ${formatCount(samples)} samples × ${RECORDED_BYTES} B`,
         p.channels * samples * RECORDED_BYTES + p.channels * 8);
-    } else if (p.kind === 'spikes') {
       if (p.endpoints) add(p.id, `pre and post neuron of ${formatCount(p.channels)} connections × 8 B`, p.channels * 8);
+    } else if (p.kind === 'spikes') {
       // A mask over the block watched; spikes themselves are handed over every chunk.
       add(p.id, `spike mask of ${formatCount(p.channels)} neurons`, p.channels);
     }

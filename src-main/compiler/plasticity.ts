@@ -16,6 +16,7 @@ import { ExprError, parseStatement } from '../../src-shared/expr/parse.js';
 import { substituteUnitNames } from '../../src-shared/expr/unit-literals.js';
 import { weightUnit } from '../../src-shared/expr/block-units.js';
 import type { Csr } from './plan.js';
+import type { ConnectionState } from '../engines/connection-state.js';
 
 /** A state per connection, as the engines need it. */
 export interface PlanConnectionState {
@@ -37,6 +38,11 @@ export interface PlanPlasticity {
   /** Transposed index: postConn[postPtr[j] … postPtr[j + 1]) are the connections ending in j. */
   postPtr: Int32Array;
   postConn: Int32Array;
+  /**
+   * Continuing an earlier run (continue-from.ts): the connections' state at its end, the
+   * engines' starting point instead of the plan's weights and the states' initial values.
+   */
+  start?: Omit<ConnectionState, 'synapse'> & { fromRun: number };
 }
 
 /**

@@ -4,6 +4,7 @@
  * engine never knows where its data goes.
  */
 import type { Plan } from '../compiler/plan.js';
+import type { ConnectionState } from './connection-state.js';
 
 /** A piece of one probe's recording; chunks of a probe arrive in time order. */
 export type RecordingChunk =
@@ -71,6 +72,8 @@ export interface RunResult {
   populations: PopulationSummary[];
   /** CPU engine: worker threads that stepped the run, where more than one. */
   threads?: number;
+  /** Plastic synapses: their connections' state at the end (connection-state.ts), kept for "continue from". */
+  connectionStates?: ConnectionState[];
 }
 
 export interface Engine {

@@ -6,6 +6,7 @@
  */
 import { chunkChecksum, describeRange, documentChecksum } from './checksums.js';
 import { sqliteCode } from './errors.js';
+import { connectionStateChecksum } from './connection-states.js';
 import type { Lab } from './lab.js';
 
 /** What `checkLab` found. */
@@ -64,6 +65,19 @@ export function checkLab(lab: Lab, options: { maxProblems?: number } = {}): LabC
     for (const t of library) {
       if (t.definition_checksum !== documentChecksum(t.definition)) {
         report(`block type ${JSON.stringify(t.name)} of the library: the stored definition is damaged (it does not match its checksum)`);
+      }
+    }
+
+    // Final states of plastic synapses (schema 6), which later runs continue from.
+    const finalStates = readRow(
+      () => db.prepare('SELECT run_id, synapse, structure, data, checksum FROM connection_states ORDER BY run_id, synapse').all() as
+        Array<{ run_id: number; synapse: string; structure: string; data: Buffer; checksum: number }>,
+      'the final states of plastic synapses',
+      report,
+    ) ?? [];
+    for (const f of finalStates) {
+      if (f.checksum !== connectionStateChecksum(f.run_id, f.synapse, f.structure, f.data)) {
+        report(`run ${f.run_id}, synapse ${JSON.stringify(f.synapse)}: the final state (for continuing the run) is damaged (it does not match its checksum)`);
       }
     }
 

@@ -4,10 +4,12 @@
  * status 'running' with its probes, stream the engine's chunks, and mark the run finished,
  * cancelled or failed. The CLI's `run --db` and the app both go through here.
  */
+import { connectionStructure } from '../compiler/continue-from.js';
 import type { Plan } from '../compiler/plan.js';
 import type { RunResult } from '../engines/types.js';
 import { layoutOf } from '../recordings/csv-format.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { saveConnectionStates } from './connection-states.js';
 import type { Lab } from './lab.js';
 import type { RecordingWriter, RecordingWriterOptions } from './recordings.js';
 
@@ -81,6 +83,10 @@ export function recordRun(lab: Lab, options: RecordRunOptions): RunRecording {
     ended = true;
     try {
       sink.flush();
+      // Plastic synapses: the state a later run can continue from (continue-from.ts).
+      saveConnectionStates(lab, run.id, (result.connectionStates ?? []).map((c) => ({
+        ...c, structure: connectionStructure(plan, plan.projections.find((p) => p.synapse === c.synapse)!),
+      })));
       lab.runs.finish(run.id, {
         status,
         wallMs: result.wallMs,

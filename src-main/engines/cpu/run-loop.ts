@@ -4,6 +4,7 @@
  */
 import type { Progress, RecordingChunk, RunResult } from '../types.js';
 import { nextChunkSteps, type Simulation } from './simulation.js';
+import { finalConnectionStates } from './plasticity-arrays.js';
 
 export interface LoopHooks {
   emit(chunks: RecordingChunk[]): void;
@@ -25,5 +26,8 @@ export function runLoop(sim: Simulation, hooks: LoopHooks): RunResult {
     hooks.emit(sim.drain());
     hooks.progress({ step: sim.step, steps: plan.steps, simulatedMs: sim.step * plan.dt, wallMs: performance.now() - started });
   }
-  return { status, stepsDone: sim.step, wallMs: performance.now() - started, engine: 'cpu', populations: sim.summary() };
+  const result: RunResult = { status, stepsDone: sim.step, wallMs: performance.now() - started, engine: 'cpu', populations: sim.summary() };
+  // Plastic synapses: the state a later run can continue from (kept in the lab by the recorder).
+  const connectionStates = finalConnectionStates(plan, sim.arrays, sim.step);
+  return connectionStates.length > 0 ? { ...result, connectionStates } : result;
 }

@@ -65,6 +65,8 @@ export interface Program {
   constSegments: Array<{ offset: number; data: Uint32Array }>;
   /** Initial S of every copy, copy after copy. */
   initS: Float32Array;
+  /** Initial IS words where some are not zero (a run continuing an earlier one: each connection's last event); null: all zero. */
+  initIS: Uint32Array | null;
   /** Propagation mode of each linear projection, by synapse id. */
   propagation: Map<string, PropagationMode>;
   /** Scatter mode of each scattering projection, by synapse id. */
@@ -188,6 +190,7 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
   const constData = pool.segments(table);
   const initS = new Float32Array(layout.S.size * plans.length);
   const initWords = new Uint32Array(initS.buffer);
+  let initIS: Uint32Array | null = null;
   plans.forEach((p, c) => {
     for (const b of p.blocks) {
       const stamps = decisions.stamps.get(b.id);
@@ -209,8 +212,16 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
       if (pr.byPre.idx.length !== plan0.projections.find((x) => x.synapse === pr.synapse)!.byPre.idx.length) {
         throw new BatchMismatchError(c, 'structure', `batch copy ${c} ("${p.name}") draws another number of connections for the plastic synapse "${pr.synapse}" than copy 0; run these seeds separately`);
       }
-      initS.set(pr.byPre.w, c * layout.S.size + area.w);
-      for (const s of pr.plasticity!.states) initS.fill(s.init, c * layout.S.size + area.states.get(s.name)!, c * layout.S.size + area.states.get(s.name)! + pr.byPre.w.length);
+      // A continued run (continue-from.ts) starts from the earlier run's final state, rounded to f32.
+      const start = pr.plasticity!.start;
+      initS.set(start ? start.w : pr.byPre.w, c * layout.S.size + area.w);
+      for (const s of pr.plasticity!.states) {
+        const at = c * layout.S.size + area.states.get(s.name)!;
+        if (start) initS.set(start.states[s.name]!, at);
+        else initS.fill(s.init, at, at + pr.byPre.w.length);
+      }
+      // Its last events lie before step 0: negative steps, as u32 words (the kernels subtract in u32).
+      if (start) (initIS ??= new Uint32Array(layout.IS.size * plans.length)).set(Uint32Array.from(start.last, (x) => x >>> 0), c * layout.IS.size + area.last);
     }
   });
   return {
@@ -231,6 +242,7 @@ export function generateProgram(plans: Plan[], options: ProgramOptions): Program
     constWords: constData.words,
     constSegments: constData.segments,
     initS,
+    initIS,
     propagation: new Map(plan0.projections.filter((p) => p.stateOn === 'post').map((p) => [p.synapse, decisions.projections.get(p.synapse)!.mode])),
     scatter: new Map([...decisions.projections].filter(([id]) => layout.accumulators.has(id)).map(([id, d]) => [id, d.scatter])),
   };

@@ -180,6 +180,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
 
   try {
     dev.queue.writeBuffer(S, 0, program.initS);
+    if (program.initIS) dev.queue.writeBuffer(IS, 0, program.initIS);
     for (const seg of program.constSegments) dev.queue.writeBuffer(C, seg.offset * 4, seg.data.buffer, seg.data.byteOffset, seg.data.byteLength);
     // IS and ACC start at zero (fresh buffers are zeroed).
     const bindGroups = [0, 1].map((k) => dev.createBindGroup({
@@ -509,6 +510,8 @@ function summary(plan: Plan, cs: CopyState, stepsDone: number): PopulationSummar
 /** Initial values of a weight probe's channels: the plan's weights, or a connection state's initial value. */
 function connectionInit(plan: Plan, p: { block: string; state: string }): ArrayLike<number> {
   const proj = plan.projections.find((x) => x.synapse === p.block)!;
+  const start = proj.plasticity!.start;
+  if (start) return p.state === 'w' ? start.w : start.states[p.state]!;
   if (p.state === 'w') return proj.byPre.w;
   return new Float64Array(proj.byPre.idx.length).fill(proj.plasticity!.states.find((s) => s.name === p.state)!.init);
 }

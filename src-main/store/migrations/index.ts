@@ -7,12 +7,13 @@ import { runWriterAndSummary } from './0002-run-writer-and-summary.js';
 import { documentHash } from './0003-document-hash.js';
 import { checksums } from './0004-checksums.js';
 import { typeLibrary } from './0005-type-library.js';
+import { connectionStates } from './0006-connection-states.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every migration, versions 1…N in order. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, runWriterAndSummary, documentHash, checksums, typeLibrary];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, runWriterAndSummary, documentHash, checksums, typeLibrary, connectionStates];
 
 /** The schema version this Spikeflow writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
