@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerStoreCommands } from '../../src-main/cli/store-commands.js';
 import { formatTime, formatValue } from '../../src-main/recordings/csv-format.js';
 import { exportRunCsv } from '../../src-main/store/csv-export.js';
 import { openLabForReading } from '../../src-main/store/lab.js';
@@ -95,5 +97,27 @@ describe('weight snapshots in the lab', () => {
     await expect(exportRunCsv(run.lab, run.runId, out, { probes: ['snaps'], atMs: [120] }))
       .rejects.toThrow(/run \d+, probe "snaps" has no snapshot at t = 120 ms \(snapshots every 10 ms from 0 ms to 80 ms\)/);
     run.lab.close();
+  });
+
+  it('spikeflow export --at: the snapshots at those times (units as everywhere; a bare number is ms); a bad time named', async () => {
+    const db = tempLabPath();
+    const run = runPlasticIntoLab(db);
+    const n = snapshotLayout(run.lab, run.runId, 'snaps').neurons.length;
+    run.lab.close();
+    const cli = async (...argv: string[]) => {
+      const lines: string[] = [];
+      const program = new Command().exitOverride();
+      registerStoreCommands(program, { out: (line) => lines.push(line), warn: () => undefined });
+      await program.parseAsync(argv, { from: 'user' });
+      return lines;
+    };
+    const out = tempDir();
+    const printed = await cli('export', String(run.runId), '--probe', 'snaps', '--at', '0.02 s, 70', '--out-dir', out, '--db', db);
+    expect(printed).toEqual([expect.stringMatching(new RegExp(`^wrote .*snaps\\.csv \\(.*, ${2 * n} rows\\)$`))]);
+    const rows = parse(fs.readFileSync(path.join(out, 'snaps.csv'), 'utf8')) as string[][];
+    expect(rows[0]).toEqual(['t (ms)', 'pre', 'post', 'syn.w (µS)']);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([...Array<string>(n).fill('20'), ...Array<string>(n).fill('70')]);
+    expect(rows.slice(1, 1 + n).map((r) => r[3])).toEqual(run.snapshots.map((c) => formatValue(c[2]!)));
+    await expect(cli('export', String(run.runId), '--at', 'soon', '--out-dir', out, '--db', db)).rejects.toThrow(/--at: "soon" is not a time/);
   });
 });
