@@ -53,13 +53,8 @@ export function joinTables(tables: Array<{ x: number[]; ys: number[][] }>): uPlo
   return uPlot.join(tables.map((t) => [t.x, ...t.ys]) as unknown as uPlot.AlignedData[]);
 }
 
-/** A number for axes and legends without float noise. */
-export function fmtValue(v: number | null | undefined, unit = ''): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  const s = a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : Number(v.toPrecision(5)).toString();
-  return unit ? `${s} ${unit}` : s;
-}
+// In a module of its own, which tests and DOM-free modules can import without uPlot.
+export { fmtValue } from './format-value.js';
 
 /**
  * A PNG of a plot: white background, title, legend, and the chart canvas at its device

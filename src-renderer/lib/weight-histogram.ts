@@ -5,7 +5,7 @@
  * run), else the one picked with the slider or reached by playing.
  */
 import type { WeightHistogram } from '../../src-shared/api.js';
-import { fmtValue } from './plot-data.js';
+import { fmtValue } from './format-value.js';
 
 /** Bins of the histogram: enough to see two modes apart, few enough to stay readable in a card. */
 export const HISTOGRAM_BINS = 40;
