@@ -94,6 +94,8 @@ export class RunController {
   /** The sweep running now (its first run is `activeRun`). */
   activeSweep = $state.raw<ActiveSweep | null>(null);
   runError = $state<string | null>(null);
+  /** The next Run continues this run: its plastic synapses start from that run's final weights (RunRequest.continueFrom). */
+  continueFrom = $state<number | null>(null);
 
   /** How far runs seen in this session got (ms): the plots of a stopped run end there. */
   readonly simulatedEnd = new Map<number, number>();
@@ -210,7 +212,10 @@ export class RunController {
         seed: settings.seed,
         ...(opts.live ? { live: true } : {}),
         ...(this.threads > 0 ? { threads: this.threads } : {}),
+        // Live mode's re-runs start afresh; Run continues once, from the run picked.
+        ...(this.continueFrom !== null && !opts.live ? { continueFrom: this.continueFrom } : {}),
       });
+      if (!opts.live) this.continueFrom = null;
       this.host.ran(info.versionId);
       this.activeRun = info;
       this.progress = { runId: info.id, step: 0, steps: Math.round(info.durationMs / info.dt), simulatedMs: 0, wallMs: 0 };
@@ -235,9 +240,21 @@ export class RunController {
     }
   }
 
+  /**
+   * Makes the next Run continue `run` (null: start afresh): the model's plastic synapses
+   * start from the weights and traces that run ended with. One or the other with a sweep.
+   */
+  setContinueFrom(run: RunInfo | null): void {
+    this.continueFrom = run?.id ?? null;
+    if (!run) return;
+    this.sweep = null;
+    this.host.notify(`Run continues run ${run.id}: the plastic synapses start from its final weights. Press Run to start.`, 'info');
+  }
+
   /** Sets up (or, with null, clears) the sweep that Run starts. */
   setSweep(setup: SweepSetup | null): void {
     this.sweep = setup;
+    if (setup) this.continueFrom = null;
     if (setup) this.host.notify(`Sweep set up: ${sweepText(setup)} (${sweepCount(setup)} runs). Press Run to start it.`, 'info');
   }
 

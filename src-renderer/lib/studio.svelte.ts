@@ -735,6 +735,8 @@ export class Studio implements RunHost {
   get sweep() { return this.runner.sweep; }
   get activeSweep() { return this.runner.activeSweep; }
   get runError() { return this.runner.runError; }
+  get continueFrom() { return this.runner.continueFrom; }
+  setContinueFrom(run: RunInfo | null) { this.runner.setContinueFrom(run); }
   get simulatedEnd() { return this.runner.simulatedEnd; }
   get liveAllowed() { return this.runner.liveAllowed; }
   modelCost() { return this.runner.modelCost(); }
