@@ -86,7 +86,7 @@ export function continueFrom(plan: Plan, runId: number, stored: StoredConnection
   const prefix = `cannot continue from run ${runId}`;
   const plastic = plan.projections.filter((p) => p.plasticity);
   if (stored.length === 0) {
-    throw new ContinueFromError(`${prefix}: it kept no final state of plastic synapses (only finished or stopped runs of a model with plastic synapses on the CPU engine do)`);
+    throw new ContinueFromError(`${prefix}: it kept no final state of plastic synapses (a run keeps one when its model has plastic synapses and it finished or was stopped)`);
   }
   if (plastic.length === 0) throw new ContinueFromError(`${prefix}: this model has no plastic synapse to start from its weights`);
   const bySynapse = new Map(stored.map((s) => [s.synapse, s]));

@@ -8,6 +8,7 @@
 import { CONTROL_SLOT_BYTES } from '../../../kernels/wgsl/templates.js';
 import type { Plan } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type Progress, type RecordingChunk, type RecordingSink, type RunResult } from '../types.js';
+import type { ConnectionState } from '../connection-state.js';
 import { generateProgram, type Program } from './codegen.js';
 import { BufferUsage, MapMode, type GpuDevice } from './device.js';
 import { F32_TIME_ADVICE, f32TimeProblem } from './f32-time.js';
@@ -381,6 +382,7 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
       if (status === 'cancelled' && inFlight.length === 0) break;
     }
     gpu.check('at the end of the run');
+    const connectionStates = L.plastic.size > 0 ? await readConnectionStates(dev, plans, L, S, IS, done) : null;
     const wallMs = performance.now() - started;
     opts.onTiming?.({ setupMs: loopStart - started, runMs: performance.now() - loopStart, chunks: chunksDone, reruns });
     return plans.map((p, c) => ({
@@ -389,9 +391,45 @@ export async function runOnDevice(gpu: GpuDevice, plans: Plan[], opts: BatchRunO
       wallMs,
       engine: 'webgpu',
       populations: summary(p, copies[c]!, done),
+      ...(connectionStates ? { connectionStates: connectionStates[c]! } : {}),
     }));
   } finally {
     destroyAll();
+  }
+}
+
+/**
+ * Every copy's plastic synapses at the end of the run (engines/connection-state.ts), read
+ * back from S (weights, connection states: f32) and IS (each connection's last event).
+ */
+async function readConnectionStates(dev: GPUDevice, plans: Plan[], L: Program['layout'], S: GPUBuffer, IS: GPUBuffer, stepsDone: number): Promise<ConnectionState[][]> {
+  const sBytes = L.S.size * plans.length * 4;
+  const isBytes = L.IS.size * plans.length * 4;
+  const staging = dev.createBuffer({ label: 'connection state readback', size: sBytes + isBytes, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  try {
+    const enc = dev.createCommandEncoder({ label: 'connection state readback' });
+    enc.copyBufferToBuffer(S, 0, staging, 0, sBytes);
+    enc.copyBufferToBuffer(IS, 0, staging, sBytes, isBytes);
+    dev.queue.submit([enc.finish()]);
+    await staging.mapAsync(MapMode.READ);
+    const bytes = staging.getMappedRange().slice(0);
+    staging.unmap();
+    const s = new Float32Array(bytes, 0, sBytes / 4);
+    const is = new Int32Array(bytes, sBytes, isBytes / 4);
+    return plans.map((plan, c) => plan.projections.flatMap((p) => {
+      const area = L.plastic.get(p.synapse);
+      if (!area || !p.plasticity) return [];
+      const n = p.byPre.idx.length;
+      const f64 = (at: number) => Float64Array.from(s.subarray(c * L.S.size + at, c * L.S.size + at + n));
+      return [{
+        synapse: p.synapse,
+        w: f64(area.w),
+        states: Object.fromEntries(p.plasticity.states.map((st) => [st.name, f64(area.states.get(st.name)!)])),
+        last: Int32Array.from(is.subarray(c * L.IS.size + area.last, c * L.IS.size + area.last + n), (x) => x - stepsDone),
+      }];
+    }));
+  } finally {
+    staging.destroy();
   }
 }
 

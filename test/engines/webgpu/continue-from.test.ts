@@ -3,7 +3,8 @@
  * continues the CPU engine's first 50 ms starts its weight probe at that run's final
  * weights, keeps the CPU's spikes, and ends with the CPU continuation's weights to f32
  * rounding: its traces decay from each connection's last event before step 0 (negative
- * steps in the u32 words of IS), as the CPU engine's do.
+ * steps in the u32 words of IS), as the CPU engine's do. The final state it reads back for
+ * the lab is the CPU continuation's to f32 rounding, with the same last events.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describe('continuing a run on the WebGPU engine', async () => {
     cpuSim.advance(cpuSim.plan.steps);
     const cpu = collectChunks(cpuSim.drain());
     const chunks: RecordingChunk[] = [];
-    await engine!.runBatch([continued()], { sinks: [{ write: (c: RecordingChunk) => { chunks.push(c); } }], shape: 'grid' });
+    const [result] = await engine!.runBatch([continued()], { sinks: [{ write: (c: RecordingChunk) => { chunks.push(c); } }], shape: 'grid' });
     const gpu = collectChunks(chunks);
 
     expect(gpu.spikes.get('sp')).toEqual(cpu.spikes.get('sp'));
@@ -66,5 +67,13 @@ describe('continuing a run on the WebGPU engine', async () => {
     const last = wc[0]!.length - 1;
     expect(wg.map((ch) => ch[0] !== ch[last])).toContain(true); // it learned on
     for (let c = 0; c < wc.length; c++) expect(Math.abs(wg[c]![last]! - wc[c]![last]!), `connection ${c}`).toBeLessThan(1e-6 * 0.01);
+
+    // The final state the lab keeps of the GPU run: the CPU continuation's, to f32 rounding; the same last events.
+    const [g, c] = [result!.connectionStates![0]!, finalConnectionStates(cpuSim.plan, cpuSim.arrays, cpuSim.step)[0]!];
+    expect(Array.from(g.last)).toEqual(Array.from(c.last));
+    expect(Math.max(...g.last)).toBeLessThanOrEqual(0); // counted back from the end
+    for (const [name, a, b] of [['w', g.w, c.w], ['a_pre', g.states.a_pre!, c.states.a_pre!], ['a_post', g.states.a_post!, c.states.a_post!]] as const) {
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!), `${name} of connection ${k}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(b[k]!)));
+    }
   });
 });
