@@ -358,9 +358,10 @@ export interface SpikeflowApi {
    * Writes CSV for one probe (or all); returns where: a file path (desktop) or a download URL
    * (web host). Recording data that fails its checksum stops the export with an error naming
    * run, probe and time range; with `skipDamaged` what is intact is written, and `leftOut`
-   * names what was left out (as the CLI's `export --skip-damaged`).
+   * names what was left out (as the CLI's `export --skip-damaged`). `atMs`: a weight-snapshots
+   * probe's snapshots nearest these times only (as `export --at`; other probes: all).
    */
-  exportRunCsv(runId: number, probe?: string, long?: boolean, skipDamaged?: boolean): Promise<{ path?: string; url?: string; leftOut?: string[] }>;
+  exportRunCsv(runId: number, probe?: string, long?: boolean, skipDamaged?: boolean, atMs?: number[]): Promise<{ path?: string; url?: string; leftOut?: string[] }>;
   /**
    * The document as a script for Brian2 or PyNN (src-main/export). A block the target
    * cannot express is refused: the error's diagnostics name each block and why.
@@ -486,7 +487,7 @@ export const API_PARAMS = {
   })]),
   deleteRun: z.tuple([id]),
   pinRun: z.tuple([id, z.boolean()]),
-  exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional(), z.boolean().optional()]),
+  exportRunCsv: z.tuple([id, z.string().min(1).max(200).optional(), z.boolean().optional(), z.boolean().optional(), z.array(z.number().finite()).min(1).max(10_000).optional()]),
   exportModel: z.tuple([z.unknown(), z.strictObject({
     to: z.enum(['brian2', 'pynn']),
     regenerate: z.boolean().optional(),

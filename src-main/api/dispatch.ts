@@ -54,7 +54,7 @@ export const PARAM_NAMES: Readonly<Record<ApiMethod, readonly string[]>> = {
   readWeightHistogram: ['runId', 'probe', 'query'],
   deleteRun: ['runId'],
   pinRun: ['runId', 'pinned'],
-  exportRunCsv: ['runId', 'probe', 'long', 'skipDamaged'],
+  exportRunCsv: ['runId', 'probe', 'long', 'skipDamaged', 'atMs'],
   exportModel: ['document', 'options'],
   importRunCsv: ['projectId', 'document', 'files', 'simulator'],
 };

@@ -137,10 +137,10 @@ function leftOutOf(ranges: readonly DamagedRange[]): { leftOut?: string[] } {
  * absent; with `skipDamaged`, leaves out data that fails its checksum and says what.
  */
 export async function exportRunCsvTo(
-  lab: Lab, runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged = false,
+  lab: Lab, runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged = false, atMs?: readonly number[],
 ): Promise<{ path: string; leftOut?: string[] }> {
   if (probe === undefined) {
-    const written = await exportCsvFiles(lab, runId, file, { long, skipDamaged });
+    const written = await exportCsvFiles(lab, runId, file, { long, skipDamaged, ...(atMs ? { atMs } : {}) });
     return { path: file, ...leftOutOf(written.flatMap((w) => w.damaged)) };
   }
   const damaged: DamagedRange[] = [];
@@ -151,7 +151,7 @@ export async function exportRunCsvTo(
   try {
     await writeProbeCsv(lab, runId, probe, async (bytes) => {
       for (let done = 0; done < bytes.byteLength; ) done += (await handle.write(bytes, done, bytes.byteLength - done)).bytesWritten;
-    }, { long, ...(skipDamaged ? { onDamaged: (range: DamagedRange) => damaged.push(range) } : {}) });
+    }, { long, ...(atMs ? { atMs } : {}), ...(skipDamaged ? { onDamaged: (range: DamagedRange) => damaged.push(range) } : {}) });
     await handle.close();
     await fs.promises.rename(temp, file);
   } catch (err) {
@@ -166,17 +166,19 @@ export async function exportRunCsvTo(
 
 /** `exportRunCsv`: into the host's export folder (desktop: a file; the web host turns it into a download). */
 export async function exportRunCsvToDir(
-  lab: Lab, exportDir: string, runId: number, probe: string | undefined, long: boolean, skipDamaged = false,
+  lab: Lab, exportDir: string, runId: number, probe: string | undefined, long: boolean, skipDamaged = false, atMs?: readonly number[],
 ): Promise<{ path: string; leftOut?: string[] }> {
   lab.runs.get(runId);
   const target = probe === undefined ? path.join(exportDir, `run-${runId}`) : path.join(exportDir, csvFileName(runId, probe));
   fs.mkdirSync(exportDir, { recursive: true });
-  return exportRunCsvTo(lab, runId, probe, long, target, skipDamaged);
+  return exportRunCsvTo(lab, runId, probe, long, target, skipDamaged, atMs);
 }
 
 /** Streams one probe of a run as CSV into `target` (downloads), leaving out damaged data with `skipDamaged`. */
-export function writeRunCsv(lab: Lab, runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged = false): Promise<{ bytes: number; rows: number }> {
-  return writeProbeCsv(lab, runId, probe, target, { long, ...(skipDamaged ? { onDamaged: () => undefined } : {}) });
+export function writeRunCsv(
+  lab: Lab, runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged = false, atMs?: readonly number[],
+): Promise<{ bytes: number; rows: number }> {
+  return writeProbeCsv(lab, runId, probe, target, { long, ...(atMs ? { atMs } : {}), ...(skipDamaged ? { onDamaged: () => undefined } : {}) });
 }
 
 /**

@@ -59,9 +59,9 @@ export interface SpikeflowService extends SpikeflowApi {
   /** importProject with the file's document already checked (importedDocument), likewise. */
   importCheckedProject(doc: ProjectDocument, name?: string): Promise<OpenProject>;
   /** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
-  writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged?: boolean): Promise<{ bytes: number; rows: number }>;
+  writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged?: boolean, atMs?: readonly number[]): Promise<{ bytes: number; rows: number }>;
   /** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */
-  exportRunCsvTo(runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged?: boolean): Promise<{ path: string; leftOut?: string[] }>;
+  exportRunCsvTo(runId: number, probe: string | undefined, long: boolean, file: string, skipDamaged?: boolean, atMs?: readonly number[]): Promise<{ path: string; leftOut?: string[] }>;
   /** A file name for a probe's CSV ("run-12-V.csv"). */
   csvFileName(runId: number, probe: string): string;
   /** Stops every run, waits for them to end (bounded) and closes the lab. */
@@ -149,12 +149,12 @@ export function createSpikeflowService(opts: SpikeflowServiceOptions): Spikeflow
       return readWeightHistogram(lab, runId, probe, query);
     },
 
-    async exportRunCsv(runId, probe, long, skipDamaged) {
-      return exportRunCsvToDir(lab, opts.exportDir, runId, probe, long ?? false, skipDamaged ?? false);
+    async exportRunCsv(runId, probe, long, skipDamaged, atMs) {
+      return exportRunCsvToDir(lab, opts.exportDir, runId, probe, long ?? false, skipDamaged ?? false, atMs);
     },
 
-    writeRunCsv: (runId, probe, long, target, skipDamaged) => writeRunCsv(lab, runId, probe, long, target, skipDamaged ?? false),
-    exportRunCsvTo: (runId, probe, long, file, skipDamaged) => exportRunCsvTo(lab, runId, probe, long, file, skipDamaged ?? false),
+    writeRunCsv: (runId, probe, long, target, skipDamaged, atMs) => writeRunCsv(lab, runId, probe, long, target, skipDamaged ?? false, atMs),
+    exportRunCsvTo: (runId, probe, long, file, skipDamaged, atMs) => exportRunCsvTo(lab, runId, probe, long, file, skipDamaged ?? false, atMs),
     csvFileName,
 
     async dispose() {

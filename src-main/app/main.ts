@@ -74,7 +74,7 @@ async function serveRenderer(request: Request): Promise<Response> {
 /** The service as the desktop exposes it: CSV export goes through a native save dialog. */
 function desktopService(base: SpikeflowService): SpikeflowService {
   const wrapped = Object.create(base) as SpikeflowService;
-  wrapped.exportRunCsv = async (runId, probe, long, skipDamaged) => {
+  wrapped.exportRunCsv = async (runId, probe, long, skipDamaged, atMs) => {
     base.lab.runs.get(runId);
     const parent = window ?? undefined;
     if (probe !== undefined) {
@@ -86,7 +86,7 @@ function desktopService(base: SpikeflowService): SpikeflowService {
       };
       const r = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       if (r.canceled || !r.filePath) return {};
-      return base.exportRunCsvTo(runId, probe, long ?? false, r.filePath, skipDamaged ?? false);
+      return base.exportRunCsvTo(runId, probe, long ?? false, r.filePath, skipDamaged ?? false, atMs);
     }
     const options = {
       title: `Export every probe of run ${runId} as CSV into a folder`,
@@ -95,7 +95,7 @@ function desktopService(base: SpikeflowService): SpikeflowService {
     };
     const r = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
     if (r.canceled || !r.filePaths[0]) return {};
-    return base.exportRunCsvTo(runId, undefined, long ?? false, path.join(r.filePaths[0], `run-${runId}`), skipDamaged ?? false);
+    return base.exportRunCsvTo(runId, undefined, long ?? false, path.join(r.filePaths[0], `run-${runId}`), skipDamaged ?? false, atMs);
   };
   return wrapped;
 }

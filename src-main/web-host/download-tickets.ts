@@ -15,6 +15,8 @@ export interface DownloadTarget {
   long: boolean;
   /** Leave out recording data that fails its checksum (the page was told what, when it asked). */
   skipDamaged?: boolean;
+  /** Weight snapshots: only those nearest these times (ms), checked when the ticket was issued. */
+  atMs?: readonly number[];
 }
 
 interface Ticket extends DownloadTarget {

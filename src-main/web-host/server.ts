@@ -29,6 +29,7 @@ import type { ApiEvents, RunRequest } from '../../src-shared/api.js';
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { damagedRanges } from '../api/recording-reads.js';
 import { DamagedDataError, describeRange } from '../store/checksums.js';
+import { snapshotsAt } from '../store/weight-snapshots.js';
 import { toErrorPayload } from '../api/errors.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
 import { CHECKED_METHODS, ForwardedError, NOT_JSON, type CheckedFrame } from './frame-checks.js';
@@ -143,9 +144,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const webService: SpikeflowService = Object.create(service) as SpikeflowService;
   // Damaged data is found before the ticket is issued: once a download has started, the
   // browser can only be told that it failed, not why or what was left out.
-  webService.exportRunCsv = async (runId, probe, long, skipDamaged) => {
+  webService.exportRunCsv = async (runId, probe, long, skipDamaged, atMs) => {
     if (probe === undefined) service.lab.runs.get(runId);
     else service.lab.runs.probe(runId, probe);
+    // A time with no snapshot is refused here, where the page can say why, not mid-download.
+    if (atMs) for (const p of service.lab.runs.probes(runId)) if (p.kind === 'state' && p.snapshots && (probe === undefined || p.id === probe)) snapshotsAt(service.lab, runId, p.id, atMs);
     const probes = probe === undefined ? service.lab.runs.probes(runId).map((p) => p.id) : [probe];
     const damaged = await damagedRanges(service.lab, runId, probes);
     if (damaged.length > 0 && !skipDamaged) {
@@ -156,7 +159,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         damaged[0],
       );
     }
-    const ticket = tickets.issue({ runId, probe, long: long ?? false, ...(skipDamaged ? { skipDamaged: true } : {}) });
+    const ticket = tickets.issue({ runId, probe, long: long ?? false, ...(skipDamaged ? { skipDamaged: true } : {}), ...(atMs ? { atMs } : {}) });
     return {
       url: `/api/runs/${runId}/csv?${new URLSearchParams({ ticket }).toString()}`,
       ...(damaged.length > 0 ? { leftOut: damaged.map(describeRange) } : {}),
@@ -198,10 +201,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           res.write(bytes, (err) => (err ? reject(err) : resolve()));
         });
       if (single) {
-        await service.writeRunCsv(runId, probe, long, send, skip);
+        await service.writeRunCsv(runId, probe, long, send, skip, target.atMs);
       } else {
         const zip = new ZipWriter(send);
-        for (const id of probes) await zip.add(`${id}.csv`, (write) => service.writeRunCsv(runId, id, long, write, skip).then(() => undefined));
+        for (const id of probes) await zip.add(`${id}.csv`, (write) => service.writeRunCsv(runId, id, long, write, skip, target.atMs).then(() => undefined));
         await zip.finish();
       }
       res.end();

@@ -510,9 +510,9 @@ export class RunController {
    * Damaged recording data stops the export, naming run, probe and time range, and the
    * notice offers to export what is intact (`skipDamaged`), which then says what it left out.
    */
-  async exportCsv(run: RunInfo, probe?: string, skipDamaged = false): Promise<void> {
+  async exportCsv(run: RunInfo, probe?: string, skipDamaged = false, atMs?: number[]): Promise<void> {
     try {
-      const where = await this.api.exportRunCsv(run.id, probe, undefined, skipDamaged || undefined);
+      const where = await this.api.exportRunCsv(run.id, probe, undefined, skipDamaged || undefined, atMs);
       if (where.url) downloadUrl(this.host.client.resolveUrl(where.url));
       else if (where.path) this.host.notify(`CSV written to ${where.path}`, 'success', 6000);
       if (where.leftOut?.length) this.host.notify(`Left out of the CSV, damaged: ${where.leftOut.join('; ')}`, 'info', 12000);
@@ -520,7 +520,7 @@ export class RunController {
       if (!skipDamaged && isDamagedData(err)) {
         this.host.notify(`Exporting CSV stopped: ${(err as Error).message}`, 'error', 20000, {
           label: 'Skip damaged chunks',
-          run: () => void this.exportCsv(run, probe, true),
+          run: () => void this.exportCsv(run, probe, true, atMs),
         });
         return;
       }

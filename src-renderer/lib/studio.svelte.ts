@@ -752,7 +752,8 @@ export class Studio implements RunHost {
   setPinned(run: RunInfo, pinned: boolean) { return this.runner.setPinned(run, pinned); }
   deleteRun(run: RunInfo) { return this.runner.deleteRun(run); }
   deleteRuns(runs: readonly RunInfo[]) { return this.runner.deleteRuns(runs); }
-  exportCsv(run: RunInfo, probe?: string) { return this.runner.exportCsv(run, probe); }
+  /** `atMs`: a weight-snapshots probe's snapshots at these times only. */
+  exportCsv(run: RunInfo, probe?: string, atMs?: number[]) { return this.runner.exportCsv(run, probe, false, atMs); }
   onRunData(cb: (p: ApiEvents['run-data']) => void) { return this.runner.onRunData(cb); }
   onRunEnd(cb: (p: RunInfo) => void) { return this.runner.onRunEnd(cb); }
 }

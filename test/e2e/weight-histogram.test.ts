@@ -4,18 +4,20 @@
  * a constant current that makes the cells fire, and a weight-snapshots probe on the
  * synapse — runs it for a short time, and sees the weight histogram of the last snapshot;
  * moving the slider shows the first snapshot (every weight still at its initial value),
- * and Play steps through to the last again. Asserted on the histogram's data (the counts
+ * "CSV at this time" downloads that snapshot's weights, a row per connection, and Play
+ * steps through to the last again. Asserted on the histogram's data (the counts
  * the chart carries, the service's own histogram), never on pixels.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, SLOW_MS, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('the weight-distribution view', () => {
   let studio: BrowserStudio;
-  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-weights-' }, (s) => (studio = s));
+  useStudioPerTest({ tmpPrefix: 'spikeflow-e2e-weights-', exportDir: true, downloads: true }, (s) => (studio = s));
   const ui = studioActions(() => studio);
 
   it('a user adds STDP between two populations, runs, and watches the weight histogram change', async () => {
@@ -72,6 +74,18 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the weight-distribution view', () => 
     // One step to the right: the next snapshot.
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => chart.getAttribute('data-snapshot')).toBe('1');
+
+    // The weights at the shown time as CSV: a row per connection (t, pre, post, w), as the lab has them.
+    const [download] = await Promise.all([page.waitForEvent('download'), ui.click('.card[data-probe="weight_snapshots"] [data-action="csv-snapshot"]')]);
+    const file = path.join(studio.tmp, 'weights.csv');
+    await download.saveAs(file);
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['t (ms)', 'pre', 'post', 'stdp.w (µS)']);
+    expect(rows).toHaveLength(41);
+    expect(new Set(rows.slice(1).map((r) => r[0]))).toEqual(new Set(['50']));
+    expect(new Set(rows.slice(1).map((r) => `${r[1]}>${r[2]}`)).size).toBe(40); // 20 inputs × 2 cells, each once
+    const stored = host.service.lab.recordings.readState(run.id, 'weight_snapshots', { fromMs: 50, toMs: 50 });
+    expect(rows.slice(1).map((r) => Math.fround(Number(r[3])))).toEqual(Array.from(stored.values));
 
     // Play steps through the snapshots to the last one and stops there.
     await ui.click('.card[data-probe="weight_snapshots"] [data-action="play"]');
