@@ -71,8 +71,12 @@ const isDamagedData = (err: unknown) => err instanceof Error && /does not match 
 /** Most runs shown over the shown run's plots. */
 const MAX_OVERLAYS = 15;
 const LIVE_DELAY_MS = 700;
-/** Live mode re-runs only models up to this many neuron-steps (about a second of CPU). */
-const LIVE_MAX_NEURON_STEPS = 4_000_000;
+/**
+ * Live mode re-runs only models up to this many neuron-steps: 2000 neurons for 1 s at
+ * dt = 0.1 ms. The CPU engine steps COBA with 1000 neurons for 1 s (1e7) in about 0.1 s,
+ * the size issue #15's live-mode goal names (bench/editor.ts measures it).
+ */
+const LIVE_MAX_NEURON_STEPS = 20_000_000;
 
 export class RunController {
   engine = $state<EngineName>('auto');
