@@ -50,6 +50,12 @@ export class Simulation {
   /** Work that belongs to step 0 but is done ahead of it (folded synapse updates). */
   private readonly prologue: () => void;
   private readonly buffers: ProbeBuffer[];
+  /**
+   * Per block, its spike ring (counts and lists of the last `depth` steps), null for a block
+   * that does not spike: looked up once here, not by name at every step (the recording and
+   * counting between steps of COBA took 8 ms per 10,000 steps with the lookups, 3.5 without).
+   */
+  private readonly rings: Array<{ counts: Int32Array; list: Int32Array; depth: number; size: number } | null>;
   private readonly spikeTotals: number[];
   /** Steps done so far. */
   step = 0;
@@ -81,6 +87,12 @@ export class Simulation {
     this.stepFn = program.step;
     this.prologue = program.prologue;
     this.spikeTotals = plan.blocks.map(() => 0);
+    this.rings = plan.blocks.map((b, k) => (b.spiking ? {
+      counts: this.arrays[arrayName.spikeCount(k)] as Int32Array,
+      list: this.arrays[arrayName.spikeList(k)] as Int32Array,
+      depth: plan.spikeHistory[b.id]!,
+      size: b.size,
+    } : null));
     // Threads: spikes and rates are recorded by worker 0, whose spike lists hold every
     // worker's spikes; states by the worker that owns the neuron.
     const recordsSpikes = !part || part.worker === 0;
@@ -175,14 +187,13 @@ export class Simulation {
         if ((i + 1) % buf.probe.every === 0) this.sampleState(buf);
         continue;
       }
-      const b = this.plan.blocks[buf.block]!;
-      const depth = this.plan.spikeHistory[b.id]!;
-      const slot = i % depth;
-      const n = (this.arrays[arrayName.spikeCount(buf.block)] as Int32Array)[slot]!;
+      const ring = this.rings[buf.block]!;
+      const slot = i % ring.depth;
+      const n = ring.counts[slot]!;
       if ('steps' in buf) {
-        const list = this.arrays[arrayName.spikeList(buf.block)] as Int32Array;
+        const list = ring.list;
         for (let q = 0; q < n; q++) {
-          const k = list[slot * b.size + q]!;
+          const k = list[slot * ring.size + q]!;
           if (!buf.mask || buf.mask[k]) { buf.steps.push(i); buf.neurons.push(k); }
         }
       } else {
@@ -198,10 +209,10 @@ export class Simulation {
 
   private countSpikes(i: number): void {
     if (this.threads && this.threads.part.worker !== 0) return; // worker 0 counts every worker's spikes
-    this.plan.blocks.forEach((b, k) => {
-      if (!b.spiking) return;
-      this.spikeTotals[k]! += (this.arrays[arrayName.spikeCount(k)] as Int32Array)[i % this.plan.spikeHistory[b.id]!]!;
-    });
+    for (let k = 0; k < this.rings.length; k++) {
+      const ring = this.rings[k];
+      if (ring) this.spikeTotals[k]! += ring.counts[i % ring.depth]!;
+    }
   }
 
   /** Advances up to `n` steps (fewer at the end of the run); returns how many were done. */
