@@ -38,7 +38,8 @@ export const weightSnapshots: BlockDef = {
     'Records the weight `w` of every connection of a plastic synapse every `interval` (whole steps), ' +
     'sample 0 being the initial weights. Shown as a histogram of the weights at a chosen snapshot, ' +
     'animated over the run; exported as one CSV row per connection and snapshot (t, pre, post, w). ' +
-    'Stored: 4 B per connection and snapshot; a run whose snapshots would exceed 10^8 values is refused.',
+    'Stored: 4 B per connection and snapshot; a synapse of more than 2·10^6 connections, or snapshots of more ' +
+    'than 10^8 weights in all, are refused (record chosen connections with a state probe of `w` instead).',
   references: [REFS.brian2, modelsSection('Recording')],
   template: 'probe',
   sized: false,

@@ -636,12 +636,18 @@ function buildProbes(
 
 /** Most values (connections × snapshots) one weight-snapshots probe may store: 400 MB of f32. */
 export const MAX_SNAPSHOT_VALUES = 1e8;
+/**
+ * Most connections one weight-snapshots probe records: their pre and post neurons are kept
+ * with the run's probes (16 MB at this count), read with every listing of the run.
+ */
+export const MAX_SNAPSHOT_CONNECTIONS = 2e6;
 
 /**
  * A weight-snapshots probe: a weight probe of every connection of a plastic synapse, sampled
  * every `interval`, with each connection's pre and post neuron (for the weights CSV). Refused
- * by name on a block without per-connection weights, and where the snapshots would hold
- * more than MAX_SNAPSHOT_VALUES values (the lab would grow by gigabytes unasked).
+ * by name on a block without per-connection weights, on one with more than
+ * MAX_SNAPSHOT_CONNECTIONS, and where the snapshots would hold more than MAX_SNAPSHOT_VALUES
+ * values (the lab would grow by gigabytes unasked).
  */
 function snapshotProbe(
   id: string, info: BlockInfo, source: string, target: BlockInfo, expected: number, drawn: PlanProjection | undefined,
@@ -654,6 +660,14 @@ function snapshotProbe(
   }
   const every = Math.max(1, roundHalfAway((info.params.quantities.interval ?? 0) / dt));
   const connections = drawn?.byPre.idx.length ?? expected;
+  if (connections > MAX_SNAPSHOT_CONNECTIONS) {
+    sink.add({
+      block: id, field: 'input "target"',
+      message: `"${source}" has ${formatCount(connections)} connections, more than the ${formatCount(MAX_SNAPSHOT_CONNECTIONS)} weight snapshots record; ` +
+        'record chosen connections with a state probe of w instead',
+    });
+    return null;
+  }
   const snapshots = Math.floor(steps / every) + 1;
   if (connections * snapshots > MAX_SNAPSHOT_VALUES) {
     sink.add({

@@ -110,14 +110,41 @@ const RUN_SELECT = `
   SELECT r.*, v.number AS version_number, v.project_id, p.name AS project_name
   FROM runs r JOIN project_versions v ON v.id = r.version_id JOIN projects p ON p.id = v.project_id`;
 
-/** Layouts as stored: typed arrays of neuron indices become plain arrays in JSON. */
+/** Int32 values as base64 (little-endian): a string JSON parses at once, whatever its length. */
+function int32Base64(values: ArrayLike<number>): string {
+  const a = Int32Array.from(values);
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+function int32FromBase64(text: string): Int32Array {
+  const bytes = Buffer.from(text, 'base64');
+  return new Int32Array(new Uint8Array(bytes).buffer); // a copy: aligned
+}
+
+/**
+ * Layouts as stored: typed arrays of neuron indices become plain arrays in JSON. A weight-
+ * snapshots probe records every connection (up to MAX_SNAPSHOT_CONNECTIONS): its channels
+ * are 0…n−1 and are stored as their count, its connections' pre and post neurons as base64
+ * Int32 (parsed far faster than arrays of numbers, and read with every listing of the run).
+ */
 function layoutToJson(layout: ProbeLayout): string {
   if (layout.kind !== 'state') return JSON.stringify(layout);
-  const { snapshots } = layout;
-  return JSON.stringify({
-    ...layout, neurons: Array.from(layout.neurons),
-    ...(snapshots ? { snapshots: { pre: Array.from(snapshots.pre), post: Array.from(snapshots.post) } } : {}),
-  });
+  const { snapshots, neurons, ...rest } = layout;
+  if (snapshots) {
+    return JSON.stringify({ ...rest, connections: neurons.length, snapshots: { pre: int32Base64(snapshots.pre), post: int32Base64(snapshots.post) } });
+  }
+  return JSON.stringify({ ...rest, neurons: Array.from(neurons) });
+}
+
+/** A stored layout (see layoutToJson). */
+function layoutFromJson(text: string): ProbeLayout {
+  const layout = JSON.parse(text) as ProbeLayout;
+  const stored = layout as { connections?: number; snapshots?: { pre: unknown; post: unknown } };
+  if (layout.kind !== 'state' || typeof stored.snapshots?.pre !== 'string' || typeof stored.snapshots.post !== 'string') return layout;
+  const connections = stored.connections ?? 0;
+  const { pre, post } = stored.snapshots as { pre: string; post: string };
+  delete stored.connections;
+  return { ...layout, neurons: Int32Array.from({ length: connections }, (_, k) => k), snapshots: { pre: int32FromBase64(pre), post: int32FromBase64(post) } };
 }
 
 /**
@@ -223,7 +250,7 @@ export class RunStore {
   /** The probes a run records, in plan order. */
   probes(runId: number): ProbeLayout[] {
     return this.lab.guard(`reading the probes of run ${runId}`, () =>
-      (this.sql.probes.all(runId) as Array<{ layout: string }>).map((row) => JSON.parse(row.layout) as ProbeLayout),
+      (this.sql.probes.all(runId) as Array<{ layout: string }>).map((row) => layoutFromJson(row.layout)),
     );
   }
 

@@ -35,8 +35,13 @@ describe('weight snapshots in the lab', () => {
     const probe = run.plan.probes.find((p) => p.id === 'snaps')!;
     expect(probe.kind === 'state' && probe.snapshots).toBeTruthy();
     if (probe.kind !== 'state') throw new Error('unreachable');
-    expect(layout.snapshots.pre).toEqual([...probe.snapshots!.pre]);
-    expect(layout.snapshots.post).toEqual([...probe.snapshots!.post]);
+    expect(Array.from(layout.snapshots.pre)).toEqual([...probe.snapshots!.pre]);
+    expect(Array.from(layout.snapshots.post)).toEqual([...probe.snapshots!.post]);
+    expect(Array.from(layout.neurons)).toEqual([...probe.neurons]);
+    // Stored compactly: the channels as their count, the endpoints as base64 Int32.
+    const row = lab.db.prepare("SELECT layout FROM probes WHERE run_id = ? AND probe = 'snaps'").pluck().get(run.runId) as string;
+    expect(JSON.parse(row)).toMatchObject({ kind: 'state', connections: probe.neurons.length, snapshots: { pre: expect.any(String), post: expect.any(String) } });
+    expect(JSON.parse(row).neurons).toBeUndefined();
     expect(layout.every).toBe(100);
     const stored = lab.recordings.readState(run.runId, 'snaps');
     expect(stored.samples).toBe(9); // t = 0, 10, …, 80 ms

@@ -66,12 +66,22 @@ describe('weight snapshots', () => {
 
   it('refuses more than 1e8 stored weights, naming the probe and the interval', () => {
     const doc = makeDoc([
-      { id: 'pre', type: 'poisson', size: 10000, params: { rate: '1 Hz' } },
+      { id: 'pre', type: 'poisson', size: 1000, params: { rate: '1 Hz' } },
       { id: 'syn', type: 'stdp', connection: { rule: 'all-to-all', weight: '0.001 uS' } },
       { id: 'cell', type: 'lif', size: 1000 },
       { id: 'snaps', type: 'weight-snapshots', params: { interval: '1 ms' } },
     ], ['pre.spikes -> syn.pre', 'syn.post -> cell.I', 'syn.post -> snaps.target'], { duration: '1 s' });
-    expect(() => checkModel(doc)).toThrow(/snaps.*interval.*1,001 snapshots × 1e7 connections of "syn" are more than the 1e8 weights one probe may store/s);
+    expect(() => checkModel(doc)).toThrow(/snaps.*interval.*1,001 snapshots × 1e6 connections of "syn" are more than the 1e8 weights one probe may store/s);
+  });
+
+  it('refuses more than 2e6 connections, pointing to a state probe of chosen ones', () => {
+    const doc = makeDoc([
+      { id: 'pre', type: 'poisson', size: 3000, params: { rate: '1 Hz' } },
+      { id: 'syn', type: 'stdp', connection: { rule: 'all-to-all', weight: '0.001 uS' } },
+      { id: 'cell', type: 'lif', size: 1000 },
+      { id: 'snaps', type: 'weight-snapshots', params: { interval: '1 s' } },
+    ], ['pre.spikes -> syn.pre', 'syn.post -> cell.I', 'syn.post -> snaps.target'], { duration: '1 s' });
+    expect(() => checkModel(doc)).toThrow(/snaps.*"syn" has 3e6 connections, more than the 2e6 weight snapshots record; record chosen connections with a state probe of w instead/s);
   });
 
   it('counts its connections\' endpoints and buffer in the memory estimate', () => {
