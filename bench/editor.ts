@@ -10,15 +10,31 @@
  *     Ctrl+wheel) and reports the time from each gesture to the redrawn plots and the
  *     longest frame meanwhile.
  *
- *   npx tsx bench/editor.ts            (builds dist/renderer first when it is stale)
+ *  3. Live mode (issue 15): COBA with 1000 neurons for 1 s on the CPU engine, live mode on;
+ *     a parameter edited five times in the inspector. For each edit, the time from the
+ *     Enter that commits it to the new run's plot drawn, split at the run's start and end
+ *     as the lab records them: the edit until the run starts (live mode's wait of
+ *     LIVE_DELAY_MS for further edits, the check, compile and save), the run (engine start,
+ *     stepping, recordings stored), and until the plot is drawn (the run-ended event,
+ *     reading the recordings, drawing). The path the goal concerns — edit to new plot, less
+ *     the deliberate wait — is printed beside it.
  *
- * Prints numbers; it asserts nothing (the goal in issue 5 is no frame over 100 ms).
+ *   npx tsx bench/editor.ts [--only live]   (builds dist/renderer first when it is stale)
+ *
+ * Prints numbers; it asserts nothing (the goals: no frame over 100 ms in issue 5; the live
+ * path under 150 ms in issue 15).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { keepCpuWorkerWarm } from '../src-main/engines/cpu/cpu-engine.js';
+import type { WebHost } from '../src-main/web-host/server.js';
 import { CHROMIUM, ROOT, VIEWPORT, ensureRendererBuilt, launchStudio } from '../test/e2e/harness.js';
+import { cobaDocument } from './coba-document.js';
+
+/** Live mode's wait after an edit before it re-runs (src-renderer/lib/run-controller.svelte.ts). */
+const LIVE_DELAY_MS = 700;
 
 /** 25 chains poisson → exponential → LIF → spike probe: 100 blocks on a 10 × 10 grid. */
 function hundredBlocks(): unknown {
@@ -118,12 +134,78 @@ async function waitDrawnAfter(page: Page, selector: string, since: number, timeo
   }
 }
 
+/** The page's clock as milliseconds since 1970, like the lab's timestamps. */
+async function pageEpochMs(page: Page): Promise<number> {
+  return page.evaluate<number>('performance.timeOrigin + performance.now()');
+}
+
+/**
+ * Live mode: edit → new plot for COBA with 1000 neurons, 1 s, on the CPU engine (see the
+ * file comment). Returns the lines to print.
+ */
+async function benchLive(host: WebHost, page: Page): Promise<string[]> {
+  // As the web host's and the app's entry points do (the host here runs in this process).
+  keepCpuWorkerWarm();
+  const doc = { ...cobaDocument(1000, 1000), name: 'COBA 1000, live' };
+  const { project } = await host.service.importProject(JSON.stringify(doc), doc.name);
+  await page.goto(host.url); // opens the most recent project: the one just imported
+  await page.locator('.block-node').nth(7).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="run-engine"]').selectOption('cpu');
+  const chart = '.card[data-probe="rate_E"] .chart';
+  const runs = async () => host.service.listRuns(project.id);
+  const timeOrigin = await page.evaluate<number>('performance.timeOrigin');
+  /** Waits for run number `n` of the project to end and for the plot to be drawn after it ended; returns the run and the page time of that drawing. */
+  const nextPlot = async (n: number) => {
+    const t0 = Date.now();
+    for (;;) {
+      const all = await runs();
+      const run = all.length >= n ? all.sort((a, b) => b.id - a.id)[0]! : undefined;
+      if (run?.endedAt) {
+        const drawn = timeOrigin + Number(await page.locator(chart).first().getAttribute('data-drawn-at').catch(() => 0));
+        if (drawn >= Date.parse(run.endedAt)) return { run, drawn };
+      }
+      if (Date.now() - t0 > 60_000) throw new Error(`live run ${n} did not end and draw within 60 s`);
+      await page.waitForTimeout(2);
+    }
+  };
+  await page.locator('[data-testid="live"]').check();
+  await nextPlot(1); // live mode runs once when switched on
+  await page.locator('[data-block-id="E"] .head').click();
+  const field = page.locator('.inspector [data-field="param:tau"] input').first();
+  const rows: string[] = [];
+  const paths: number[] = [];
+  for (let k = 1; k <= 5; k++) {
+    await field.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(`${20 + k} ms`);
+    const edit = await pageEpochMs(page);
+    await page.keyboard.press('Enter');
+    const { run, drawn } = await nextPlot(k + 1);
+    const started = Date.parse(run.startedAt);
+    const ended = Date.parse(run.endedAt!);
+    const path = drawn - edit - LIVE_DELAY_MS;
+    paths.push(path);
+    rows.push(`  edit ${k} (tau of E = ${20 + k} ms): new plot after ${(drawn - edit).toFixed(0)} ms = ${LIVE_DELAY_MS} ms live delay + ${path.toFixed(0)} ms path: ` +
+      `until the run started ${(started - edit - LIVE_DELAY_MS).toFixed(0)} ms (check, compile, save), run ${(ended - started).toFixed(0)} ms ` +
+      `(engine ${(run.wallMs ?? 0).toFixed(0)} ms stepping${run.threads ? `, ${run.threads} threads` : ''}), until drawn ${(drawn - ended).toFixed(0)} ms`);
+  }
+  const sorted = [...paths].sort((a, b) => a - b);
+  return [
+    `\nlive mode, COBA 1000 neurons, 1 s, CPU engine: edit → new plot, less the ${LIVE_DELAY_MS} ms live delay: min ${sorted[0]!.toFixed(0)} ms, median ${sorted[2]!.toFixed(0)} ms (goal < 150 ms)`,
+    ...rows,
+  ];
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (set SPIKEFLOW_CHROMIUM)`);
   ensureRendererBuilt(true);
   const { host, context, page, close } = await launchStudio({ tmpPrefix: 'spikeflow-bench-' });
   try {
     console.log(`Chromium ${context.browser()?.version() ?? ''}, ${os.cpus().length} CPUs, viewport ${VIEWPORT.width}×${VIEWPORT.height}`);
+    if (process.argv.includes('--only') && process.argv.includes('live')) {
+      for (const line of await benchLive(host, page)) console.log(line);
+      return;
+    }
 
     // ---- 1. editor with 100 blocks ----
     await host.service.importProject(JSON.stringify(hundredBlocks()), 'Hundred blocks');
@@ -241,6 +323,9 @@ async function main(): Promise<void> {
       zooms.push({ what: 'double-click: back to the whole second', ms: r.result, frames: r.frames });
     }
     for (const z of zooms) console.log(`  ${z.what}: redrawn after ${z.ms.toFixed(0)} ms; ${stats(z.frames)}`);
+
+    // ---- 3. live mode ----
+    for (const line of await benchLive(host, page)) console.log(line);
   } finally {
     await close();
   }

@@ -19,6 +19,7 @@ import type { ApiEvents } from '../../src-shared/api.js';
 import { contentSecurityPolicy } from '../api/content-security.js';
 import { dispatch } from '../api/dispatch.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
+import { keepCpuWorkerWarm } from '../engines/cpu/cpu-engine.js';
 import { DAMAGED } from '../store/database.js';
 import { labPathInUserData } from '../store/default-location.js';
 import { LabError } from '../store/errors.js';
@@ -221,6 +222,8 @@ async function start(): Promise<void> {
     }
   }
   desktop = desktopService(service);
+  // Runs follow one another in the app (live mode: one per edit): each finds its CPU worker booted.
+  keepCpuWorkerWarm();
 
   protocol.handle(APP_SCHEME, serveRenderer);
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
+import { keepCpuWorkerWarm } from '../engines/cpu/cpu-engine.js';
 import { startWebHost } from './server.js';
 
 /** Starts the host from command-line arguments; returns it (tests) after printing the address. */
@@ -39,6 +40,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Awai
     ...(values.renderer ? { rendererDir: values.renderer } : {}),
     ...(values.examples ? { examplesDir: values.examples } : {}),
   });
+  // Runs follow one another here (live mode: one per edit): each finds its CPU worker booted.
+  keepCpuWorkerWarm();
   console.log(`Spikeflow is running at ${host.url}`);
   console.log(`lab: ${dbPath}`);
   console.log('open the address above in a browser; press Ctrl+C to stop');

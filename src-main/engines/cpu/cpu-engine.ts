@@ -55,6 +55,24 @@ export function prestartCpuWorker(): void {
   spare = w;
 }
 
+/** Whether every run ends by prestarting the next run's worker (keepCpuWorkerWarm). */
+let keepWarm = false;
+/** Before the prestart after a run: the caller first stores the run's end and draws it. */
+const WARM_AFTER_MS = 100;
+
+/**
+ * From now on, keeps a prestarted worker waiting for the next run: one now, and one shortly
+ * after every run ends. For the app and the web host, where runs follow one another (live
+ * mode re-runs after each edit): the next run then skips the worker's boot, some 50 ms
+ * bundled and 300-400 ms where the sources run through tsx (issue #15's live-mode path).
+ * The CLI, which makes one run, does not ask for it. `false` stops it and ends the spare.
+ */
+export function keepCpuWorkerWarm(on = true): void {
+  keepWarm = on;
+  if (on) prestartCpuWorker();
+  else dropPrestartedWorker();
+}
+
 /** Whether a prestarted worker is waiting for a run. */
 export function prestartedWorkerWaiting(): boolean {
   return spare !== undefined;
@@ -117,6 +135,7 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
       options.signal?.removeEventListener('abort', requestStop);
       for (const w of pool) void w.terminate();
       writes.then(() => (writeError ? reject(writeError) : f()), reject);
+      if (keepWarm) setTimeout(() => { if (keepWarm) prestartCpuWorker(); }, WARM_AFTER_MS).unref();
     };
     pool.forEach((worker, w) => {
       worker.on('message', (m: WorkerMessage) => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
-import { dropPrestartedWorker, prestartCpuWorker, prestartedWorkerWaiting, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
+import { dropPrestartedWorker, keepCpuWorkerWarm, prestartCpuWorker, prestartedWorkerWaiting, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
 import { NonFiniteStateError, type Progress, type RecordingChunk } from '../../../src-main/engines/types.js';
 import { parseDocumentText } from '../../../src-shared/document/load.js';
 import { collect, makeDoc, runDoc } from '../../helpers/doc.js';
@@ -53,6 +53,21 @@ describe('CPU engine in a worker', () => {
     }
     prestartCpuWorker();
     dropPrestartedWorker(); // not taken: ended
+    expect(prestartedWorkerWaiting()).toBe(false);
+  });
+
+  it('kept warm (the app, the web host), has the next run\'s worker booted after every run', async () => {
+    const plan = compile(example('ampa-lif.json'), { duration: '10 ms' });
+    keepCpuWorkerWarm();
+    try {
+      expect(prestartedWorkerWaiting()).toBe(true);
+      for (let run = 0; run < 2; run++) {
+        expect((await runCpu(plan)).status).toBe('finished');
+        await expect.poll(() => prestartedWorkerWaiting()).toBe(true); // started shortly after the run ended
+      }
+    } finally {
+      keepCpuWorkerWarm(false);
+    }
     expect(prestartedWorkerWaiting()).toBe(false);
   });
 
