@@ -5,7 +5,7 @@
  * of a plan (partition.ts): it steps, records and checks only its elements, in arrays the
  * workers share (`threads.shared`), and meets the others at a barrier (`threads.sync`).
  */
-import { normal24, random24, random24Block } from '../../../kernels/random.js';
+import { normal24, random24 } from '../../../kernels/random.js';
 import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
@@ -14,6 +14,7 @@ import { arrayName, generateStep } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import { allocatePlasticity, connectionArrayName } from './plasticity-arrays.js';
 import { ownedRange, elementRange, type Partition } from './partition.js';
+import { fastRandom24Block } from './threefry-simd.js';
 import { rowBounds, rowsSortedByTarget } from './row-bounds.js';
 
 export type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
@@ -33,7 +34,9 @@ let simulationCounter = 0;
 const F32_MAX = 3.4028234663852886e38;
 
 const HELPERS = {
-  roundHalfAway, sigmoid, vtrap, decayFactor, random24, random24Block, normal24, binomial24,
+  roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24, binomial24,
+  // A block's per-step uniforms, all its elements at once (codegen.ts BlockDraws).
+  random24Block: fastRandom24Block,
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
 };
 
