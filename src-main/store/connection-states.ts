@@ -3,7 +3,8 @@
  * 6), for runs that continue from it (src-main/compiler/continue-from.ts). Per synapse, the
  * BLOB holds the f64 weights, each per-connection state (f64, in the structure's order) and
  * the Int32 step of each connection's last event, connection by connection in the rows'
- * order; the structure and the bytes are covered by one CRC-32, checked on every read.
+ * order, in parts of at most PART_BYTES; each row's structure and bytes are covered by a
+ * CRC-32, checked on every read.
  */
 import zlib from 'node:zlib';
 import type { ConnectionStructure, StoredConnectionState } from '../compiler/continue-from.js';
@@ -11,14 +12,17 @@ import { DamagedDataError } from './checksums.js';
 import { LabError } from './errors.js';
 import type { Lab } from './lab.js';
 
+/** Most bytes of one row (SQLite refuses values over 1 GB; smaller parts also bound what one statement binds). */
+export const PART_BYTES = 64 * 2 ** 20;
+
 /** Bytes a connection's final state takes: f64 weight, f64 per state, Int32 last event. */
 export function finalStateBytesPerConnection(states: number): number {
   return 8 + 8 * states + 4;
 }
 
-/** Checksum of one stored row: run, synapse, structure and bytes. */
-export function connectionStateChecksum(runId: number, synapse: string, structure: string, data: Uint8Array): number {
-  return zlib.crc32(data, zlib.crc32(`${runId}\u0000${synapse}\u0000${structure}`));
+/** Checksum of one stored row: run, synapse, part, structure and bytes. */
+export function connectionStateChecksum(runId: number, synapse: string, part: number, structure: string, data: Uint8Array): number {
+  return zlib.crc32(data, zlib.crc32(`${runId}\u0000${synapse}\u0000${part}\u0000${structure}`));
 }
 
 function pack(s: StoredConnectionState): Uint8Array {
@@ -37,8 +41,8 @@ function pack(s: StoredConnectionState): Uint8Array {
 
 function unpack(synapse: string, structure: ConnectionStructure, data: Uint8Array): StoredConnectionState {
   const n = structure.connections;
-  // A copy aligned for the typed views (a Buffer from SQLite may start anywhere).
-  const bytes = Uint8Array.from(data);
+  // Aligned for the typed views: a fresh array (loadConnectionStates assembles the parts into one).
+  const bytes = data.byteOffset % 8 === 0 ? data : Uint8Array.from(data);
   let at = 0;
   const f64 = () => { const a = new Float64Array(bytes.buffer, at, n); at += 8 * n; return a; };
   const w = f64();
@@ -47,15 +51,18 @@ function unpack(synapse: string, structure: ConnectionStructure, data: Uint8Arra
   return { synapse, structure, w, states, last };
 }
 
-/** Stores the final state of each plastic synapse of run `runId` (one write transaction). */
-export function saveConnectionStates(lab: Lab, runId: number, states: StoredConnectionState[]): void {
+/** Stores the final state of each plastic synapse of run `runId` (one write transaction), in parts of `partBytes`. */
+export function saveConnectionStates(lab: Lab, runId: number, states: StoredConnectionState[], partBytes = PART_BYTES): void {
   if (states.length === 0) return;
   lab.write(`keeping the final weights of run ${runId}`, () => {
-    const insert = lab.db.prepare('INSERT OR REPLACE INTO connection_states (run_id, synapse, structure, data, checksum) VALUES (?, ?, ?, ?, ?)');
+    const insert = lab.db.prepare('INSERT OR REPLACE INTO connection_states (run_id, synapse, part, structure, data, checksum) VALUES (?, ?, ?, ?, ?, ?)');
     for (const s of states) {
       const structure = JSON.stringify(s.structure);
       const data = pack(s);
-      insert.run(runId, s.synapse, structure, data, connectionStateChecksum(runId, s.synapse, structure, data));
+      for (let part = 0; part === 0 || part * partBytes < data.byteLength; part++) {
+        const bytes = Buffer.from(data.buffer, data.byteOffset + part * partBytes, Math.min(partBytes, data.byteLength - part * partBytes));
+        insert.run(runId, s.synapse, part, structure, bytes, connectionStateChecksum(runId, s.synapse, part, structure, bytes));
+      }
     }
   });
 }
@@ -67,17 +74,28 @@ export function saveConnectionStates(lab: Lab, runId: number, states: StoredConn
 export function loadConnectionStates(lab: Lab, runId: number): StoredConnectionState[] {
   lab.runs.get(runId); // a LabError naming the run if there is none
   const rows = lab.guard(`reading the final weights of run ${runId}`, () =>
-    lab.db.prepare('SELECT synapse, structure, data, checksum FROM connection_states WHERE run_id = ? ORDER BY rowid').all(runId) as
-      Array<{ synapse: string; structure: string; data: Buffer; checksum: number }>);
-  return rows.map((r) => {
-    if (r.checksum !== connectionStateChecksum(runId, r.synapse, r.structure, r.data)) {
-      throw new DamagedDataError(`${lab.file}: run ${runId}: the final state of synapse ${JSON.stringify(r.synapse)} is damaged (it does not match its checksum)`, lab.file);
+    lab.db.prepare('SELECT synapse, part, structure, data, checksum FROM connection_states WHERE run_id = ? ORDER BY rowid').all(runId) as
+      Array<{ synapse: string; part: number; structure: string; data: Buffer; checksum: number }>);
+  const bySynapse = new Map<string, typeof rows>();
+  for (const r of rows) bySynapse.set(r.synapse, [...(bySynapse.get(r.synapse) ?? []), r]);
+  return [...bySynapse].map(([synapse, parts]) => {
+    const where = `${lab.file}: run ${runId}: the final state of synapse ${JSON.stringify(synapse)}`;
+    parts.sort((a, b) => a.part - b.part);
+    for (const r of parts) {
+      if (r.checksum !== connectionStateChecksum(runId, synapse, r.part, r.structure, r.data)) {
+        throw new DamagedDataError(`${where} is damaged (it does not match its checksum)`, lab.file);
+      }
     }
-    const structure = JSON.parse(r.structure) as ConnectionStructure;
-    if (r.data.byteLength !== structure.connections * finalStateBytesPerConnection(structure.states.length)) {
-      throw new LabError(`${lab.file}: run ${runId}: the final state of synapse ${JSON.stringify(r.synapse)} has ${r.data.byteLength} bytes, not the ${structure.connections} connections its structure says`, lab.file);
+    const structure = JSON.parse(parts[0]!.structure) as ConnectionStructure;
+    const bytes = structure.connections * finalStateBytesPerConnection(structure.states.length);
+    const stored = parts.reduce((n, r) => n + r.data.byteLength, 0);
+    if (stored !== bytes || parts.some((r, k) => r.part !== k || r.structure !== parts[0]!.structure)) {
+      throw new LabError(`${where} is incomplete: ${stored} bytes in ${parts.length} part(s), not the ${bytes} its ${structure.connections} connections need`, lab.file);
     }
-    return unpack(r.synapse, structure, r.data);
+    const data = new Uint8Array(bytes);
+    let at = 0;
+    for (const r of parts) { data.set(r.data, at); at += r.data.byteLength; }
+    return unpack(synapse, structure, data);
   });
 }
 

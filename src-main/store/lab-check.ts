@@ -69,14 +69,16 @@ export function checkLab(lab: Lab, options: { maxProblems?: number } = {}): LabC
     }
 
     // Final states of plastic synapses (schema 6), which later runs continue from.
-    const finalStates = readRow(
-      () => db.prepare('SELECT run_id, synapse, structure, data, checksum FROM connection_states ORDER BY run_id, synapse').all() as
-        Array<{ run_id: number; synapse: string; structure: string; data: Buffer; checksum: number }>,
-      'the final states of plastic synapses',
-      report,
-    ) ?? [];
-    for (const f of finalStates) {
-      if (f.checksum !== connectionStateChecksum(f.run_id, f.synapse, f.structure, f.data)) {
+    // Row by row, as the chunks below: a part may be 64 MiB.
+    const finalIds = readRow(() => db.prepare('SELECT rowid FROM connection_states ORDER BY run_id, synapse, part').pluck().all() as number[], 'the final states of plastic synapses', report) ?? [];
+    const finalRow = db.prepare('SELECT run_id, synapse, part, structure, data, checksum FROM connection_states WHERE rowid = ?');
+    for (const id of finalIds) {
+      const f = readRow(
+        () => finalRow.get(id) as { run_id: number; synapse: string; part: number; structure: string; data: Buffer; checksum: number },
+        `final state row ${id}`,
+        report,
+      );
+      if (f && f.checksum !== connectionStateChecksum(f.run_id, f.synapse, f.part, f.structure, f.data)) {
         report(`run ${f.run_id}, synapse ${JSON.stringify(f.synapse)}: the final state (for continuing the run) is damaged (it does not match its checksum)`);
       }
     }

@@ -9,7 +9,7 @@ import { compile } from '../../src-main/compiler/compile.js';
 import { connectionStructure } from '../../src-main/compiler/continue-from.js';
 import { cpuEngine } from '../../src-main/engines/cpu/cpu-engine.js';
 import { DamagedDataError } from '../../src-main/store/checksums.js';
-import { hasConnectionStates, loadConnectionStates } from '../../src-main/store/connection-states.js';
+import { hasConnectionStates, loadConnectionStates, saveConnectionStates } from '../../src-main/store/connection-states.js';
 import { checkLab } from '../../src-main/store/lab-check.js';
 import { openLab } from '../../src-main/store/lab.js';
 import { recordRun } from '../../src-main/store/run-recorder.js';
@@ -49,6 +49,21 @@ describe('final connection states in the lab', () => {
     expect(Array.from(stored!.states.a_post!)).toEqual(Array.from(sent!.states.a_post!));
     expect(Array.from(stored!.last)).toEqual(Array.from(sent!.last));
     expect(Array.from(stored!.w)).not.toEqual(Array.from(plan.projections[0]!.byPre.w, (x) => x)); // it learned
+  });
+
+  it('a state larger than one part is stored in several rows and read back whole; a missing part is refused', async () => {
+    const { runId } = await recordedRun();
+    const [stored] = loadConnectionStates(lab, runId);
+    const other = { ...stored!, synapse: 'copy' };
+    saveConnectionStates(lab, runId, [other], 100); // 60 connections × 28 B = 1680 B: 17 parts
+    expect(lab.db.prepare("SELECT count(*) FROM connection_states WHERE run_id = ? AND synapse = 'copy'").pluck().get(runId)).toBe(17);
+    const back = loadConnectionStates(lab, runId).find((s) => s.synapse === 'copy')!;
+    expect(Array.from(back.w)).toEqual(Array.from(stored!.w));
+    expect(Array.from(back.states.a_post!)).toEqual(Array.from(stored!.states.a_post!));
+    expect(Array.from(back.last)).toEqual(Array.from(stored!.last));
+    lab.db.prepare("DELETE FROM connection_states WHERE run_id = ? AND synapse = 'copy' AND part = 5").run(runId);
+    expect(() => loadConnectionStates(lab, runId)).toThrow(`run ${runId}: the final state of synapse "copy" is incomplete: 1580 bytes in 16 part(s), not the 1680 its 60 connections need`);
+    lab.runs.delete(runId);
   });
 
   it('a damaged final state is refused naming run and synapse, and check lists it', async () => {
