@@ -11,6 +11,7 @@ import type { ExampleInfo, OpenProject, SpikeflowApi } from '../../src-shared/ap
 import { DocumentError } from '../../src-shared/document/errors.js';
 import { parseDocumentText } from '../../src-shared/document/load.js';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
+import { prepareDocument, type PreparedDocument } from '../store/projects.js';
 import type { ServiceContext } from './context.js';
 import { checkedDocument, documentDiagnostics, oneLine } from './documents.js';
 import { cleanText } from '../store/names.js';
@@ -25,7 +26,7 @@ type ProjectMethods = Pick<SpikeflowApi,
   'duplicateProject' | 'deleteProject' | 'listVersions' | 'importProject' | 'exportProject' | 'saveDraft' | 'loadDraft' |
   'recentProjects' | 'listExamples' | 'loadExample'> & {
   /** importProject with the file's document already checked (importedDocument; the web host does that off its event loop). */
-  importCheckedProject(doc: ProjectDocument, name?: string): Promise<OpenProject>;
+  importCheckedProject(prepared: PreparedDocument, name?: string): Promise<OpenProject>;
 };
 
 /** An imported file's document, checked; its problems become an ApiError (also run off the web host's event loop). */
@@ -161,12 +162,12 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
     },
 
     async importProject(json, name) {
-      return methods.importCheckedProject(importedDocument(json), name);
+      return methods.importCheckedProject(prepareDocument(importedDocument(json)), name);
     },
 
-    async importCheckedProject(doc, name) {
-      const wanted = cleanText(name ?? doc.name) || 'Imported project';
-      const created = lab.projects.create(unusedName(wanted), doc, 'imported');
+    async importCheckedProject(prepared, name) {
+      const wanted = cleanText(name ?? prepared.document.name) || 'Imported project';
+      const created = lab.projects.createPrepared(unusedName(wanted), prepared, 'imported');
       app.touch(created.project.id);
       return opened(created.project.id, created.version, created.document);
     },

@@ -12,6 +12,7 @@ import type { Plan } from '../compiler/plan.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { cpuThreads } from '../engines/cpu/cpu-engine.js';
 import { selectEngine, type SelectedEngine } from '../engines/select.js';
+import type { PreparedDocument } from '../store/projects.js';
 import { recordRun, type RunRecording } from '../store/run-recorder.js';
 import { loadConnectionStates } from '../store/connection-states.js';
 import { ContinueFromError, continueFrom } from '../compiler/continue-from.js';
@@ -35,6 +36,8 @@ export function requestOverrides(request: Pick<RunRequest, 'dt' | 'duration' | '
 export interface CheckedRun {
   doc: ProjectDocument;
   plan: Plan;
+  /** `doc` prepared for the lab where it was checked (off the web host's event loop). */
+  prepared?: PreparedDocument;
 }
 
 /** Checks and compiles a run request's document (refused over its memory limit); throws an ApiError. */
@@ -74,7 +77,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
   async function startCheckedRun(request: RunRequest, checked: () => CheckedRun): Promise<RunInfo> {
     if (ctx.disposed) throw new ApiError('Spikeflow is shutting down; the run was not started');
     const project = lab.projects.get(request.projectId);
-    const { doc, plan } = checked();
+    const { doc, plan, prepared } = checked();
     if (request.continueFrom !== undefined) startFromRun(plan, request.continueFrom);
     const overrides = requestOverrides(request);
     const engine = await selectEngine(request.engine, { plan });
@@ -85,6 +88,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
       recording = recordRun(lab, {
         project: project.name,
         document: doc,
+        ...(prepared ? { prepared } : {}),
         plan,
         engine: engine.engine.name,
         settings: {

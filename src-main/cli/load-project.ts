@@ -1,7 +1,7 @@
 /** Reading a project file for the CLI, with messages that name the file. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseDocumentText } from '../../src-shared/document/load.js';
-import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { documentSizeProblem, type ProjectDocument } from '../../src-shared/document/schema.js';
 
 /** Refuses bytes that are not UTF-8, rather than reading them as U+FFFD and going on. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -23,8 +23,12 @@ function firstBadByte(bytes: Buffer): string {
 export function loadProjectFile(path: string): ProjectDocument {
   let bytes: Buffer;
   try {
+    // Sized before it is read: a file of gigabytes is refused, not loaded.
+    const tooLarge = statSync(path).isFile() ? documentSizeProblem(statSync(path).size, path) : null;
+    if (tooLarge) throw new Error(tooLarge);
     bytes = readFileSync(path);
   } catch (e) {
+    if (!(e as NodeJS.ErrnoException).code) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     throw new Error(`cannot read ${path}: ${why}`, { cause: e });

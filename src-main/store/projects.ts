@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, parseDocumentText } from '../../src-shared/document/load.js';
-import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { documentSizeProblem, type ProjectDocument } from '../../src-shared/document/schema.js';
 import { DamagedDataError, documentChecksum } from './checksums.js';
 import { LabError, sqliteCode } from './errors.js';
 import { timestamp, type Lab } from './lab.js';
@@ -63,6 +63,23 @@ function canonicalJson(value: unknown): string {
 /** The hash stored with each version: sha256 of the canonical JSON of the validated document. */
 export function documentHash(document: ProjectDocument): string {
   return createHash('sha256').update(canonicalJson(document)).digest('hex');
+}
+
+/**
+ * A validated document with the form the lab stores (compact JSON and its hash), made where
+ * it was validated: the web host's frame workers prepare large documents off the event loop
+ * (validating, hashing and serialising 6 MB took 180 ms there). Only code of this program
+ * makes one; API callers' documents are validated and prepared by the store itself.
+ */
+export interface PreparedDocument {
+  document: ProjectDocument;
+  text: string;
+  hash: string;
+}
+
+/** Prepares a document that parseDocument has validated. */
+export function prepareDocument(document: ProjectDocument): PreparedDocument {
+  return { document, text: JSON.stringify(document), hash: documentHash(document) };
 }
 
 interface ProjectRow {
@@ -192,15 +209,20 @@ export class ProjectStore {
   /** Creates a project whose version 1 is `document`. */
   create(name: string, document: ProjectDocument, message: string | null = null): OpenedProject {
     const clean = checkName(name, this.lab.file);
-    const doc = this.validate(document, clean);
-    const id = this.lab.write(`creating project ${JSON.stringify(clean)}`, () => {
+    return this.createPrepared(clean, prepareDocument(this.validate(document, clean)), message);
+  }
+
+  /** create() of a document validated and prepared elsewhere (not read back: it is the one given). */
+  createPrepared(name: string, prepared: PreparedDocument, message: string | null = null): OpenedProject {
+    const clean = checkName(name, this.lab.file);
+    const versionId = this.lab.write(`creating project ${JSON.stringify(clean)}`, () => {
       if (this.sql.byName.get(clean)) throw this.nameTaken(clean);
       const now = timestamp();
       const projectId = Number(this.sql.insertProject.run(clean, now, now).lastInsertRowid);
-      this.insertVersion(projectId, 1, now, message, doc);
-      return projectId;
+      return this.insertVersion(projectId, 1, now, message, prepared);
     });
-    return this.open(id);
+    const row = this.sql.versionById.get(versionId) as VersionRow;
+    return { project: this.get(row.project_id), version: toVersion(row), document: prepared.document };
   }
 
   /** The latest version of a project (or version `number`) with its document. */
@@ -244,6 +266,11 @@ export class ProjectStore {
    */
   saveIfChanged(ref: ProjectRef, document: ProjectDocument, message: string | null = null): { version: VersionInfo; saved: boolean } {
     return this.saveVersion(ref, document, message, true);
+  }
+
+  /** saveIfChanged() of a document validated and prepared elsewhere. */
+  saveIfChangedPrepared(ref: ProjectRef, prepared: PreparedDocument, message: string | null = null): { version: VersionInfo; saved: boolean } {
+    return this.savePrepared(this.get(ref), prepared, message, true);
   }
 
   /** Makes an earlier version the latest again, by saving a copy of it as a new version. */
@@ -304,8 +331,8 @@ export class ProjectStore {
         copies.set(versionId, Number(copy.lastInsertRowid));
         lastHash = row.document_hash;
       }
-      const hash = documentHash(doc);
-      if (hash !== lastHash) this.insertVersion(projectId, number + 1, now, null, doc, hash);
+      const prepared = prepareDocument(doc);
+      if (prepared.hash !== lastHash) this.insertVersion(projectId, number + 1, now, null, prepared);
       for (const run of runs) this.sql.moveRun.run(copies.get(run.versionId)!, run.id);
       return projectId;
     });
@@ -332,6 +359,8 @@ export class ProjectStore {
    */
   importFile(file: string, options: { name?: string; message?: string } = {}): OpenedProject {
     let text: string;
+    const tooLarge = fs.existsSync(file) && fs.statSync(file).isFile() ? documentSizeProblem(fs.statSync(file).size, file) : null;
+    if (tooLarge) throw new LabError(tooLarge, this.lab.file);
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (cause) {
@@ -364,20 +393,21 @@ export class ProjectStore {
 
   private saveVersion(ref: ProjectRef, document: ProjectDocument, message: string | null, onlyIfChanged: boolean) {
     const project = this.get(ref);
-    const doc = this.validate(document, project.name);
-    const hash = documentHash(doc);
+    return this.savePrepared(project, prepareDocument(this.validate(document, project.name)), message, onlyIfChanged);
+  }
+
+  private savePrepared(project: ProjectInfo, prepared: PreparedDocument, message: string | null, onlyIfChanged: boolean) {
     return this.lab.write(`saving project ${JSON.stringify(project.name)}`, () => {
       const latest = this.sql.latest.get(project.id) as VersionRow | undefined;
-      if (onlyIfChanged && latest && latest.document_hash === hash) return { version: toVersion(latest), saved: false };
+      if (onlyIfChanged && latest && latest.document_hash === prepared.hash) return { version: toVersion(latest), saved: false };
       const now = timestamp();
-      const id = this.insertVersion(project.id, (latest?.number ?? 0) + 1, now, message, doc, hash);
+      const id = this.insertVersion(project.id, (latest?.number ?? 0) + 1, now, message, prepared);
       this.sql.touch.run(now, project.id);
       return { version: toVersion(this.sql.versionById.get(id) as VersionRow), saved: true };
     });
   }
 
-  private insertVersion(projectId: number, number: number, at: string, message: string | null, doc: ProjectDocument, hash = documentHash(doc)): number {
-    const text = JSON.stringify(doc);
+  private insertVersion(projectId: number, number: number, at: string, message: string | null, { text, hash }: PreparedDocument): number {
     return Number(this.sql.insertVersion.run(projectId, number, at, cleanMessage(message), text, hash, documentChecksum(text)).lastInsertRowid);
   }
 

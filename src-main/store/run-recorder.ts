@@ -11,6 +11,7 @@ import { layoutOf } from '../recordings/csv-format.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { saveConnectionStates } from './connection-states.js';
 import type { Lab } from './lab.js';
+import type { PreparedDocument } from './projects.js';
 import type { RecordingWriter, RecordingWriterOptions } from './recordings.js';
 
 /** What `recordRun` needs. */
@@ -18,6 +19,8 @@ export interface RecordRunOptions {
   /** Project name; created with this document if the lab has no such project. */
   project: string;
   document: ProjectDocument;
+  /** The document validated and prepared for storing elsewhere (the web host's workers), if it was. */
+  prepared?: PreparedDocument;
   plan: Plan;
   engine: string;
   /** Run settings as given (overrides, engine options), stored as JSON with the run. */
@@ -56,11 +59,17 @@ export function recordRun(lab: Lab, options: RecordRunOptions): RunRecording {
   let versionNumber: number;
   let savedNewVersion: boolean;
   if (existing) {
-    const { version, saved } = lab.projects.saveIfChanged(existing.id, options.document, options.message ?? 'saved by a run');
+    const message = options.message ?? 'saved by a run';
+    const { version, saved } = options.prepared
+      ? lab.projects.saveIfChangedPrepared(existing.id, options.prepared, message)
+      : lab.projects.saveIfChanged(existing.id, options.document, message);
     ({ id: versionId, number: versionNumber } = version);
     savedNewVersion = saved;
   } else {
-    const created = lab.projects.create(options.project, options.document, options.message ?? 'created by a run');
+    const message = options.message ?? 'created by a run';
+    const created = options.prepared
+      ? lab.projects.createPrepared(options.project, options.prepared, message)
+      : lab.projects.create(options.project, options.document, message);
     ({ id: versionId, number: versionNumber } = created.version);
     savedNewVersion = true;
   }

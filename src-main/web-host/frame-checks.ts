@@ -10,19 +10,19 @@
  * the main thread completes with what only it holds (the lab, the runs in progress).
  */
 import type { ApiMethod, RunRequest, SpikeflowApi } from '../../src-shared/api.js';
-import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { documentValueHistograms, validateDocument } from '../api/documents.js';
 import { toErrorPayload, type ApiErrorPayload } from '../api/errors.js';
 import { importedDocument } from '../api/projects.js';
 import { checkRunRequest, type CheckedRun } from '../api/runs.js';
+import { prepareDocument, type PreparedDocument } from '../store/projects.js';
 
 /** A startRun's check done ahead: the document and plan, or the refusal to give once the project is found. */
 export type RunCheck = CheckedRun | { error: ApiErrorPayload };
 
 export type CheckedFrame =
   | { kind: 'answer'; response: ApiResponse }
-  | { kind: 'call'; id: number; method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: ProjectDocument };
+  | { kind: 'call'; id: number; method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: PreparedDocument };
 
 /** Methods whose document work is done off the event loop even when the frame is small. */
 export const CHECKED_METHODS: ReadonlySet<string> = new Set(['validate', 'valueHistograms', 'importProject', 'startRun']);
@@ -55,7 +55,7 @@ export async function checkFrameBytes(bytes: Uint8Array): Promise<CheckedFrame> 
  * the checked document and plan, which it then does not make again).
  */
 export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
-  let call: { method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: ProjectDocument } | undefined;
+  let call: { method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: PreparedDocument } | undefined;
   const handBack = (method: ApiMethod) => async (...args: unknown[]) => {
     call = { method, args };
   };
@@ -67,14 +67,15 @@ export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
       if (method === 'importProject') {
         return async (json: string, name?: string) => {
           // A refusal is the answer; the main thread stores the checked document (not the file's text).
-          call = { method: 'importProject', args: name === undefined ? [] : [null, name], imported: importedDocument(json) };
+          call = { method: 'importProject', args: name === undefined ? [] : [null, name], imported: prepareDocument(importedDocument(json)) };
         };
       }
       if (method === 'startRun') {
         return async (request: RunRequest) => {
           let run: RunCheck;
           try {
-            run = checkRunRequest(request);
+            const checked = checkRunRequest(request);
+            run = { ...checked, prepared: prepareDocument(checked.doc) };
           } catch (err) {
             run = { error: toErrorPayload(err) };
           }

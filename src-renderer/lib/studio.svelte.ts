@@ -19,7 +19,7 @@
 import type {
   ApiDiagnostic, ApiEvents, EngineName, EngineStatus, ExampleInfo, LibraryTypeInfo, ProjectSummary, ProjectVersionInfo, RunInfo,
 } from '../../src-shared/api.js';
-import { DOCUMENT_FORMAT, DOCUMENT_VERSION, type ProjectDocument } from '../../src-shared/document/schema.js';
+import { DOCUMENT_FORMAT, DOCUMENT_VERSION, documentSizeProblem, type ProjectDocument } from '../../src-shared/document/schema.js';
 import { getContext, setContext } from 'svelte';
 import { toUnit } from '../../src-shared/units.js';
 import type { BlockTypeInput } from '../../src-shared/equations/type-schema.js';
@@ -529,6 +529,9 @@ export class Studio implements RunHost {
 
   async importFile(file: File): Promise<void> {
     try {
+      // Refused before it is read or sent (the host refuses it too).
+      const tooLarge = documentSizeProblem(file.size, file.name);
+      if (tooLarge) throw new Error(tooLarge);
       const text = await file.text();
       const opened = await this.api.importProject(text, undefined);
       await this.loadDocument(opened.document, opened.project, opened.versionId);

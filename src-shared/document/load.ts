@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DocumentError, type DocumentIssue } from './errors.js';
 import { migrateDocument } from './migrate.js';
-import { MAX_BLOCKS, MAX_EDGES, ProjectDocument } from './schema.js';
+import { documentSizeProblem, MAX_BLOCKS, MAX_EDGES, ProjectDocument } from './schema.js';
 import { MAX_LISTED_PROBLEMS, moreLine } from '../problem-list.js';
 
 /** Turns a zod issue path into words: `block "syn": field "connection.rule"`. */
@@ -117,6 +117,9 @@ function jsonErrorWhere(text: string, message: string): string {
 
 /** Parses document text; `source` (a file name) is named in the message of a JSON error. */
 export function parseDocumentText(text: string, source = 'document'): ProjectDocument {
+  // Its length in UTF-16 units is at most its length in UTF-8 bytes: a text refused here is too large.
+  const tooLarge = documentSizeProblem(text.length, source);
+  if (tooLarge) throw new DocumentError(tooLarge);
   let raw: unknown;
   // A UTF-8 byte-order mark (editors on Windows write one) is not part of the JSON.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -95,6 +95,20 @@ export const RunSettings = z.strictObject({
  */
 export const MAX_BLOCKS = 10_000;
 export const MAX_EDGES = 50_000;
+/**
+ * The largest project document, as text (UTF-8 bytes): 16 MiB holds 400,000 recorded spike
+ * times. Read into objects, a document takes ten times its text or more in every copy a
+ * check makes; a valid 42 MB spike train took the web host past 1 GiB and killed it.
+ */
+export const MAX_DOCUMENT_BYTES = 16 * 2 ** 20;
+
+/** "42.1 MB" (MiB, as the limit is given; rounded up, so a document over the limit never reads as at it). */
+const megabytes = (bytes: number) => `${(Math.ceil((bytes / 2 ** 20) * 10) / 10).toFixed(1)} MB`;
+
+/** Why a document of `bytes` is refused (`source` names it: a file, "the imported file"), or null. */
+export function documentSizeProblem(bytes: number, source: string): string | null {
+  return bytes > MAX_DOCUMENT_BYTES ? `${source} is ${megabytes(bytes)}; a project document may be at most ${MAX_DOCUMENT_BYTES / 2 ** 20} MB` : null;
+}
 
 export const ProjectDocument = z.strictObject({
   format: z.literal(DOCUMENT_FORMAT),

@@ -32,6 +32,14 @@ describe('loadProjectFile', () => {
     }
   });
 
+  it('refuses a file larger than the largest document before reading it', () => {
+    const file = path.join(dir, 'huge.json');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 3 * 2 ** 30); // sparse: 3 GiB that would not fit in a string
+    expect(() => loadProjectFile(file)).toThrow(`${file} is 3072.0 MB; a project document may be at most 16 MB`);
+    fs.rmSync(file);
+  });
+
   it('reads UTF-8, a written U+FFFD and other characters included', () => {
     const doc = loadProjectFile(withNameBytes([0xef, 0xbf, 0xbd, 0xc3, 0xa9]));
     expect(doc.name).toBe('\uFFFDéAMPA → LIF');

@@ -212,6 +212,13 @@ function specials(base: Obj): FuzzDocument[] {
   const valid = text(base);
   const probes = structuredClone(base);
   probes.blocks = [...blocksOf(probes), ...Array.from({ length: 300_000 }, (_, k) => ({ id: `p${k}`, type: 'spike-probe' }))];
+  // Recorded spike trains: one just under the largest document (16 MB), one of 42 MB.
+  const train = (spikes: number) => {
+    const doc = structuredClone(base);
+    const source = blocksOf(doc).find((b) => b.type === 'spike-times');
+    if (source && isObj(source.params)) source.params.spikes = Array.from({ length: spikes }, (_, k) => [0, `${(k * 2e-6).toFixed(6)} ms`]);
+    return text(doc);
+  };
   return [
     doc('empty file', 'empty file', ''),
     doc('empty file', 'blank file', ' \n\t\n'),
@@ -221,6 +228,8 @@ function specials(base: Obj): FuzzDocument[] {
     doc('50 MB file', '50 MB of whitespace around a valid document', `${valid}${' '.repeat(fifty - valid.length)}`),
     doc('50 MB file', '50 MB name', valid.replace(`"name": ${JSON.stringify(base.name)}`, `"name": "${'n'.repeat(fifty)}"`)),
     doc('50 MB file', '300,000 unconnected probes', text(probes)),
+    doc('50 MB file', '360,000 spike times (15 MB)', train(360_000)),
+    doc('50 MB file', '1,000,000 spike times (42 MB)', train(1_000_000)),
   ];
 }
 

@@ -253,6 +253,19 @@ describe('API over WebSocket', () => {
     }
   });
 
+  it('refuses a request larger than the largest document unread, naming the method and the size, and answers the next', async () => {
+    const client = connect();
+    try {
+      const text = `{"name": "${'n'.repeat(17 * 2 ** 20)}"}`;
+      const err = (await client.invoke('importProject', [text, undefined]).catch((e: unknown) => e)) as ApiCallError;
+      expect(err).toBeInstanceOf(ApiCallError);
+      expect(err.message).toBe('importProject: the request is 17.1 MB; a project document may be at most 16 MB');
+      expect((await client.invoke('listExamples', [])).length).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers a frame that is not JSON', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${host.token}`);
     const reply = await new Promise<string>((resolve) => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DocumentError } from '../../../src-shared/document/errors.js';
 import { parseDocument, parseDocumentText } from '../../../src-shared/document/load.js';
-import { DOCUMENT_FORMAT, DOCUMENT_VERSION, MAX_BLOCKS, MAX_EDGES } from '../../../src-shared/document/schema.js';
+import { DOCUMENT_FORMAT, DOCUMENT_VERSION, MAX_BLOCKS, MAX_DOCUMENT_BYTES, MAX_EDGES } from '../../../src-shared/document/schema.js';
 import { thrownMessage } from '../../helpers/errors.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../assets/examples/', import.meta.url));
@@ -90,6 +90,12 @@ describe('parseDocument: malformed fields name the block and the field', () => {
     expect(() => parseDocument(doc({ blocks: blocks.slice(0, MAX_BLOCKS) }))).not.toThrow();
     const edges = Array.from({ length: MAX_EDGES + 1 }, () => ({ from: 'a.out', to: 'b.in' }));
     expect(documentError(() => parseDocument(doc({ blocks: [], edges })))).toBe('field "edges": a project has at most 50,000 edges');
+  });
+
+  it('refuses a document text larger than 16 MB before parsing it, naming its source', () => {
+    const text = ' '.repeat(MAX_DOCUMENT_BYTES + 1);
+    expect(documentError(() => parseDocumentText(text, 'big.json'))).toBe('big.json is 16.1 MB; a project document may be at most 16 MB');
+    expect(documentError(() => parseDocumentText(text.slice(1), 'big.json'))).toMatch(/^big\.json is not valid JSON/);
   });
 
   it('names an unrecognised key of a block', () => {
