@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
-import { foldableSynapses, generateStep } from '../../../src-main/engines/cpu/codegen.js';
+import { arrayName, foldableSynapses, generateStep } from '../../../src-main/engines/cpu/codegen.js';
 import { makeDoc, runDoc } from '../../helpers/doc.js';
 
 function network(probeSynapses: boolean) {
@@ -41,6 +41,21 @@ describe('CPU code generation', () => {
     expect([...foldableSynapses(compile(network(false)))].sort()).toEqual(['alpha', 'exc', 'rec', 'slow']);
     expect(foldableSynapses(compile(network(true))).size).toBe(0);
     expect(generateStep(compile(network(false))).source).toContain('folded into its neuron');
+  });
+
+  it('steps with its arrays in locals, and reads a neuron\'s voltage and its folded synapses\' states once per element', () => {
+    const plan = compile(network(false));
+    const { source } = generateStep(plan);
+    const step = source.slice(source.indexOf('function step(i) {'));
+    expect(step).toMatch(/^function step\(i\) \{\n {2}const \{ [\w, ]+ \} = ARRAYS;/);
+    const at = (id: string) => plan.blocks.findIndex((b) => b.id === id);
+    const loop = step.slice(step.indexOf('// update cells'), step.indexOf('  }\n', step.indexOf('// update cells')));
+    // Reads of element k (an assignment to it is a write).
+    const reads = (array: string) => loop.split(`${array}[k]`).slice(1).filter((rest) => !/^ = /.test(rest)).length;
+    expect(reads(arrayName.state(at('cells'), 'V'))).toBe(1);
+    for (const [syn, states] of [['exc', ['g']], ['slow', ['g', 'h']], ['alpha', ['g', 'h']], ['rec', ['g']]] as const) {
+      for (const s of states) expect(reads(arrayName.state(at(syn), s)), `${syn}.${s}`).toBe(1);
+    }
   });
 
   it('gives exactly the same spikes and voltages with and without the fold', () => {
