@@ -25,9 +25,24 @@ type ProjectMethods = Pick<SpikeflowApi,
   'listProjects' | 'createProject' | 'saveProjectAs' | 'scratchProject' | 'openProject' | 'saveProject' | 'renameProject' |
   'duplicateProject' | 'deleteProject' | 'listVersions' | 'importProject' | 'exportProject' | 'saveDraft' | 'loadDraft' |
   'recentProjects' | 'listExamples' | 'loadExample'> & {
-  /** importProject with the file's document already checked (importedDocument; the web host does that off its event loop). */
-  importCheckedProject(prepared: PreparedDocument, name?: string): Promise<OpenProject>;
+  /**
+   * importProject with the file's document already checked and prepared (importedDocument,
+   * importedForStoring; the web host does that off its event loop): the answer without the
+   * document object, which the web host sends as the prepared text.
+   */
+  importCheckedProject(imported: ImportedDocument, name?: string): Promise<Omit<OpenProject, 'document'>>;
 };
+
+/** An imported document as the web host's main thread gets it: stored form and name, not the object (slow to copy). */
+export interface ImportedDocument {
+  prepared: PreparedDocument;
+  name: string;
+}
+
+/** What storing an imported document needs. */
+export function importedForStoring(doc: ProjectDocument): ImportedDocument {
+  return { prepared: prepareDocument(doc), name: doc.name };
+}
 
 /** An imported file's document, checked; its problems become an ApiError (also run off the web host's event loop). */
 export function importedDocument(json: string): ProjectDocument {
@@ -162,14 +177,15 @@ export function projectMethods(ctx: ServiceContext, info: InfoMapper, examplesDi
     },
 
     async importProject(json, name) {
-      return methods.importCheckedProject(prepareDocument(importedDocument(json)), name);
+      const doc = importedDocument(json);
+      return { ...(await methods.importCheckedProject(importedForStoring(doc), name)), document: doc };
     },
 
-    async importCheckedProject(prepared, name) {
-      const wanted = cleanText(name ?? prepared.document.name) || 'Imported project';
-      const created = lab.projects.createPrepared(unusedName(wanted), prepared, 'imported');
+    async importCheckedProject(imported, name) {
+      const wanted = cleanText(name ?? imported.name) || 'Imported project';
+      const created = lab.projects.createPrepared(unusedName(wanted), imported.prepared, 'imported');
       app.touch(created.project.id);
-      return opened(created.project.id, created.version, created.document);
+      return { project: summaryOf(lab.projects.get(created.project.id)), versionId: created.version.id };
     },
 
     async exportProject(projectId, versionId) {

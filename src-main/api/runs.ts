@@ -34,14 +34,13 @@ export function requestOverrides(request: Pick<RunRequest, 'dt' | 'duration' | '
 
 /** A run request's document, checked, and its plan: what startRun does before storing anything. */
 export interface CheckedRun {
-  doc: ProjectDocument;
+  /** The document, or its stored form where it was checked elsewhere (off the web host's event loop). */
+  doc: ProjectDocument | { prepared: PreparedDocument };
   plan: Plan;
-  /** `doc` prepared for the lab where it was checked (off the web host's event loop). */
-  prepared?: PreparedDocument;
 }
 
 /** Checks and compiles a run request's document (refused over its memory limit); throws an ApiError. */
-export function checkRunRequest(request: RunRequest): CheckedRun {
+export function checkRunRequest(request: RunRequest): CheckedRun & { doc: ProjectDocument } {
   const doc = checkedDocument(request.document);
   const plan = compiled(doc, requestOverrides(request), runMemoryLimit(request.maxMemory));
   return { doc, plan };
@@ -77,7 +76,7 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
   async function startCheckedRun(request: RunRequest, checked: () => CheckedRun): Promise<RunInfo> {
     if (ctx.disposed) throw new ApiError('Spikeflow is shutting down; the run was not started');
     const project = lab.projects.get(request.projectId);
-    const { doc, plan, prepared } = checked();
+    const { doc, plan } = checked();
     if (request.continueFrom !== undefined) startFromRun(plan, request.continueFrom);
     const overrides = requestOverrides(request);
     const engine = await selectEngine(request.engine, { plan });
@@ -88,7 +87,6 @@ export function runControl(ctx: ServiceContext, info: InfoMapper) {
       recording = recordRun(lab, {
         project: project.name,
         document: doc,
-        ...(prepared ? { prepared } : {}),
         plan,
         engine: engine.engine.name,
         settings: {

@@ -17,7 +17,7 @@
  *   model-export.ts     exportModel (Brian2, PyNN scripts), importRunCsv (their recordings)
  */
 import type { EngineStatus, OpenProject, RunInfo, RunRequest, SpikeflowApi } from '../../src-shared/api.js';
-import type { PreparedDocument } from '../store/projects.js';
+import type { ImportedDocument } from './projects.js';
 import { probeEngines } from '../engines/select.js';
 import type { CsvTarget } from '../store/csv-export.js';
 import { openLab, type Lab } from '../store/lab.js';
@@ -57,7 +57,7 @@ export interface SpikeflowService extends SpikeflowApi {
   /** startRun with its document check and compilation done by the caller (the web host, off its event loop). */
   startCheckedRun(request: RunRequest, checked: () => CheckedRun): Promise<RunInfo>;
   /** importProject with the file's document already checked (importedDocument), likewise. */
-  importCheckedProject(prepared: PreparedDocument, name?: string): Promise<OpenProject>;
+  importCheckedProject(imported: ImportedDocument, name?: string): Promise<Omit<OpenProject, 'document'>>;
   /** Streams one probe of a run as CSV into `target` (downloads, save dialogs). */
   writeRunCsv(runId: number, probe: string, long: boolean, target: CsvTarget, skipDamaged?: boolean, atMs?: readonly number[]): Promise<{ bytes: number; rows: number }>;
   /** Writes one probe's CSV to `file`, or every probe's into the folder `file` when `probe` is absent. */

@@ -18,9 +18,8 @@ import type { RecordingWriter, RecordingWriterOptions } from './recordings.js';
 export interface RecordRunOptions {
   /** Project name; created with this document if the lab has no such project. */
   project: string;
-  document: ProjectDocument;
-  /** The document validated and prepared for storing elsewhere (the web host's workers), if it was. */
-  prepared?: PreparedDocument;
+  /** The document run, or (where it was validated and prepared elsewhere: the web host's workers) its stored form. */
+  document: ProjectDocument | { prepared: PreparedDocument };
   plan: Plan;
   engine: string;
   /** Run settings as given (overrides, engine options), stored as JSON with the run. */
@@ -60,15 +59,15 @@ export function recordRun(lab: Lab, options: RecordRunOptions): RunRecording {
   let savedNewVersion: boolean;
   if (existing) {
     const message = options.message ?? 'saved by a run';
-    const { version, saved } = options.prepared
-      ? lab.projects.saveIfChangedPrepared(existing.id, options.prepared, message)
+    const { version, saved } = 'prepared' in options.document
+      ? lab.projects.saveIfChangedPrepared(existing.id, options.document.prepared, message)
       : lab.projects.saveIfChanged(existing.id, options.document, message);
     ({ id: versionId, number: versionNumber } = version);
     savedNewVersion = saved;
   } else {
     const message = options.message ?? 'created by a run';
-    const created = options.prepared
-      ? lab.projects.createPrepared(options.project, options.prepared, message)
+    const created = 'prepared' in options.document
+      ? lab.projects.createPrepared(options.project, options.document.prepared, message)
       : lab.projects.create(options.project, options.document, message);
     ({ id: versionId, number: versionNumber } = created.version);
     savedNewVersion = true;

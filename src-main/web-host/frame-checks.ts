@@ -13,16 +13,16 @@ import type { ApiMethod, RunRequest, SpikeflowApi } from '../../src-shared/api.j
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { documentValueHistograms, validateDocument } from '../api/documents.js';
 import { toErrorPayload, type ApiErrorPayload } from '../api/errors.js';
-import { importedDocument } from '../api/projects.js';
+import { importedDocument, importedForStoring, type ImportedDocument } from '../api/projects.js';
 import { checkRunRequest, type CheckedRun } from '../api/runs.js';
-import { prepareDocument, type PreparedDocument } from '../store/projects.js';
+import { prepareDocument } from '../store/projects.js';
 
 /** A startRun's check done ahead: the document and plan, or the refusal to give once the project is found. */
 export type RunCheck = CheckedRun | { error: ApiErrorPayload };
 
 export type CheckedFrame =
   | { kind: 'answer'; response: ApiResponse }
-  | { kind: 'call'; id: number; method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: PreparedDocument };
+  | { kind: 'call'; id: number; method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: ImportedDocument };
 
 /** Methods whose document work is done off the event loop even when the frame is small. */
 export const CHECKED_METHODS: ReadonlySet<string> = new Set(['validate', 'valueHistograms', 'importProject', 'startRun']);
@@ -55,7 +55,7 @@ export async function checkFrameBytes(bytes: Uint8Array): Promise<CheckedFrame> 
  * the checked document and plan, which it then does not make again).
  */
 export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
-  let call: { method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: PreparedDocument } | undefined;
+  let call: { method: ApiMethod; args: unknown[]; run?: RunCheck; imported?: ImportedDocument } | undefined;
   const handBack = (method: ApiMethod) => async (...args: unknown[]) => {
     call = { method, args };
   };
@@ -67,7 +67,7 @@ export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
       if (method === 'importProject') {
         return async (json: string, name?: string) => {
           // A refusal is the answer; the main thread stores the checked document (not the file's text).
-          call = { method: 'importProject', args: name === undefined ? [] : [null, name], imported: prepareDocument(importedDocument(json)) };
+          call = { method: 'importProject', args: name === undefined ? [] : [null, name], imported: importedForStoring(importedDocument(json)) };
         };
       }
       if (method === 'startRun') {
@@ -75,7 +75,7 @@ export async function checkFrame(frame: unknown): Promise<CheckedFrame> {
           let run: RunCheck;
           try {
             const checked = checkRunRequest(request);
-            run = { ...checked, prepared: prepareDocument(checked.doc) };
+            run = { doc: { prepared: prepareDocument(checked.doc) }, plan: checked.plan };
           } catch (err) {
             run = { error: toErrorPayload(err) };
           }

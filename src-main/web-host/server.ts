@@ -35,6 +35,7 @@ import { documentSizeProblem, MAX_DOCUMENT_BYTES } from '../../src-shared/docume
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
 import { CHECKED_METHODS, ForwardedError, NOT_JSON, type CheckedFrame } from './frame-checks.js';
 import { FramePool } from './frame-pool.js';
+import type { ImportedDocument } from '../api/projects.js';
 import { DownloadTickets, type DownloadTarget } from './download-tickets.js';
 import { missingRendererPage, resolveStaticFile, sendFile } from './static-files.js';
 import { ZipWriter } from './zip.js';
@@ -74,6 +75,10 @@ export interface WebHost {
 
 /** Largest request frame accepted (an imported project is at most 50 MB of JSON). */
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** An answer already written as JSON text. */
+interface RawResponse { raw: string }
+const isRaw = (r: unknown): r is RawResponse => typeof r === 'object' && r !== null && typeof (r as RawResponse).raw === 'string' && !('id' in r);
 
 /**
  * Request frames larger than the largest document and its request around it are refused
@@ -278,7 +283,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
    * stays free for other requests; the rest of a call (the lab, the runs) is done here.
    */
   const frames = new FramePool();
-  async function answerFrame(data: Buffer | Buffer[] | ArrayBuffer): Promise<ApiResponse> {
+
+  /** importProject's answer with the document as the worker's prepared text (never an object on this thread). */
+  async function importAnswer(id: number, imported: ImportedDocument, name: string | undefined): Promise<RawResponse> {
+    const head = JSON.stringify({ id, result: await service.importCheckedProject(imported, name) });
+    return { raw: `${head.slice(0, -2)},"document":${imported.prepared.text}}}` };
+  }
+  async function answerFrame(data: Buffer | Buffer[] | ArrayBuffer): Promise<ApiResponse | RawResponse> {
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     let checked: CheckedFrame;
     // Where the pool cannot answer (a worker ran out of memory), the error still goes to the
@@ -315,8 +326,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           return run;
         })
         : imported
-          ? await service.importCheckedProject(imported, args[1] as string | undefined)
+          ? await importAnswer(id, imported, args[1] as string | undefined)
           : await (webService[method] as (...a: unknown[]) => Promise<unknown>).apply(webService, args);
+      if (isRaw(result)) return result;
       return { id, result: result === undefined ? null : result };
     } catch (err) {
       return { id, error: err instanceof ForwardedError ? err.payload : toErrorPayload(err) };
@@ -344,9 +356,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (ws.readyState !== WebSocket.OPEN) return;
         let text: string;
         try {
-          text = JSON.stringify(response);
+          text = isRaw(response) ? response.raw : JSON.stringify(response);
         } catch (err) {
-          text = JSON.stringify({ id: response.id, error: toErrorPayload(err) });
+          text = JSON.stringify({ id: (response as ApiResponse).id, error: toErrorPayload(err) });
         }
         ws.send(text);
       })();

@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../src-main/api/dispatch.js';
-import { importedDocument } from '../../src-main/api/projects.js';
-import { prepareDocument } from '../../src-main/store/projects.js';
+import { importedDocument, importedForStoring } from '../../src-main/api/projects.js';
 import { checkFrame, checkFrameBytes, NOT_JSON } from '../../src-main/web-host/frame-checks.js';
 import { FramePool } from '../../src-main/web-host/frame-pool.js';
 import { fuzzDocuments, MUTATION_KINDS } from '../fuzz/documents.js';
@@ -49,7 +48,7 @@ describe('frame checks off the event loop', () => {
         expect(importCheck.response, name).toEqual(await dispatch(h.service, imported, { jsonNulls: true }));
         compared++;
       } else {
-        expect(importCheck).toEqual({ kind: 'call', id: 2, method: 'importProject', args: [], imported: prepareDocument(importedDocument(text)) });
+        expect(importCheck).toEqual({ kind: 'call', id: 2, method: 'importProject', args: [], imported: importedForStoring(importedDocument(text)) });
       }
 
       const run = { id: 3, method: 'startRun', params: [{ projectId, document: parsed, engine: 'cpu' }] };

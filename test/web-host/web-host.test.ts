@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
 import { ApiCallError, connectApi, tokenFromUrl, webSocketUrl, type ApiClient, type SocketLike } from '../../src-main/web-host/ws-client.js';
+import { parseDocumentText } from '../../src-shared/document/load.js';
 import { EXAMPLES_DIR } from '../api/harness.js';
 
 let dir: string;
@@ -261,6 +262,20 @@ describe('API over WebSocket', () => {
       expect(err).toBeInstanceOf(ApiCallError);
       expect(err.message).toBe('importProject: the request is 17.1 MB; a project document may be at most 16 MB');
       expect((await client.invoke('listExamples', [])).length).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('imports a project: the answer carries the checked document, as a direct call gives it', async () => {
+    const client = connect();
+    try {
+      const text = fs.readFileSync(path.join(EXAMPLES_DIR, 'ampa-lif.json'), 'utf8');
+      const opened = await client.invoke('importProject', [text, 'Imported over WS']);
+      expect(opened.project.name).toBe('Imported over WS');
+      expect(opened.document).toEqual(parseDocumentText(text));
+      expect((await client.invoke('openProject', [opened.project.id, undefined])).document).toEqual(opened.document);
+      expect(Object.keys(opened)).toEqual(['project', 'versionId', 'document']);
     } finally {
       client.close();
     }
