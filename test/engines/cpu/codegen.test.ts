@@ -58,6 +58,14 @@ describe('CPU code generation', () => {
     }
   });
 
+  it('prints the assignments a spike makes (reset, last spike time) under one branch', () => {
+    const { source } = generateStep(compile(network(false)));
+    const loop = source.slice(source.indexOf('// update cells'));
+    expect(loop).toMatch(/if \(!l_refractory\) \{ s_V = l_V_free; \}/);
+    expect(loop).toMatch(/if \(l_spike\) \{ s_V = \(?-?[\d.]+\)?; s_t_last = t; \}/);
+    expect(loop).not.toMatch(/\? -?\(?[\d.]+\)? : s_V/);
+  });
+
   it('gives exactly the same spikes and voltages with and without the fold', () => {
     const folded = runDoc(network(false));
     const plain = runDoc(network(true));
