@@ -19,7 +19,7 @@ const WORDS = new Set(['and', 'or', 'not', 'unless', 'refractory', 'true', 'fals
 /** A tokenizer for one vocabulary (the editor reconfigures it when the names change). */
 export function equationParser(vocabulary: TypeVocabulary): StreamParser<LineState> {
   const params = new Set(vocabulary.params);
-  const states = new Set([...vocabulary.states, ...vocabulary.subexpressions]);
+  const states = new Set([...vocabulary.states, ...vocabulary.connection, ...vocabulary.subexpressions]);
   const inputs = new Set(vocabulary.inputs);
   const functions = new Set(vocabulary.functions);
   return {
@@ -76,6 +76,7 @@ export function equationCompletions(vocabulary: () => TypeVocabulary) {
       : [
         ...v.params.filter(Boolean).map((p) => ({ label: p, type: 'variable', detail: 'parameter', boost: 3 })),
         ...v.states.map((s) => ({ label: s, type: 'variable', detail: 'state', boost: 2 })),
+        ...v.connection.map((s) => ({ label: s, type: 'variable', detail: 'per connection', boost: 2 })),
         ...v.subexpressions.map((s) => ({ label: s, type: 'variable', detail: 'subexpression', boost: 1 })),
         ...v.inputs.map((s) => ({ label: s, type: 'variable', detail: 'input' })),
         ...v.functions.map((f) => ({ label: f, type: 'function', detail: 'function', apply: `${f}(` })),

@@ -42,6 +42,10 @@ export interface TypeDraftState {
   voltage: string;
   stateOn: 'post' | 'pre';
   on_pre: string;
+  /** Plastic synapses: per-connection variables, one per line ("dApre/dt = -Apre / taupre : 1 (event-driven)"). */
+  connection: string;
+  /** Plastic synapses: statements on w and the per-connection variables when the postsynaptic neuron spikes. */
+  on_post: string;
   gather: string;
   current: string;
   weightUnit: string;
@@ -98,6 +102,8 @@ export function newTypeDraft(opts: { name?: string; doc?: BlockTypeInput; existi
     voltage: d?.voltage ?? '',
     stateOn: d?.stateOn ?? 'post',
     on_pre: d?.on_pre ?? '',
+    connection: d?.connection ?? '',
+    on_post: d?.on_post ?? '',
     gather: d?.gather ?? '',
     current: d?.current ?? '',
     weightUnit: d?.weight?.unit ?? '',
@@ -114,7 +120,7 @@ function numberOf(s: string): number | undefined {
 }
 
 /** The document form of a draft, and the problems of its fields that the compiler cannot see (a default that is no number, a parameter named twice). */
-export function draftToType(d: TypeDraftState, stateNames: readonly string[]): { doc: BlockTypeInput; problems: EquationDiagnostic[] } {
+export function draftToType(d: TypeDraftState, stateNames: readonly string[], connectionNames: readonly string[] = []): { doc: BlockTypeInput; problems: EquationDiagnostic[] } {
   const problems: EquationDiagnostic[] = [];
   const problem = (field: string, message: string) => problems.push({ field, line: 0, column: 0, message });
   const params: NonNullable<BlockTypeInput['params']> = {};
@@ -137,11 +143,13 @@ export function draftToType(d: TypeDraftState, stateNames: readonly string[]): {
     };
   });
   const states: NonNullable<BlockTypeInput['states']> = {};
-  for (const s of stateNames) {
+  for (const s of [...stateNames, ...connectionNames]) {
     const v = Object.hasOwn(d.states, s) ? d.states[s]! : { init: '0', doc: '' };
     const init = v.init.trim() || '0';
+    // A per-connection variable starts at a number (plastic-spec.ts): kept as one, as documents write it.
+    const start = connectionNames.includes(s) && init !== '0' && Number.isFinite(numberOf(init)) ? numberOf(init)! : init;
     // A state left at 0 without a doc needs no entry (the compiler's default), as in the built-ins' forms.
-    if (init !== '0' || v.doc.trim()) states[s] = { init, ...(v.doc.trim() ? { doc: v.doc.trim() } : {}) };
+    if (init !== '0' || v.doc.trim()) states[s] = { init: start, ...(v.doc.trim() ? { doc: v.doc.trim() } : {}) };
   }
   const opt = (s: string) => (s.trim() === '' ? undefined : s);
   const doc: BlockTypeInput = {
@@ -156,11 +164,15 @@ export function draftToType(d: TypeDraftState, stateNames: readonly string[]): {
   if (d.category === 'neuron') {
     Object.assign(doc, Object.fromEntries(Object.entries({ threshold: opt(d.threshold), reset: opt(d.reset), refractory: opt(d.refractory), voltage: opt(d.voltage) }).filter(([, v]) => v !== undefined)));
   } else {
+    // Per-connection variables and on_post belong to a synapse with state per postsynaptic neuron (plastic-spec.ts).
+    const plastic = d.stateOn === 'post';
     const wDefault = numberOf(d.weightDefault);
     if (Number.isNaN(wDefault)) problem('weight.default', 'the default weight is not a number');
     Object.assign(doc, Object.fromEntries(Object.entries({
       stateOn: d.stateOn === 'pre' ? 'pre' : undefined,
       on_pre: opt(d.on_pre),
+      connection: plastic ? opt(d.connection) : undefined,
+      on_post: plastic ? opt(d.on_post) : undefined,
       gather: d.stateOn === 'pre' ? opt(d.gather) : undefined,
       current: opt(d.current),
     }).filter(([, v]) => v !== undefined)));
@@ -185,8 +197,11 @@ export interface DraftCheck {
 const TYPE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 export function checkDraft(d: TypeDraftState): DraftCheck {
-  const vocabulary = typeVocabulary({ category: d.category, stateOn: d.stateOn, equations: d.equations, params: Object.fromEntries(d.params.map((p) => [p.name.trim(), p])) });
-  const { doc, problems } = draftToType(d, vocabulary.states);
+  const vocabulary = typeVocabulary({
+    category: d.category, stateOn: d.stateOn, equations: d.equations, connection: d.stateOn === 'post' ? d.connection : '',
+    params: Object.fromEntries(d.params.map((p) => [p.name.trim(), p])),
+  });
+  const { doc, problems } = draftToType(d, vocabulary.states, vocabulary.connection);
   const name = d.name.trim();
   if (name !== d.existing && d.taken.includes(name)) problems.push({ field: 'type', line: 0, column: 0, message: `the project has a block type "${name}" already` });
   if (d.params.length > MAX_PARAMS) problems.push({ field: 'params', line: 0, column: 0, message: `at most ${MAX_PARAMS} parameters` });

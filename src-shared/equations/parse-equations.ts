@@ -7,7 +7,7 @@
  * language's parser (src-shared/expr/parse.ts), so nothing outside that small language —
  * member access, strings, JavaScript or WGSL text — can get through.
  */
-import { walk, type Expr } from '../expr/ast.js';
+import { mapExpr, walk, type Expr } from '../expr/ast.js';
 import { parseEquationExpression } from '../expr/parse.js';
 import { EQUATION_LIMITS } from './type-schema.js';
 
@@ -104,8 +104,25 @@ export function parseAt(src: string, line: number, column: number, text: string)
     const message = (e as Error).message.replace(/^cannot parse "[^"]*": /, '');
     throw new SourceError(message, line, column + (at ? Number(at[1]) : 0));
   }
+  expr = withoutClip(expr, line, column);
   checkLimits(expr, line, column);
   return { expr, line, column, text };
+}
+
+/**
+ * Functions of Brian2's notation that the equations accept on top of the update language's
+ * built-ins, written out in them so that the engines see nothing new.
+ */
+export const NOTATION_FUNCTIONS = ['clip'] as const;
+
+/** Brian2's clip(x, low, high) (numpy's) as min(max(x, low), high): plastic synapses bound their weights with it. */
+function withoutClip(e: Expr, line: number, column: number): Expr {
+  return mapExpr(e, (n) => {
+    if (n.k !== 'call' || n.fn !== 'clip') return n;
+    if (n.args.length !== 3) throw new SourceError(`clip() takes 3 argument(s) (x, low, high), got ${n.args.length}`, line, column);
+    const [x, low, high] = n.args as [Expr, Expr, Expr];
+    return { k: 'call', fn: 'min', args: [{ k: 'call', fn: 'max', args: [x, low] }, high] };
+  });
 }
 
 /** Lines of a field without comments; yields [text without comment, line number, original line]. */

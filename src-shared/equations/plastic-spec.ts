@@ -5,7 +5,9 @@
  * tau a parameter), `on_pre` with the one statement that adds to the postsynaptic state
  * (`ge += w`, or `g += w * u * x`) and statements on `w` and the connection variables, and
  * `on_post` with statements on them. The result is the PlasticitySpec the built-in plastic
- * synapses use: the jump statement becomes `delivered = …` where it stands.
+ * synapses use: the jump statement becomes `delivered = …` where it stands. Brian2's
+ * "w : 1" line in `connection` is accepted (its unit checked), and its clip(x, low, high)
+ * is written out as min(max(…)) by the parser (parse-equations.ts).
  */
 import type { ConnectionStateDef, PlasticitySpec } from '../../kernels/types.js';
 import { formatExpr, unitType, type DimType, type NumType } from '../expr/dimensions.js';
@@ -15,6 +17,8 @@ import { internal, MS, sameDims, type TypeChecks } from './type-checks.js';
 import { unitString } from './synapse-spec.js';
 
 const EVENT_DRIVEN = /\(\s*event-driven\s*\)\s*$/;
+/** Brian2's declaration of the weight, "w : 1" or "w : uS" (a comment may follow). */
+const WEIGHT_LINE = /^\s*w\s*:\s*([^#]*?)\s*(#.*)?$/;
 
 /** tau and the rest value R of `-X / tau` or `(R - X) / tau` (R a number), or null. */
 function decayForm(e: Expr, x: string): { tau: string; rest: number } | null {
@@ -50,7 +54,14 @@ export function plasticPart(checks: TypeChecks, onPre: ParsedStatement[]): Plast
   const before = checks.diagnostics.length;
   // Per-connection variables.
   const problems: SourceError[] = [];
-  const text = (doc.connection ?? '').split('\n').map((l) => l.replace(EVENT_DRIVEN, '')).join('\n');
+  // Brian2 declares the weight among the per-connection variables ("w : 1"); here it is always
+  // there, so its line only names its unit, checked below against the state it adds to.
+  let wLine: { line: number; unit: string } | undefined;
+  const text = (doc.connection ?? '').split('\n').map((l, i) => {
+    const w = WEIGHT_LINE.exec(l);
+    if (w) { wLine = { line: i + 1, unit: w[1]! }; return ''; }
+    return l.replace(EVENT_DRIVEN, '');
+  }).join('\n');
   const equations = text.trim() === '' ? [] : parseEquations(text, problems);
   checks.collect('connection', problems);
   const types = new Map<string, NumType>();
@@ -93,6 +104,13 @@ export function plasticPart(checks: TypeChecks, onPre: ParsedStatement[]): Plast
     return undefined;
   }
   const weight = stateTypes.get(jump)!;
+  if (wLine) {
+    let declared: NumType | undefined;
+    try { declared = unitType(unitText(wLine.unit || '1')); } catch (err) { checks.add('connection', (err as Error).message, wLine.line, 1); }
+    if (declared && !sameDims(declared, weight)) {
+      checks.add('connection', `"w : ${wLine.unit}": the weight is added to ${jump}, so it has ${jump}'s unit (${unitString(weight) || '1'})`, wLine.line, 1);
+    }
+  }
   const extra = new Map<string, DimType>([['w', weight], ...types]);
   const writable = new Map<string, NumType>([['w', weight], ...types]);
   const code = (field: 'on_pre' | 'on_post', list: ParsedStatement[]): string[] => list.map((s) => {

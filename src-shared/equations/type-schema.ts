@@ -57,7 +57,8 @@ export const BlockTypeDoc = z.strictObject({
   on_pre: text.optional(),
   /**
    * Plastic synapses (state per postsynaptic neuron): per-connection variables, one per line,
-   * each relaxing between events, e.g. "dApre/dt = -Apre / taupre : 1 (event-driven)".
+   * each relaxing between events, e.g. "dApre/dt = -Apre / taupre : 1 (event-driven)"; a line
+   * "w : unit" (Brian2's declaration of the weight) may name the weight's unit.
    */
   connection: text.optional(),
   /** Plastic synapses: statements on w and the per-connection variables when the postsynaptic neuron spikes. */

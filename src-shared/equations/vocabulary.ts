@@ -6,11 +6,14 @@
  */
 import { BUILTINS } from '../expr/builtins.js';
 import { UNIT_NAMES } from '../expr/dimensions.js';
-import { parseEquations, type SourceError } from './parse-equations.js';
+import { NOTATION_FUNCTIONS, parseEquations, type SourceError } from './parse-equations.js';
+import { connectionNames } from './plastic-spec.js';
 
 export interface TypeVocabulary {
   params: string[];
   states: string[];
+  /** Plastic synapses: the per-connection variables (`connection`), besides the weight w. */
+  connection: string[];
   subexpressions: string[];
   /** What the engines provide: t, dt, and I (neurons) or V_post, wsum, w (synapses). */
   inputs: string[];
@@ -32,9 +35,10 @@ export function typeVocabulary(input: unknown): TypeVocabulary {
   return {
     params,
     states: equations.filter((e) => e.kind === 'differential').map((e) => e.name),
+    connection: synapse && typeof doc.connection === 'string' ? [...connectionNames({ connection: doc.connection })] : [],
     subexpressions: equations.filter((e) => e.kind === 'subexpression').map((e) => e.name),
     inputs: synapse ? ['t', 'dt', 'V_post', 'w', ...(doc.stateOn === 'pre' ? ['wsum'] : [])] : ['t', 'dt', 'I'],
-    functions: Object.keys(BUILTINS).filter((f) => f !== 'exp_euler'),
+    functions: [...Object.keys(BUILTINS).filter((f) => f !== 'exp_euler'), ...NOTATION_FUNCTIONS],
     units: [...UNIT_NAMES.keys()],
   };
 }

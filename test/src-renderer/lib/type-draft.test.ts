@@ -2,7 +2,8 @@
  * The equation editor's model of a type (src-renderer/lib/type-draft.ts): every built-in's
  * equations and the example types go through the editor's fields and come back as the same
  * type; numbers typed wrong, a name used twice and a taken type name are problems of their
- * own field; the compiler's diagnostics (units) come with line and column.
+ * own field; the compiler's diagnostics (units) come with line and column. A plastic synapse
+ * (per-connection variables, on_post) makes the same round trip.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,76 @@ describe('the equation editor draft', () => {
     const { doc } = draftToType(draft, checkDraft(draft).vocabulary.states);
     expect(doc.states).toEqual({ V: { init: '-65' } });
     expect(doc.params!.tau).toEqual({ unit: 'ms', default: 10, min: 0, exclusiveMin: true });
+  });
+});
+
+/** Brian2's examples/synapses/STDP.py as a type: the weight declared as Brian2 does, bounded with clip. */
+const STDP_BRIAN2 = {
+  category: 'synapse',
+  title: 'STDP (Brian2)',
+  params: {
+    taue: { unit: 'ms', default: 5 }, Ee: { unit: 'mV', default: 0 }, taupre: { unit: 'ms', default: 20 }, taupost: { unit: 'ms', default: 20 },
+    gmax: { unit: 'uS', default: 0.01 }, dApre: { unit: 'uS', default: 0.0001 }, dApost: { unit: 'uS', default: -0.000105 },
+  },
+  equations: 'dge/dt = -ge / taue : uS',
+  connection: 'w : uS\ndApre/dt = -Apre / taupre : uS (event-driven)\ndApost/dt = -Apost / taupost : uS (event-driven)',
+  on_pre: 'ge += w\nApre += dApre\nw = clip(w + Apost, 0, gmax)',
+  on_post: 'Apost += dApost\nw = clip(w + Apre, 0, gmax)',
+  current: 'ge * (Ee - V_post)',
+  weight: { unit: 'uS', default: 0.005 },
+};
+
+/** Tsodyks–Markram written out: x per connection starts at 1. */
+const TM_WRITTEN_OUT = {
+  category: 'synapse',
+  params: { tau: { unit: 'ms', default: 3 }, U: { unit: '', default: 0.2 }, tau_rec: { unit: 'ms', default: 150 }, tau_facil: { unit: 'ms', default: 400 } },
+  equations: 'dg/dt = -g / tau : nA',
+  connection: 'du/dt = -u / tau_facil : 1 (event-driven)\ndx/dt = (1 - x) / tau_rec : 1 (event-driven)',
+  states: { x: { init: 1, doc: 'Resources available.' } },
+  on_pre: 'u += U * (1 - u)\ng += w * u * x\nx -= u * x',
+  current: 'g',
+  weight: { unit: 'nA', default: 1 },
+};
+
+describe('a plastic synapse in the editor', () => {
+  it.each([['STDP as Brian2 writes it', STDP_BRIAN2], ['Tsodyks-Markram written out', TM_WRITTEN_OUT]])('%s goes through the editor unchanged, and compiles to per-connection state', (_name, type) => {
+    const doc = BlockTypeDoc.parse(type);
+    const draft = newTypeDraft({ name: 'plastic', doc: type as never, taken: new Set() });
+    expect(draft.connection).toBe(type.connection);
+    const check = checkDraft(draft);
+    expect(check.diagnostics).toEqual([]);
+    expect(check.vocabulary.connection).toEqual(Object.keys(check.def!.synapse!.plasticity!.states));
+    expect(withoutDefaultStates(BlockTypeDoc.parse(check.doc))).toEqual(withoutDefaultStates(doc));
+    // Saved, opened again and saved: the same document.
+    const again = checkDraft(newTypeDraft({ name: 'plastic', doc: check.doc, existing: 'plastic', taken: new Set(['plastic']) }));
+    expect(again.doc).toEqual(check.doc);
+  });
+
+  it('a per-connection variable typed as a number is kept as one; a start that is no number is named at its state', () => {
+    const draft = newTypeDraft({ name: 'tm', doc: TM_WRITTEN_OUT as never, taken: new Set() });
+    draft.states.u = { init: '0.2', doc: '' };
+    expect(checkDraft(draft).doc.states).toEqual({ x: { init: 1, doc: 'Resources available.' }, u: { init: 0.2 } });
+    draft.states.u = { init: 'U', doc: '' };
+    expect(diagnosticsOf(checkDraft(draft).diagnostics, 'states.u').map((d) => d.message)).toEqual(['a per-connection variable starts at a number']);
+  });
+
+  it('names the field and the line of a mistake in the plasticity, units included', () => {
+    const draft = newTypeDraft({ name: 'stdp2', doc: STDP_BRIAN2 as never, taken: new Set() });
+    draft.on_post = 'Apost += dApost\nw = clip(w + taupre, 0, gmax)';
+    const [d] = diagnosticsOf(checkDraft(draft).diagnostics, 'on_post');
+    expect(d).toMatchObject({ line: 2 });
+    expect(d!.message).toMatch(/"w \+ taupre" do not agree: a conductance \(µS\) and a time \(ms\)/);
+    draft.on_post = STDP_BRIAN2.on_post;
+    draft.connection = draft.connection.replace('w : uS', 'w : mV');
+    expect(diagnosticsOf(checkDraft(draft).diagnostics, 'connection').map((x) => x.message)).toEqual([expect.stringContaining('the weight is added to ge')]);
+  });
+
+  it('drops per-connection variables and on_post from a synapse whose state is per presynaptic neuron', () => {
+    const draft = newTypeDraft({ name: 'stdp2', doc: STDP_BRIAN2 as never, taken: new Set() });
+    draft.stateOn = 'pre';
+    const { doc } = checkDraft(draft);
+    expect(doc.connection).toBeUndefined();
+    expect(doc.on_post).toBeUndefined();
   });
 });
 

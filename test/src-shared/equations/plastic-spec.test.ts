@@ -67,6 +67,21 @@ describe('plastic synapses written as equations', () => {
     expect(pl.onPost).toHaveLength(2);
   });
 
+  it('take Brian2\'s text as written: the weight declared as "w : unit", bounded with clip(x, low, high)', () => {
+    const brian2 = {
+      ...SONG,
+      connection: `w : uS\n${SONG.connection}`,
+      on_pre: 'ge += w\nApre += dApre\nw = clip(w + Apost, 0, gmax)',
+      on_post: 'Apost += dApost\nw = clip(w + Apre, 0, gmax)',
+    };
+    const written = compileEquationType('song', brian2);
+    expect(written.diagnostics).toEqual([]);
+    expect(written.def!.synapse!.plasticity).toEqual(compileEquationType('song', SONG).def!.synapse!.plasticity);
+    const bad = (patch: Record<string, unknown>) => compileEquationType('bad', { ...brian2, ...patch }).diagnostics.map((d) => `${d.field}:${d.line}: ${d.message}`);
+    expect(bad({ connection: `w : mV\n${SONG.connection}` })).toEqual([expect.stringMatching(/^connection:1: "w : mV": the weight is added to ge, so it has ge's unit \(µS\)/)]);
+    expect(bad({ on_post: 'Apost += dApost\nw = clip(w + Apre, 0)' })).toEqual(['on_post:2: clip() takes 3 argument(s) (x, low, high), got 2']);
+  });
+
   it("Brian2's STDP.py learns the weights of the built-in stdp block", () => {
     const eq = weights(network({ song: SONG }, { type: 'song' }));
     const builtin = weights(network({}, { type: 'stdp', params: { tau: '5 ms', A_pre: 0.01, A_post: -0.0105, w_max: '0.01 uS' } }));

@@ -22,4 +22,15 @@ describe('typeVocabulary', () => {
     expect(typeVocabulary(null).states).toEqual([]);
     expect(typeVocabulary({ category: 'synapse', stateOn: 'pre' }).inputs).toEqual(['t', 'dt', 'V_post', 'w', 'wsum']);
   });
+
+  it("offers a plastic synapse's per-connection variables, and Brian2's clip", () => {
+    const v = typeVocabulary({
+      category: 'synapse', equations: 'dge/dt = -ge / taue : uS',
+      connection: 'w : uS\ndApre/dt = -Apre / taupre : uS (event-driven)\ndApost/dt = -Apost / taupost : uS (event-driven)',
+    });
+    expect(v.states).toEqual(['ge']);
+    expect(v.connection).toEqual(['Apre', 'Apost']);
+    expect(v.functions).toContain('clip');
+    expect(typeVocabulary({ category: 'neuron', connection: 'dx/dt = -x / tau : 1' }).connection).toEqual([]);
+  });
 });
