@@ -165,7 +165,6 @@ async function runProject(file: string, opts: RunCommandOptions): Promise<void> 
   process.once('SIGINT', onSigint);
   const progress = await progressReporter(plan);
   try {
-    const engineFrom = sinceStart();
     const result = await selected.engine.run(plan, {
       sink: sinks.length === 1 ? csv : teeSink(sinks),
       onProgress: (p) => progress.update(p),
@@ -182,7 +181,10 @@ async function runProject(file: string, opts: RunCommandOptions): Promise<void> 
       const s = (x: number) => `${x.toFixed(3)} s`;
       const stepping = result.wallMs / 1000;
       // CSV rows are written on this thread while the workers step; what is left is the flush.
-      console.error(`time: start ${s(started)}, compile ${s(compiled - compileFrom)}, engine start ${s(Math.max(0, ran - engineFrom - stepping))}, stepping ${s(stepping)}, writing after the run ${s(sinceStart() - ran)}, total ${s(sinceStart())}`);
+      // The parts add up to the total: start (Node and the command's code), reading the
+      // document, compiling (connectivity included), engine start (choosing it, opening the
+      // CSV files, the worker and its generated code), stepping, writing what is left.
+      console.error(`time: start ${s(started)}, read ${s(compileFrom - started)}, compile ${s(compiled - compileFrom)}, engine start ${s(Math.max(0, ran - compiled - stepping))}, stepping ${s(stepping)}, writing after the run ${s(sinceStart() - ran)}, total ${s(sinceStart())}`);
     }
     if (result.status === 'cancelled') process.exitCode = 130;
   } catch (e) {
