@@ -117,6 +117,9 @@ export const NOTATION_FUNCTIONS = ['clip'] as const;
 
 /** Brian2's clip(x, low, high) (numpy's) as min(max(x, low), high): plastic synapses bound their weights with it. */
 function withoutClip(e: Expr, line: number, column: number): Expr {
+  let found = false;
+  walk(e, (n) => { if (n.k === 'call' && n.fn === 'clip') found = true; });
+  if (!found) return e;
   return mapExpr(e, (n) => {
     if (n.k !== 'call' || n.fn !== 'clip') return n;
     if (n.args.length !== 3) throw new SourceError(`clip() takes 3 argument(s) (x, low, high), got ${n.args.length}`, line, column);

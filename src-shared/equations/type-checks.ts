@@ -9,11 +9,12 @@ import { BUILTINS } from '../expr/builtins.js';
 import { DimChecker, DimensionError, internalScale, unitType, UNIT_NAMES, type DimType, type NumType } from '../expr/dimensions.js';
 import { isNoise } from './integrate.js';
 import { lit, mul } from './linear.js';
-import { columnOf, type Equation, type EquationDiagnostic, type ParsedExpr, type ParsedStatement, type SourceError } from './parse-equations.js';
+import { columnOf, NOTATION_FUNCTIONS, type Equation, type EquationDiagnostic, type ParsedExpr, type ParsedStatement, type SourceError } from './parse-equations.js';
 import { EQUATION_LIMITS, type BlockTypeDoc } from './type-schema.js';
 
 /** Functions equations may call (exp_euler is the schemes' business). */
-export const FUNCTIONS = Object.keys(BUILTINS).filter((f) => f !== 'exp_euler');
+/** What user text may call: the update language's built-ins and Brian2's clip, written out by the parser. */
+export const FUNCTIONS: readonly string[] = [...Object.keys(BUILTINS).filter((f) => f !== 'exp_euler'), ...NOTATION_FUNCTIONS];
 
 export const MS = unitType('ms');
 export const NANOAMP = unitType('nA');
