@@ -282,10 +282,11 @@ export function pageHelpers(getPage: () => Page) {
   }
 
   /**
-   * Clicks the middle of `selector` once the element would receive the click: enabled, and
-   * on top at that point (a dialog closing, a notice or a re-render can cover it for a moment).
+   * The middle of `selector` once the element would receive a click there: enabled, and on
+   * top at that point (a dialog closing, a notice, the minimap moving or a block being shifted
+   * into view can cover or move it for a moment).
    */
-  async function click(selector: string) {
+  async function readyAt(selector: string): Promise<Point> {
     await scrollTo(selector);
     const page = getPage();
     let c = await center(selector);
@@ -295,12 +296,21 @@ export function pageHelpers(getPage: () => Page) {
         const hit = el.ownerDocument.elementFromPoint(p.x, p.y);
         return hit !== null && (hit === el || el.contains(hit));
       }, c);
-      if (ready) break;
+      if (ready) {
+        // Still there a frame later: not in the middle of a move.
+        const again = await center(selector);
+        if (Math.abs(again.x - c.x) < 0.5 && Math.abs(again.y - c.y) < 0.5) return c;
+      }
       if (Date.now() - t0 > 15_000) throw new Error(`${selector} stays covered or disabled at (${Math.round(c.x)}, ${Math.round(c.y)})`);
       await page.waitForTimeout(50);
       c = await center(selector);
     }
-    await page.mouse.click(c.x, c.y);
+  }
+
+  /** Clicks the middle of `selector` once the element would receive the click (readyAt). */
+  async function click(selector: string) {
+    const c = await readyAt(selector);
+    await getPage().mouse.click(c.x, c.y);
   }
 
   /**
@@ -330,7 +340,7 @@ export function pageHelpers(getPage: () => Page) {
     }
   }
 
-  return { box, center, click, scrollTo, reveal, menu };
+  return { box, center, readyAt, click, scrollTo, reveal, menu };
 }
 
 /** Resolves after the page has drawn two more frames. */
@@ -468,8 +478,11 @@ export function studioActions(get: () => BrowserStudio) {
   /** How many connections are drawn. */
   const wires = () => page().locator('svg.wire[data-connection-id]:not([data-connection-id=""])').count();
 
+  /** Drags a wire from an output socket to an input socket, once both are in place and uncovered. */
   async function connect(from: string, fromPort: string, to: string, toPort: string) {
-    await drag(await center(socket(from, 'output', fromPort)), await center(socket(to, 'input', toPort)));
+    const start = await helpers.readyAt(socket(from, 'output', fromPort));
+    const end = await helpers.readyAt(socket(to, 'input', toPort));
+    await drag(start, end);
   }
 
   /** Clicks a block's header (selects it and shows it in the inspector). */
