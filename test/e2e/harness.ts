@@ -315,17 +315,24 @@ export function pageHelpers(getPage: () => Page) {
 
   /**
    * Scrolls the plots so that `selector` is wholly in view, and fails if it cannot be (a
-   * plot taller than the plot pane).
+   * plot taller than the plot pane). Tried until it holds: the plots are laid out again as
+   * cards and notices come and go, and a scroll made in the middle of that can fall short.
    */
   async function reveal(selector: string) {
-    await scrollTo(selector);
-    const fits = await getPage().locator(selector).first().evaluate((e) => {
-      const pane = e.closest('.plots') ?? e.ownerDocument.documentElement;
-      const a = e.getBoundingClientRect();
-      const b = pane.getBoundingClientRect();
-      return a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5 && a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
-    });
-    if (!fits) throw new Error(`cannot scroll ${selector} wholly into view`);
+    let last = '';
+    for (let t0 = Date.now(); Date.now() - t0 < 15_000; await getPage().waitForTimeout(100)) {
+      await scrollTo(selector);
+      const where = await getPage().locator(selector).first().evaluate((e) => {
+        const pane = e.closest('.plots') ?? e.ownerDocument.documentElement;
+        const a = e.getBoundingClientRect();
+        const b = pane.getBoundingClientRect();
+        const fits = a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5 && a.left >= b.left - 0.5 && a.right <= b.right + 0.5;
+        return { fits, size: `${Math.round(a.width)}×${Math.round(a.height)} at ${Math.round(a.top)} in a pane of ${Math.round(b.width)}×${Math.round(b.height)} at ${Math.round(b.top)}` };
+      });
+      if (where.fits) return;
+      last = where.size;
+    }
+    throw new Error(`cannot scroll ${selector} wholly into view (${last})`);
   }
 
   /** Opens menu `name` and clicks `item`, or hovers `item` and clicks `sub` of its submenu. */
