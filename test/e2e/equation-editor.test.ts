@@ -32,19 +32,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
   const editor = '[data-testid="type-editor"]';
   const status = () => studio.page.locator('[data-testid="type-status"]').textContent();
 
-  /** Types lines into a CodeMirror field (Escape first closes a completion list, so Enter makes a new line). */
-  async function typeLines(field: string, lines: string[]) {
-    const { page } = studio;
-    await ui.click(`${editor} [data-field="${field}"] .cm-content`);
-    for (const [i, line] of lines.entries()) {
-      if (i > 0) {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('Enter');
-      }
-      await page.keyboard.type(line);
-    }
-    await page.keyboard.press('Escape');
-  }
+  /** Types lines into a field of the type editor (see ui.typeLines). */
+  const typeLines = (field: string, lines: string[]) => ui.typeLines(`${editor} [data-field="${field}"]`, lines);
 
   /** Fills in what the compiler asks for: each unknown name becomes a parameter with its unit and value. */
   async function addUnknownNames(): Promise<string[]> {
@@ -103,14 +92,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     await page.locator('[data-palette-group="project"] [data-palette-type="adex"]').waitFor();
 
     // Place and wire it: a 1 nA step from 20 ms to 420 ms, V and spikes recorded; 500 ms.
-    await ui.place('adex', 380, 160);
-    await ui.place('step-current', 80, 160);
-    await ui.place('spike-probe', 700, 80);
-    await ui.place('state-probe', 700, 300);
-    await ui.connect('step_current', 'I', 'adex', 'I');
-    await ui.connect('adex', 'spikes', 'spike_probe', 'spikes');
-    await ui.connect('adex', 'V', 'state_probe', 'target');
-    await expect.poll(ui.wires).toBe(3);
+    await ui.build({
+      blocks: [['adex', 380, 160], ['step-current', 80, 160], ['spike-probe', 700, 80], ['state-probe', 700, 300]],
+      wires: [['step_current', 'I', 'adex', 'I'], ['adex', 'spikes', 'spike_probe', 'spikes'], ['adex', 'V', 'state_probe', 'target']],
+    });
     await ui.select('step_current');
     await ui.type('param:times', '20 ms, 420 ms');
     await ui.type('param:amplitudes', '1 nA, 0 nA');

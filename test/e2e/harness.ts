@@ -402,6 +402,16 @@ export async function projectFromExample(host: WebHost, file: string, name: stri
 }
 
 /**
+ * A network to build in the editor: `blocks`, each a palette type and where it is dropped
+ * (x, y relative to the canvas's top-left corner); `wires`, each from a block's output port
+ * to a block's input port (block ids as the editor names them: the type, "-" read as "_").
+ */
+export interface Network {
+  blocks: Array<[type: string, x: number, y: number]>;
+  wires: Array<[from: string, fromPort: string, to: string, toPort: string]>;
+}
+
+/**
  * What a user does in the studio, through page.mouse and page.keyboard (plus pageHelpers),
  * on the studio `get` returns when called.
  */
@@ -492,6 +502,18 @@ export function studioActions(get: () => BrowserStudio) {
     await drag(start, end);
   }
 
+  /**
+   * Builds a network as a user does: drags each block of `network` from the palette to its
+   * place, one after another, then drags each wire, and waits until all the new wires are
+   * drawn (place and connect wait for each block and socket in turn).
+   */
+  async function build(network: Network) {
+    const before = await wires();
+    for (const [type, x, y] of network.blocks) await place(type, x, y);
+    for (const [from, fromPort, to, toPort] of network.wires) await connect(from, fromPort, to, toPort);
+    await expect.poll(wires).toBe(before + network.wires.length);
+  }
+
   /** Clicks a block's header (selects it and shows it in the inspector). */
   async function select(block: string) {
     await click(`[data-block-id="${block}"] .head`);
@@ -514,6 +536,22 @@ export function studioActions(get: () => BrowserStudio) {
     await page().keyboard.press('Control+A');
     await page().keyboard.type(text);
     if (commit) await page().keyboard.press(commit);
+  }
+
+  /**
+   * Types `lines` into the CodeMirror editor inside `selector`, after what it holds (Escape
+   * before each Enter closes a completion list, so that Enter makes a new line).
+   */
+  async function typeLines(selector: string, lines: string[]) {
+    await click(`${selector} .cm-content`);
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) {
+        await page().keyboard.press('Escape');
+        await page().keyboard.press('Enter');
+      }
+      await page().keyboard.type(line);
+    }
+    await page().keyboard.press('Escape');
   }
 
   /** Picks an engine in the run bar by its first letter (Tab from the seed field to the engine list). */
@@ -562,7 +600,10 @@ export function studioActions(get: () => BrowserStudio) {
   }
 
   return {
-    ...helpers, open, openProject, openExample, showRun, clickCanvasCorner, drag, place, socket, wires, connect, select, type,
-    typeInto, pickEngine, notices, dismissNotices, blocksSettled, shot,
+    ...helpers, open, openProject, openExample, showRun, clickCanvasCorner, drag, place, socket, wires, connect, build, select, type,
+    typeInto, typeLines, pickEngine, notices, dismissNotices, blocksSettled, shot,
   };
 }
+
+/** The actions of studioActions, for helpers that act on a studio. */
+export type StudioActions = ReturnType<typeof studioActions>;

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, SLOW_MS, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+import { buildLearningNetwork } from './learning-network.js';
 
 /** Parameters of the type: name, unit, default (A+ = 0.1 gmax here, so that 300 ms show learning). */
 const PARAMS: Array<[string, string, string]> = [
@@ -33,19 +34,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('a plastic synapse written in the equa
   const status = () => studio.page.locator('[data-testid="type-status"]').textContent();
   const focused = () => studio.page.evaluate<string | null>('document.activeElement?.getAttribute("aria-label") ?? null');
 
-  /** Types lines into a CodeMirror field (Escape first closes a completion list, so Enter makes a new line). */
-  async function typeLines(field: string, lines: string[]) {
-    const { page } = studio;
-    await ui.click(`${editor} [data-field="${field}"] .cm-content`);
-    for (const [i, line] of lines.entries()) {
-      if (i > 0) {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('Enter');
-      }
-      await page.keyboard.type(line);
-    }
-    await page.keyboard.press('Escape');
-  }
+  /** Types lines into a field of the type editor (see ui.typeLines). */
+  const typeLines = (field: string, lines: string[]) => ui.typeLines(`${editor} [data-field="${field}"]`, lines);
 
   it("a user writes Brian2's pair STDP as a type, runs it between Poisson inputs and LIF cells, and its weights learn", async () => {
     const { page, host } = studio;
@@ -103,28 +93,8 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('a plastic synapse written in the equa
     await page.locator(editor).waitFor({ state: 'detached' });
     await page.locator('[data-palette-group="project"] [data-palette-type="pair-stdp"]').waitFor();
 
-    // 20 Poisson inputs at 50 Hz onto 2 LIF cells made to fire by a constant current; weights every 50 ms.
-    await ui.place('poisson', 80, 120);
-    await ui.place('pair-stdp', 330, 120);
-    await ui.place('lif', 580, 120);
-    await ui.place('constant-current', 330, 330);
-    await ui.place('weight-snapshots', 580, 330);
-    await ui.connect('poisson', 'spikes', 'pair_stdp', 'pre');
-    await ui.connect('pair_stdp', 'post', 'lif', 'I');
-    await ui.connect('constant_current', 'I', 'lif', 'I');
-    await ui.connect('pair_stdp', 'post', 'weight_snapshots', 'target');
-    await expect.poll(ui.wires).toBe(4);
-    await ui.select('poisson');
-    await ui.type('size', '20');
-    await ui.type('param:rate', '50 Hz');
-    await ui.select('lif');
-    await ui.type('size', '2');
-    await ui.select('constant_current');
-    await ui.type('param:amplitude', '20 nA');
-    await ui.select('weight_snapshots');
-    await ui.type('param:interval', '50 ms');
-    await ui.typeInto('[data-testid="run-duration"]', '300 ms');
-    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
+    // 20 Poisson inputs at 50 Hz onto 2 LIF cells made to fire by a constant current; weights every 50 ms; 300 ms.
+    await buildLearningNetwork(ui, page, 'pair-stdp');
 
     await ui.click('[data-testid="run"]');
     await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: SLOW_MS });

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, SLOW_MS, studioActions, useStudioPerTest, type BrowserStudio } from './harness.js';
+import { buildLearningNetwork } from './learning-network.js';
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('the weight-distribution view', () => {
   let studio: BrowserStudio;
@@ -23,27 +24,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the weight-distribution view', () => 
   it('a user adds STDP between two populations, runs, and watches the weight histogram change', async () => {
     const { page, host } = studio;
     await ui.open();
-    await ui.place('poisson', 80, 120);
-    await ui.place('stdp', 330, 120);
-    await ui.place('lif', 580, 120);
-    await ui.place('constant-current', 330, 330);
-    await ui.place('weight-snapshots', 580, 330);
-    await ui.connect('poisson', 'spikes', 'stdp', 'pre');
-    await ui.connect('stdp', 'post', 'lif', 'I');
-    await ui.connect('constant_current', 'I', 'lif', 'I');
-    await ui.connect('stdp', 'post', 'weight_snapshots', 'target');
-    await expect.poll(ui.wires).toBe(4);
-    await ui.select('poisson');
-    await ui.type('size', '20');
-    await ui.type('param:rate', '50 Hz');
-    await ui.select('lif');
-    await ui.type('size', '2');
-    await ui.select('constant_current');
-    await ui.type('param:amplitude', '20 nA');
-    await ui.select('weight_snapshots');
-    await ui.type('param:interval', '50 ms');
-    await ui.typeInto('[data-testid="run-duration"]', '300 ms');
-    await expect.poll(() => page.locator('[data-testid="model-status"]').textContent(), { timeout: SLOW_MS }).toMatch(/^Model OK/);
+    await buildLearningNetwork(ui, page, 'stdp');
 
     await ui.click('[data-testid="run"]');
     await page.locator('[data-testid="run-status"][data-status="finished"]').waitFor({ timeout: SLOW_MS });
