@@ -180,19 +180,10 @@ export function reloadWhileStreaming(
 
 /**
  * For a plot component's set-up: reloads while its runs stream (see reloadWhileStreaming)
- * until the component is destroyed, then calls `destroy` (which frees the chart).
+ * until the component is destroyed (its chart is freed by uplot-card.svelte.ts).
  */
-export function reloadUntilDestroyed(
-  studio: Parameters<typeof reloadWhileStreaming>[0],
-  inputs: () => PlotInputs,
-  load: () => void,
-  destroy: () => void,
-): void {
-  const stopStreaming = reloadWhileStreaming(studio, inputs, load);
-  onDestroy(() => {
-    stopStreaming();
-    destroy();
-  });
+export function reloadUntilDestroyed(studio: Parameters<typeof reloadWhileStreaming>[0], inputs: () => PlotInputs, load: () => void): void {
+  onDestroy(reloadWhileStreaming(studio, inputs, load));
 }
 
 /** Marks the chart's element with what was drawn (read by the benchmark and the tests); `t0`: when drawing began. */

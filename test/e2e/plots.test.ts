@@ -83,6 +83,24 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('plots in the browser', () => {
     }, 2 * SLOW_MS);
   }
 
+  it('keeps every chart as wide as its card when the window narrows (traces and the raster)', async () => {
+    const { page } = studio;
+    await openAmpaRun();
+    // Each card's chart element against the uPlot chart drawn in it (uPlot sizes its .u-wrap).
+    const widths = () => page.locator('.card .chart').evaluateAll((els) => els.map((e) => {
+      const wrap = e.querySelector('.u-wrap');
+      return { probe: e.closest('.card')?.getAttribute('data-probe'), card: e.clientWidth, chart: wrap ? Math.round(wrap.getBoundingClientRect().width) : null };
+    }));
+    const following = async () => (await widths()).every((w) => w.chart === w.card);
+    await expect.poll(async () => (await widths()).map((w) => w.probe).sort()).toEqual(['V', 'g', 'spikes']);
+    await expect.poll(following, { timeout: SLOW_MS }).toBe(true);
+    const wide = (await widths())[0]!.card;
+    await page.setViewportSize({ width: VIEWPORT.width - 300, height: VIEWPORT.height });
+    await expect.poll(async () => (await widths())[0]!.card).toBeLessThan(wide);
+    await expect.poll(following).toBe(true);
+    expect(studio.pageErrors).toEqual([]);
+  }, 2 * SLOW_MS);
+
   it('reopens the project and its run after a reload, and downloads CSV, PNG and zip that match the run, each named in a notice', async () => {
     const { page, host, tmp } = studio;
     const run = await openAmpaRun();
