@@ -79,7 +79,7 @@ export function random24(seed: number, stream: number, element: number, counter:
  * execution units (measured 3–4× the throughput of one call per element on V8). The CPU
  * engine draws a block's per-step uniforms (Poisson sources: one per neuron and step)
  * this way before the block's element loop, through the WebAssembly SIMD twin
- * (src-main/engines/cpu/threefry-simd.ts) where that runs.
+ * (src-main/random/threefry-simd.ts) where that runs.
  */
 export function random24Block(seed: number, stream: number, counter: number, lo: number, hi: number, out: Uint32Array): void {
   const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;

@@ -92,15 +92,22 @@ export function forEachConnection(
     case 'fixed-indegree': {
       const k = conn.indegree!;
       const candidates = allowSelf ? nPre : nPre - 1;
-      const chosen = new Set<number>();
+      // Floyd's sampling of k distinct indices out of `candidates`, visited in the order
+      // chosen. `mark[c] === j + 1` says c is chosen for row j: typed arrays instead of a Set,
+      // whose hashing took most of a draw's time (#15).
+      const mark = new Int32Array(candidates);
+      const order = new Int32Array(k);
       for (let j = 0; j < nPost; j++) {
-        // Floyd's sampling of k distinct indices out of `candidates`.
-        chosen.clear();
+        const stamp = j + 1;
+        let n = 0;
         for (let r = candidates - k; r < candidates; r++) {
           const t = rng.integer(r + 1);
-          chosen.add(chosen.has(t) ? r : t);
+          const c = mark[t] === stamp ? r : t;
+          mark[c] = stamp;
+          order[n++] = c;
         }
-        for (const c of chosen) {
+        for (let m = 0; m < k; m++) {
+          const c = order[m]!;
           const i = !allowSelf && c >= j ? c + 1 : c;
           visit(i, j);
         }

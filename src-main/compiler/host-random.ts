@@ -4,84 +4,13 @@
  * change in one block never shifts the numbers of another.
  */
 import { hash4 } from '../../kernels/random.js';
+import { hash4Counters } from '../random/threefry-simd.js';
+
+// The words are computed many at a time, in WebAssembly SIMD (random/threefry-simd.ts):
+// connectivity draws two words per connection, most of the time `compile` takes (#15).
+export { hash4Counters };
 
 const TWO_POW_32 = 4294967296;
-
-/** Threefry's key-schedule parity constant (kernels/random.ts). */
-const PARITY = 0x1bd11bda;
-
-/** Rotate left by r bits (0 < r < 32). */
-function rotl(x: number, r: number): number {
-  return (x << r) | (x >>> (32 - r));
-}
-
-/**
- * `hash4(seed, stream, element, counter + m)` for m in [0, n), into out[0, n): the words a
- * HostRandom hands out one after another, computed four counters at a time. The 20 rounds
- * of one Threefry call are one chain of dependent operations; four independent chains side
- * by side keep the processor's units busy (as kernels/random.ts random24Block does across
- * elements), about 3× the throughput of one call per word. Connectivity draws two words
- * per connection, so this is most of the time `compile` takes for a large network (#15).
- */
-export function hash4Counters(seed: number, stream: number, element: number, counter: number, n: number, out: Uint32Array): void {
-  const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;
-  // Key injections after rounds 4, 8, 12, 16 (x1's part includes the injection count).
-  const i1 = (k2 + 1) | 0, i2 = (k0 + 2) | 0, i3 = (k1 + 3) | 0, i4 = (k2 + 4) | 0;
-  // x1 starts as element + k1 for every counter; x0 as counter + k0.
-  const x1 = (element + k1) | 0;
-  let m = 0;
-  for (; m + 3 < n; m += 4) {
-    let a0 = (counter + m + k0) | 0, b0 = (counter + m + 1 + k0) | 0, c0 = (counter + m + 2 + k0) | 0, d0 = (counter + m + 3 + k0) | 0;
-    let a1 = x1, b1 = x1, c1 = x1, d1 = x1;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
-    a0 = (a0 + k1) | 0; a1 = (a1 + i1) | 0; b0 = (b0 + k1) | 0; b1 = (b1 + i1) | 0; c0 = (c0 + k1) | 0; c1 = (c1 + i1) | 0; d0 = (d0 + k1) | 0; d1 = (d1 + i1) | 0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 17) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 17) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 17) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 17) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 29) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 29) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 29) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 29) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 16) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 16) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 16) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 16) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 24) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 24) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 24) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 24) ^ d0;
-    a0 = (a0 + k2) | 0; a1 = (a1 + i2) | 0; b0 = (b0 + k2) | 0; b1 = (b1 + i2) | 0; c0 = (c0 + k2) | 0; c1 = (c1 + i2) | 0; d0 = (d0 + k2) | 0; d1 = (d1 + i2) | 0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
-    a0 = (a0 + k0) | 0; a1 = (a1 + i3) | 0; b0 = (b0 + k0) | 0; b1 = (b1 + i3) | 0; c0 = (c0 + k0) | 0; c1 = (c1 + i3) | 0; d0 = (d0 + k0) | 0; d1 = (d1 + i3) | 0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 17) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 17) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 17) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 17) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 29) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 29) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 29) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 29) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 16) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 16) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 16) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 16) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 24) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 24) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 24) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 24) ^ d0;
-    a0 = (a0 + k1) | 0; a1 = (a1 + i4) | 0; b0 = (b0 + k1) | 0; b1 = (b1 + i4) | 0; c0 = (c0 + k1) | 0; c1 = (c1 + i4) | 0; d0 = (d0 + k1) | 0; d1 = (d1 + i4) | 0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 13) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 13) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 13) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 13) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 15) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 15) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 15) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 15) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 26) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 26) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 26) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 26) ^ d0;
-    a0 = (a0 + a1) | 0; a1 = rotl(a1, 6) ^ a0; b0 = (b0 + b1) | 0; b1 = rotl(b1, 6) ^ b0;
-    c0 = (c0 + c1) | 0; c1 = rotl(c1, 6) ^ c0; d0 = (d0 + d1) | 0; d1 = rotl(d1, 6) ^ d0;
-    a0 = (a0 + k2) | 0; b0 = (b0 + k2) | 0; c0 = (c0 + k2) | 0; d0 = (d0 + k2) | 0;
-    out[m] = a0 >>> 0; out[m + 1] = b0 >>> 0; out[m + 2] = c0 >>> 0; out[m + 3] = d0 >>> 0;
-  }
-  for (; m < n; m++) out[m] = hash4(seed, stream, element, (counter + m) >>> 0);
-}
 
 /** Words a HostRandom computes at once at most (hash4Counters); fewer for its first draws. */
 const MAX_BATCH = 256;

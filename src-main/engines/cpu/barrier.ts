@@ -23,11 +23,18 @@ export function controlArray(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
 }
 
+/** Fewest polls before a sleep (a few microseconds), while polling is allowed at all. */
+export const MIN_SPINS = 512;
+
 /**
  * A barrier for `workers` threads over `ctl`; `maxSpins`: polls before sleeping. The polls
  * adapt: where the others keep arriving late (their cores busy with other work), spinning
  * only burns the time they need, so a barrier that had to sleep halves the next one's polls
- * and one released while polling doubles them again.
+ * and one released while polling doubles them again. The polls never fall below MIN_SPINS
+ * (or maxSpins, if less): from none, no barrier could ever be released while polling to
+ * double them again, and every later barrier would sleep — which the imbalance of the
+ * first steps (one worker's code still unoptimised) used to cause for good: every barrier
+ * of a run then slept, tens of microseconds each (#15).
  */
 export function barrier(ctl: Int32Array, workers: number, maxSpins: number): () => void {
   let spins = maxSpins;
@@ -42,12 +49,17 @@ export function barrier(ctl: Int32Array, workers: number, maxSpins: number): () 
     }
     for (let s = 0; s < spins; s++) {
       if (Atomics.load(ctl, CONTROL.generation) !== generation) {
-        spins = Math.min(maxSpins, spins * 2);
+        spins = nextSpins(spins, true, maxSpins);
         return;
       }
     }
-    spins >>= 1;
+    spins = nextSpins(spins, false, maxSpins);
     // A bounded wait, so that a terminated run never leaves a thread asleep for good.
     while (Atomics.load(ctl, CONTROL.generation) === generation) Atomics.wait(ctl, CONTROL.generation, generation, 1000);
   };
+}
+
+/** The polls of the next barrier after one with `spins` polls was `released` while polling, or slept. */
+export function nextSpins(spins: number, released: boolean, maxSpins: number): number {
+  return released ? Math.min(maxSpins, spins * 2) : Math.max(Math.min(MIN_SPINS, maxSpins), spins >> 1);
 }

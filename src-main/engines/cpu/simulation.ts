@@ -14,7 +14,7 @@ import { arrayName, generateStep } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import { allocatePlasticity, connectionArrayName } from './plasticity-arrays.js';
 import { ownedRange, elementRange, type Partition } from './partition.js';
-import { fastRandom24Block } from './threefry-simd.js';
+import { fastRandom24Block } from '../../random/threefry-simd.js';
 import { rowBounds, rowsSortedByTarget } from './row-bounds.js';
 
 export type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;

@@ -1,7 +1,7 @@
 /**
  * The CPU engine draws a block's per-step uniforms (`bernoulli`, `rand`) for all its elements
  * before the element loop, several Threefry chains at a time (random24Block: in WebAssembly
- * SIMD, engines/cpu/threefry-simd.ts), instead of one call per element inside it. The numbers must be the contract's: each Poisson
+ * SIMD, src-main/random/threefry-simd.ts), instead of one call per element inside it. The numbers must be the contract's: each Poisson
  * neuron spikes in step i exactly when random24(seed, stream, neuron, i) < f32(rate·dt)·2^24,
  * computed here from kernels/random.ts one draw at a time.
  */
