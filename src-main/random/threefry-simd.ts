@@ -152,14 +152,18 @@ function instantiate(form: ThreefryForm): { fill: Fill; tile: Uint32Array } | nu
 }
 
 /**
- * Calls `fill` for words [0, n) in tiles and copies them to out[at, at + n): `start(w)`
- * gives the counting word's input for word w. Whole groups of 16: the last group's extra
- * words land in the tile and are not copied.
+ * Words [0, n) of a module of `form` into out[0, n), for the first word's inputs `counter`
+ * and `element` (one of which counts up, by form), in tiles. Whole groups of 16: the last
+ * group's extra words land in the tile and are not copied.
  */
-function tiled(m: { fill: Fill; tile: Uint32Array }, n: number, out: Uint32Array, call: (w: number, count: number) => void): void {
+function fillWords(m: { fill: Fill; tile: Uint32Array }, form: ThreefryForm, seed: number, stream: number, counter: number, element: number, n: number, out: Uint32Array): void {
+  const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;
+  const i1 = (k2 + 1) | 0, i2 = (k0 + 2) | 0, i3 = (k1 + 3) | 0, i4 = (k2 + 4) | 0;
   for (let w = 0; w < n; w += TILE) {
     const count = Math.min(TILE, n - w);
-    call(w, Math.ceil(count / (4 * VECTORS)) * 4 * VECTORS);
+    const x0 = (counter + k0 + (form === 'counters' ? w : 0)) | 0;
+    const x1 = (element + k1 + (form === 'elements' ? w : 0)) | 0;
+    m.fill(x0, x1, k0, k1, k2, i1, i2, i3, i4, Math.ceil(count / (4 * VECTORS)) * 4 * VECTORS);
     out.set(count === TILE ? m.tile : m.tile.subarray(0, count), w);
   }
 }
@@ -167,23 +171,13 @@ function tiled(m: { fill: Fill; tile: Uint32Array }, n: number, out: Uint32Array
 /** The SIMD form of random24Block where WebAssembly SIMD runs here; null where it does not. */
 export function simdRandom24Block(): Random24Block | null {
   const m = instantiate('elements');
-  if (!m) return null;
-  return (seed, stream, counter, lo, hi, out) => {
-    const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;
-    const x0 = (counter + k0) | 0, i1 = (k2 + 1) | 0, i2 = (k0 + 2) | 0, i3 = (k1 + 3) | 0, i4 = (k2 + 4) | 0;
-    tiled(m, hi - lo, out, (w, count) => m.fill(x0, (lo + w + k1) | 0, k0, k1, k2, i1, i2, i3, i4, count));
-  };
+  return m && ((seed, stream, counter, lo, hi, out) => fillWords(m, 'elements', seed, stream, counter, lo, hi - lo, out));
 }
 
 /** The SIMD form of hash4Counters where WebAssembly SIMD runs here; null where it does not. */
 export function simdHash4Counters(): Hash4Counters | null {
   const m = instantiate('counters');
-  if (!m) return null;
-  return (seed, stream, element, counter, n, out) => {
-    const k0 = seed | 0, k1 = stream | 0, k2 = k0 ^ k1 ^ PARITY;
-    const x1 = (element + k1) | 0, i1 = (k2 + 1) | 0, i2 = (k0 + 2) | 0, i3 = (k1 + 3) | 0, i4 = (k2 + 4) | 0;
-    tiled(m, n, out, (w, count) => m.fill((counter + w + k0) | 0, x1, k0, k1, k2, i1, i2, i3, i4, count));
-  };
+  return m && ((seed, stream, element, counter, n, out) => fillWords(m, 'counters', seed, stream, counter, element, n, out));
 }
 
 // Both forms are built on first use: a process needs at most one of them early (the compiler
