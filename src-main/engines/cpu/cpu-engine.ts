@@ -45,14 +45,46 @@ let spare: Worker | undefined;
  * no process alive; one that is never taken is ended by dropPrestartedWorker.
  */
 export function prestartCpuWorker(): void {
-  if (spare) return;
-  const w = startWorker(null);
+  if (!spare) makeSpare(startWorker(null));
+}
+
+/** Keeps `w`, idle, for the next run to take. */
+function makeSpare(w: Worker): void {
   w.unref();
-  // A worker that failed to start is simply not used: the run starts its own.
+  // A worker that failed to start (or stopped since) is simply not used: the run starts its own.
   const drop = () => { if (spare === w) spare = undefined; };
   w.once('error', drop);
   w.once('exit', drop);
   spare = w;
+}
+
+/**
+ * Largest run (in the bytes of its states and connections) whose worker is kept for the next
+ * run: an idle worker holds its last run's arrays until its next run lets V8 collect them.
+ */
+const KEEP_WORKER_MAX_BYTES = 64 << 20;
+
+function runBytes(plan: Plan): number {
+  let bytes = 0;
+  for (const b of plan.blocks) bytes += b.size * (b.states.length + 1) * 8;
+  for (const p of plan.projections) bytes += p.byPre.idx.length * 8;
+  return bytes;
+}
+
+/**
+ * After a one-thread run that ended normally, where runs follow one another (keepCpuWorkerWarm):
+ * keeps its worker as the spare instead of ending it. The next run then finds the engine's
+ * code loaded and already optimised by V8 — recording, chunking, the random-number module,
+ * and the step program itself where only values changed (simulation.ts cachedProgram) —
+ * where a fresh worker runs all of it cold; the engine's start also drops from some 25 ms to
+ * a few (live mode's 1000-neuron, 1 s re-run, #15).
+ */
+function keepWorker(w: Worker, plan: Plan): boolean {
+  if (!keepWarm || spare || runBytes(plan) > KEEP_WORKER_MAX_BYTES) return false;
+  // This run's listeners only: the Worker's own (which start its port for a 'message' listener) stay.
+  for (const event of ['message', 'error', 'exit']) w.removeAllListeners(event);
+  makeSpare(w);
+  return true;
 }
 
 /** Whether every run ends by prestarting the next run's worker (keepCpuWorkerWarm). */
@@ -108,7 +140,9 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   // Spinning at a barrier pays only while every worker has a core of its own.
   const spins = workers <= os.availableParallelism() ? 20000 : 0;
   const pool = Array.from({ length: workers }, (_, worker) => takeWorker(
-    shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop },
+    // Where runs follow one another (keepWarm), a one-thread run's worker is kept (keepWorker),
+    // and its code made to serve the next run of the same model too.
+    shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop, reusable: keepWarm },
   ));
   const merger = shared ? new ChunkMerger(plan, workers) : undefined;
   const requestStop = () => Atomics.store(stopFlag, 0, 1);
@@ -129,13 +163,15 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   return new Promise<RunResult>((resolve, reject) => {
     let settled = false;
     const ends: Array<Extract<WorkerMessage, { type: 'done' }>> = [];
-    const finish = (f: () => void) => {
+    /** `ended`: every worker posted its end (and can take another run). */
+    const finish = (f: () => void, ended = false) => {
       if (settled) return;
       settled = true;
       options.signal?.removeEventListener('abort', requestStop);
-      for (const w of pool) void w.terminate();
+      const kept = ended && pool.length === 1 && keepWorker(pool[0]!, plan);
+      if (!kept) for (const w of pool) void w.terminate();
       writes.then(() => (writeError ? reject(writeError) : f()), reject);
-      if (keepWarm) setTimeout(() => { if (keepWarm) prestartCpuWorker(); }, WARM_AFTER_MS).unref();
+      if (keepWarm && !kept) setTimeout(() => { if (keepWarm) prestartCpuWorker(); }, WARM_AFTER_MS).unref();
     };
     pool.forEach((worker, w) => {
       worker.on('message', (m: WorkerMessage) => {
@@ -145,9 +181,9 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
           ends[w] = m;
           if (ends.filter(Boolean).length < workers) return;
           const faults = ends.flatMap((e) => (e.fault ? [e.fault] : []));
-          if (faults.length > 0) finish(() => reject(rebuildFault(firstFault(plan, faults))));
-          else finish(() => resolve(workers > 1 ? { ...ends[0]!.result, threads: workers } : ends[0]!.result));
-        } else finish(() => reject(rebuildError(m)));
+          if (faults.length > 0) finish(() => reject(rebuildFault(firstFault(plan, faults))), true);
+          else finish(() => resolve(workers > 1 ? { ...ends[0]!.result, threads: workers } : ends[0]!.result), true);
+        } else finish(() => reject(rebuildError(m)), m.detail !== undefined); // a diverged run ended normally
       });
       worker.on('error', (e) => finish(() => reject(e)));
       worker.on('exit', (code) => {

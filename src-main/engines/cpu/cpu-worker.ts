@@ -1,8 +1,9 @@
 /**
  * Worker-thread entry of the CPU engine: receives a plan and a shared stop flag (and, in a
- * threaded run, its share: partition.ts) as its workerData or, started ahead of the run,
- * as its first message; runs the loop, posts recordings and progress as it goes. Errors
- * are posted with their name so the main thread can rebuild NonFiniteStateError and friends.
+ * threaded run, its share: partition.ts) as its workerData or — started ahead of the run,
+ * or kept from an earlier one — as a message; runs the loop, posts recordings and progress
+ * as it goes. Errors are posted with their name so the main thread can rebuild
+ * NonFiniteStateError and friends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NonFiniteStateError } from '../types.js';
@@ -15,7 +16,7 @@ import { faultDetail, type WorkerInput } from './worker-start.js';
 const port = parentPort!;
 
 /** Steps the run `input` describes, posting recordings, progress and the end. */
-function run({ plan, stop, threads }: WorkerInput): void {
+function run({ plan, stop, threads, reusable }: WorkerInput): void {
   const stopFlag = new Int32Array(stop);
   const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
   try {
@@ -29,13 +30,17 @@ function run({ plan, stop, threads }: WorkerInput): void {
       });
       port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) });
     } else {
-      const sim = new Simulation(plan);
-      const result = runLoop(sim, {
-        emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
-        progress: (p) => port.postMessage({ type: 'progress', progress: p }),
-        shouldStop,
-      });
-      port.postMessage({ type: 'done', result });
+      const sim = new Simulation(plan, undefined, { reusable: reusable === true });
+      try {
+        const result = runLoop(sim, {
+          emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
+          progress: (p) => port.postMessage({ type: 'progress', progress: p }),
+          shouldStop,
+        });
+        port.postMessage({ type: 'done', result });
+      } finally {
+        sim.release(); // this worker may be kept for the next run
+      }
     }
   } catch (e) {
     const err = e as Error;
@@ -44,6 +49,8 @@ function run({ plan, stop, threads }: WorkerInput): void {
   }
 }
 
-// Started ahead of its run (prestartCpuWorker): the run comes as the first message.
+// Started with its run (workerData), or ahead of it (prestartCpuWorker): then the run comes
+// as a message. A worker kept after its run (cpu-engine.ts keepWorker) takes the next run
+// the same way, with its code already loaded and compiled by V8.
 if (workerData) run(workerData as WorkerInput);
-else port.once('message', (input: WorkerInput) => run(input));
+port.on('message', (input: WorkerInput) => run(input));

@@ -65,6 +65,42 @@ describe('CPU engine in a worker', () => {
         expect((await runCpu(plan)).status).toBe('finished');
         await expect.poll(() => prestartedWorkerWaiting()).toBe(true); // started shortly after the run ended
       }
+      // A threaded run's workers are ended; a new one is booted for the next run.
+      expect((await runCpu(compile(example('coba.json'), { duration: '5 ms' }), { threads: 2 })).status).toBe('finished');
+      await expect.poll(() => prestartedWorkerWaiting()).toBe(true);
+    } finally {
+      keepCpuWorkerWarm(false);
+    }
+    expect(prestartedWorkerWaiting()).toBe(false);
+  });
+
+  it('kept warm, runs one run after another in the same worker, each with its own recordings — a diverged run too', async () => {
+    const doc = example('coba.json');
+    keepCpuWorkerWarm();
+    try {
+      for (const duration of ['30 ms', '20 ms']) {
+        const overrides = { duration };
+        const reference = runDoc(doc, overrides);
+        const plan = compile(doc, overrides);
+        const chunks: RecordingChunk[] = [];
+        expect((await runCpu(plan, { sink: { write: (c) => { chunks.push(c); } } })).status).toBe('finished');
+        expect(prestartedWorkerWaiting()).toBe(true); // the run's own worker, kept at once
+        const streamed = collect(plan, reference.sim, chunks);
+        expect(streamed.spikes).toEqual(reference.spikes);
+        expect(streamed.rates).toEqual(reference.rates);
+      }
+      // R·I overflows to infinity (as in the diverging-run test below).
+      const diverging = makeDoc(
+        [
+          { id: 'drive', type: 'constant-current', params: { amplitude: '1e10 nA', start: '2 ms' } },
+          { id: 'cell', type: 'lif', size: 1, params: { R: '1e300 Mohm' } },
+        ],
+        ['drive.I -> cell.I'],
+        { duration: '5 ms' },
+      );
+      await expect(runCpu(compile(diverging))).rejects.toBeInstanceOf(NonFiniteStateError);
+      expect(prestartedWorkerWaiting()).toBe(true);
+      expect((await runCpu(compile(example('ampa-lif.json'), { duration: '10 ms' }))).status).toBe('finished');
     } finally {
       keepCpuWorkerWarm(false);
     }
