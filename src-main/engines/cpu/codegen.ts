@@ -81,6 +81,26 @@ interface Ctx {
   segmented: Set<string>;
   /** Scratch arrays of per-step uniforms drawn ahead of an element loop (BlockDraws), with their lengths. */
   draws: Map<string, number>;
+  /** Reusable code (GenerateOptions): the model's numbers, in the `literals` array of a run (modelNumber); absent: literals in the code. */
+  literals?: number[];
+}
+
+/** Numbers printed as themselves: those a formula holds rather than a parameter (x / 2, 1 − x). */
+const KEPT_LITERALS = new Set([0, 1, -1, 2]);
+
+/**
+ * JS text of a number of the model — a parameter's value folded into an expression, a
+ * decay factor, a weight. In reusable code `L<n>`, a local read from the run's `literals`
+ * array at the top of the step: the code then depends only on the model's structure, not on
+ * its values, so a run that differs from the previous one in values only (live mode's edit
+ * of a parameter) finds its program already compiled and optimised by V8 (simulation.ts).
+ * Otherwise the literal itself.
+ */
+function modelNumber(ctx: Ctx, v: number): string {
+  if (!ctx.literals || KEPT_LITERALS.has(v) || !Number.isFinite(v)) return jsNumber(v);
+  // One slot per occurrence, even of equal numbers: shared slots would make the code depend
+  // on which values happen to coincide (the same tau for two blocks).
+  return `L${ctx.literals.push(v) - 1}`;
 }
 
 /**
@@ -150,6 +170,7 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
   const element = (n: string) => ec?.constants.findIndex((c) => c.name === n) ?? -1;
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
+    literal: (v) => modelNumber(ctx, v),
     decay: (tau) => {
       const m = tau.k === 'var' ? element(tau.name) : -1;
       return m >= 0 && ec!.constants[m]!.decay ? `${use(ctx, arrayName.elementDecay(bi, m))}[k]` : null;
@@ -336,7 +357,7 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const nPre = ctx.plan.blocks[pre]!.size;
   const ptr = use(ctx, arrayName.csr(pk, 'pre', 'ptr'));
   const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
-  const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
+  const w = p.uniformWeight !== undefined ? modelNumber(ctx, p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
   const target = use(ctx, arrayName.state(syn, p.jump!));
   if (p.plasticity) return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} with on_pre (lag ${p.lag})`, plasticPropagateLines(ctx.plan, p, pk, plasticNames(ctx), ptr, idx));
   if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
@@ -451,6 +472,7 @@ function synapseTermLines(ctx: Ctx, p: PlanProjection, pk: number, preload = fal
   const stateRef = (n: string) => (preload ? synapseStateLocal(syn, n) : `${use(ctx, arrayName.state(syn, n))}[k]`);
   const pc: JsPrintContext = {
     dt: ctx.plan.dt,
+    literal: (v) => modelNumber(ctx, v),
     name: (n) => (n === 'V_post' ? 'vp' : n === 'wsum' ? `ws${pk}` : states.has(n) ? stateRef(n) : n),
     random: () => { throw new Error('random numbers are not allowed in a synapse current'); },
   };
@@ -460,7 +482,7 @@ function synapseTermLines(ctx: Ctx, p: PlanProjection, pk: number, preload = fal
     const ptr = use(ctx, arrayName.csr(pk, 'post', 'ptr'));
     const idx = use(ctx, arrayName.csr(pk, 'post', 'idx'));
     const g = use(ctx, arrayName.state(syn, p.gather!));
-    const w = p.uniformWeight !== undefined ? jsNumber(p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'post', 'w'))}[c]`;
+    const w = p.uniformWeight !== undefined ? modelNumber(ctx, p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'post', 'w'))}[c]`;
     lines.push(`let ws${pk} = 0;`, `for (let c = ${ptr}[k], e = ${ptr}[k + 1]; c < e; c++) ws${pk} += ${w} * ${g}[${idx}[c]];`);
   }
   lines.push(`${p.into === 'J' ? 'in_J' : 'in_I'} += ${current};`);
@@ -472,10 +494,16 @@ function block(title: string, lines: string[]): string {
 }
 
 export interface GeneratedStep {
-  /** Source of a function (A, H) → { step(i), prologue() }; prologue runs once before step 0. */
+  /**
+   * Source of a function (A, H) → { bind(A), step(i), prologue() } over the arrays A (by
+   * name); reusable (GenerateOptions), bind(A) gives it another run's arrays (`literals`
+   * among them; null lets them go). prologue runs once before step 0.
+   */
   source: string;
   /** Array names the source reads. */
   arrays: string[];
+  /** Reusable code: the model's numbers, by index, the run's `literals` array (modelNumber); else empty. */
+  literals: number[];
 }
 
 /**
@@ -503,12 +531,26 @@ function syncPass(ctx: Ctx, blocks: string[], why: string): string {
   return block(why, lines);
 }
 
+/**
+ * `reusable`: one program for every run of the same structure, given each run's arrays by
+ * bind() (and its numbers in `literals`). Once optimised it steps slower than a program made
+ * for one run, whose arrays and numbers V8 treats as constants (COBA 1000 for 1 s: ~65 vs
+ * ~45 ms in one process, where the new program's optimising compile has a core to itself).
+ * It pays where runs of one model follow one another and a new program's compile would
+ * compete with the app for the cores: live mode's edit → plot, in six alternating pairs of
+ * bench:editor runs, median 167–228 ms with it vs 189–265 ms without (#15).
+ */
+export interface GenerateOptions {
+  reusable?: boolean;
+}
+
 /** Generates the step function of a plan; `part`: one worker's share of it (threads). */
-export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
+export function generateStep(plan: Plan, part?: StepPartition, options: GenerateOptions = {}): GeneratedStep {
   const ctx: Ctx = {
     plan, blockIndex: new Map(plan.blocks.map((b, k) => [b.id, k])), used: new Set(),
     flagsRead: blocksWithSpikeFlags(plan), folded: foldableSynapses(plan),
     segmented: part ? segmentedBlocks(plan) : new Set(), ...(part ? { part } : {}), draws: new Map(),
+    ...(options.reusable ? { literals: [] } : {}),
   };
   const projIndex = new Map(plan.projections.map((p, k) => [p.synapse, k]));
   const waitAfter = part ? syncAfter(plan) : new Set<string>();
@@ -540,7 +582,14 @@ export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
     const [lo, hi] = range(ctx, b);
     return block(`step 0's update of ${id}`, [`for (let k = ${lo}; k < ${hi}; k++) {`, ...synapseUpdateLines(ctx, b).map((l) => `  ${l}`), '}']);
   });
+  const literals = ctx.literals ?? [];
+  if (literals.length > 0) use(ctx, LITERALS);
   const arrays = [...ctx.used].sort();
+  const arrayObject = `{ ${arrays.map((a) => `${a}: A.${a}`).join(', ')} }`;
+  const locals = [
+    `  const { ${arrays.join(', ')} } = ARRAYS;`,
+    ...(literals.length > 0 ? [`  const ${literals.map((_, n) => `L${n} = ${LITERALS}[${n}]`).join(', ')};`] : []),
+  ];
   const source = [
     "'use strict';",
     `const { roundHalfAway, sigmoid, vtrap, decayFactor, expEulerStep, random24, random24Block, normal24${ctx.binomial ? ', binomial24' : ''} } = H;`,
@@ -549,17 +598,24 @@ export function generateStep(plan: Plan, part?: StepPartition): GeneratedStep {
     ...(part ? ['const SYNC = H.sync;'] : []),
     // The arrays become locals of each function (not variables of this closure, which the
     // loops would read through the context): a tenth less time per step of COBA (#15).
-    `const ARRAYS = { ${arrays.map((a) => `${a}: A.${a}`).join(', ')} };`,
+    // Made for one run, ARRAYS is a constant of the program (A: the run's arrays), which V8
+    // optimises further; reusable, bind() sets it for each run.
+    ...(options.reusable
+      ? ['let ARRAYS = null;', `function bind(A) { ARRAYS = A && ${arrayObject}; }`]
+      : [`const ARRAYS = ${arrayObject};`, 'function bind() {}']),
     'function prologue() {',
-    `  const { ${arrays.join(', ')} } = ARRAYS;`,
+    ...locals,
     ...prologue,
     '}',
     'function step(i) {',
-    `  const { ${arrays.join(', ')} } = ARRAYS;`,
+    ...locals,
     '  const t = i * DT;',
     ...passes,
     '}',
-    'return { step, prologue };',
+    'return { bind, step, prologue };',
   ].join('\n');
-  return { source, arrays };
+  return { source, arrays, literals };
 }
+
+/** Name of a run's array of the model's numbers (modelNumber). */
+export const LITERALS = 'literals';

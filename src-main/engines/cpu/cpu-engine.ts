@@ -74,11 +74,10 @@ function runBytes(plan: Plan): number {
 /**
  * After a one-thread run that ended normally, where runs follow one another (keepCpuWorkerWarm):
  * keeps its worker as the spare instead of ending it. The next run then finds the engine's
- * code loaded and already optimised by V8 — recording, chunking, the random-number module —
+ * code loaded and already optimised by V8 — recording, chunking, the random-number module,
+ * and the step program itself where only values changed (simulation.ts cachedProgram) —
  * where a fresh worker runs all of it cold: a run's time beyond its stepping drops from some
- * 30 ms to under 10 (live mode's 1000-neuron, 1 s re-run, #15). Each run's step program is
- * still its own (simulation.ts): a program shared by runs of one structure, its numbers and
- * arrays given per run, was tried and stepped slower once optimised than a new one warms up.
+ * 30 ms to under 10 (live mode's 1000-neuron, 1 s re-run, #15).
  */
 function keepWorker(w: Worker, plan: Plan): boolean {
   if (!keepWarm || spare || runBytes(plan) > KEEP_WORKER_MAX_BYTES) return false;
@@ -141,7 +140,9 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   // Spinning at a barrier pays only while every worker has a core of its own.
   const spins = workers <= os.availableParallelism() ? 20000 : 0;
   const pool = Array.from({ length: workers }, (_, worker) => takeWorker(
-    shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop },
+    // Where runs follow one another (keepWarm), a one-thread run's worker is kept (keepWorker),
+    // and its code made to serve the next run of the same model too.
+    shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop, reusable: keepWarm },
   ));
   const merger = shared ? new ChunkMerger(plan, workers) : undefined;
   const requestStop = () => Atomics.store(stopFlag, 0, 1);

@@ -16,7 +16,7 @@ import { faultDetail, type WorkerInput } from './worker-start.js';
 const port = parentPort!;
 
 /** Steps the run `input` describes, posting recordings, progress and the end. */
-function run({ plan, stop, threads }: WorkerInput): void {
+function run({ plan, stop, threads, reusable }: WorkerInput): void {
   const stopFlag = new Int32Array(stop);
   const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
   try {
@@ -30,13 +30,17 @@ function run({ plan, stop, threads }: WorkerInput): void {
       });
       port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) });
     } else {
-      const sim = new Simulation(plan);
-      const result = runLoop(sim, {
-        emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
-        progress: (p) => port.postMessage({ type: 'progress', progress: p }),
-        shouldStop,
-      });
-      port.postMessage({ type: 'done', result });
+      const sim = new Simulation(plan, undefined, { reusable: reusable === true });
+      try {
+        const result = runLoop(sim, {
+          emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
+          progress: (p) => port.postMessage({ type: 'progress', progress: p }),
+          shouldStop,
+        });
+        port.postMessage({ type: 'done', result });
+      } finally {
+        sim.release(); // this worker may be kept for the next run
+      }
     }
   } catch (e) {
     const err = e as Error;

@@ -1,7 +1,8 @@
 /**
  * Prints update-language trees as JavaScript for the CPU engine. Names are mapped by the
- * caller (states and locals become JS variables, parameters are folded to literals before
- * printing); built-ins call the double-precision helpers of src-shared/expr/numeric.ts.
+ * caller (states and locals become JS variables, parameters are folded to numbers before
+ * printing, which the caller may print as literals or as references to a table of them:
+ * `literal`); built-ins call the double-precision helpers of src-shared/expr/numeric.ts.
  */
 import type { Expr } from '../../../src-shared/expr/ast.js';
 import { decayFactor } from '../../../src-shared/expr/numeric.js';
@@ -18,7 +19,11 @@ export interface JsPrintContext {
   dt: number;
   /** JS text of exp(−dt/tau) computed ahead for this tau (a per-element array), or null. */
   decay?(tau: Expr): string | null;
+  /** JS text of a number of the model (default: the literal, jsNumber). */
+  literal?(v: number): string;
 }
+
+const literal = (ctx: JsPrintContext, v: number): string => ctx.literal?.(v) ?? jsNumber(v);
 
 /** A number literal that round-trips exactly. */
 export function jsNumber(v: number): string {
@@ -33,7 +38,7 @@ export function jsNumber(v: number): string {
 export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): string {
   const p = (x: Expr) => printJs(x, ctx, counter);
   switch (e.k) {
-    case 'num': return jsNumber(e.v);
+    case 'num': return literal(ctx, e.v);
     case 'bool': return e.v ? 'true' : 'false';
     case 'var': return ctx.name(e.name);
     case 'neg': return `(-${p(e.a)})`;
@@ -53,7 +58,7 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
         case 'vtrap': return `vtrap(${args[0]}, ${args[1]})`;
         case 'exp_euler': {
           const tau = e.args[2]!;
-          const factor = tau.k === 'num' ? jsNumber(decayFactor(ctx.dt, tau.v)) : ctx.decay?.(tau) ?? `decayFactor(DT, ${args[2]})`;
+          const factor = tau.k === 'num' ? literal(ctx, decayFactor(ctx.dt, tau.v)) : ctx.decay?.(tau) ?? `decayFactor(DT, ${args[2]})`;
           return `expEulerStep(${args[0]}, ${args[1]}, ${factor})`;
         }
         case 'rand': return `(${ctx.random('random24', counter.calls++)} * 5.9604644775390625e-8)`;
@@ -62,13 +67,13 @@ export function printJs(e: Expr, ctx: JsPrintContext, counter = { calls: 0 }): s
           // Constant n and p: P(0) and p/(1 − p) computed once here, not per element and step.
           const [n, pr] = e.args as [Expr, Expr];
           const extra = n.k === 'num' && pr.k === 'num' && n.v >= 1 && pr.v > 0 && pr.v < 1
-            ? [...args, jsNumber(binomialQ0(n.v, pr.v)), jsNumber(pr.v / (1 - pr.v))]
+            ? [...args, literal(ctx, binomialQ0(n.v, pr.v)), literal(ctx, pr.v / (1 - pr.v))]
             : args;
           return ctx.random('binomial24', counter.calls++, extra);
         }
         case 'bernoulli': {
           const pr = e.args[0]!;
-          const threshold = pr.k === 'num' ? jsNumber(Math.fround(pr.v) * 16777216) : `(Math.fround(${args[0]}) * 16777216)`;
+          const threshold = pr.k === 'num' ? literal(ctx, Math.fround(pr.v) * 16777216) : `(Math.fround(${args[0]}) * 16777216)`;
           return `(${ctx.random('random24', counter.calls++)} < ${threshold})`;
         }
       }

@@ -10,7 +10,7 @@ import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
 import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
-import { arrayName, generateStep } from './codegen.js';
+import { arrayName, generateStep, LITERALS } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import { allocatePlasticity, connectionArrayName } from './plasticity-arrays.js';
 import { ownedRange, elementRange, type Partition } from './partition.js';
@@ -28,7 +28,13 @@ export interface ThreadShare {
   sync: () => void;
 }
 
-let simulationCounter = 0;
+/** A compiled step program (codegen.ts GeneratedStep). */
+interface Program {
+  bind(arrays: Record<string, NumArray> | null): void;
+  step(i: number): void;
+  /** Work that belongs to step 0 but is done ahead of it (folded synapse updates). */
+  prologue(): void;
+}
 
 /** The largest finite float32: recordings are f32. */
 const F32_MAX = 3.4028234663852886e38;
@@ -40,6 +46,36 @@ const HELPERS = {
   expEulerStep: (x: number, xInf: number, factor: number) => xInf + (x - xInf) * factor,
 };
 
+let programCounter = 0;
+
+function compileProgram(source: string, arrays: Record<string, NumArray> | null, helpers: object, unique: boolean): Program {
+  // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
+  // degrades after a few runs) between programs of the same source made for one run each.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('A', 'H', unique ? `${source}\n// program ${++programCounter}` : source)(arrays, helpers) as Program;
+}
+
+/**
+ * Reusable programs (codegen.ts GenerateOptions) compiled in this thread, by source, most
+ * recently used last. Their source depends on the model's structure only (its numbers are in
+ * the run's `literals`), so the next run of a model whose values changed — live mode's re-run
+ * after an edit, in the worker the engine keeps (cpu-engine.ts) — steps with code V8 has
+ * already optimised from its first step, instead of tens of milliseconds in the interpreter
+ * and the compiler while a new program warms up (#15). Simulations stepped side by side
+ * (tests) share one safely: each binds its arrays before it steps.
+ */
+const programs = new Map<string, Program>();
+const PROGRAMS_KEPT = 8;
+
+function cachedProgram(source: string): Program {
+  let program = programs.get(source);
+  if (program) programs.delete(source);
+  else program = compileProgram(source, null, HELPERS, false);
+  programs.set(source, program);
+  if (programs.size > PROGRAMS_KEPT) programs.delete(programs.keys().next().value!);
+  return program;
+}
+
 /** Per-probe recording state between flushes. */
 type ProbeBuffer =
   | { probe: Extract<PlanProbe, { kind: 'state' }>; source: Float64Array; neurons: Int32Array; values: number[]; firstSample: number; nextSample: number }
@@ -49,9 +85,7 @@ type ProbeBuffer =
 export class Simulation {
   readonly arrays: Record<string, NumArray> = {};
   readonly source: string;
-  private readonly stepFn: (i: number) => void;
-  /** Work that belongs to step 0 but is done ahead of it (folded synapse updates). */
-  private readonly prologue: () => void;
+  private readonly program: Program;
   private readonly buffers: ProbeBuffer[];
   /**
    * Per block, its spike ring (counts and lists of the last `depth` steps), null for a block
@@ -63,10 +97,12 @@ export class Simulation {
   /** Steps done so far. */
   step = 0;
 
-  constructor(readonly plan: Plan, readonly threads?: ThreadShare) {
+  /** `reusable`: one program for every run of this structure in this thread (codegen.ts GenerateOptions). */
+  constructor(readonly plan: Plan, readonly threads?: ThreadShare, options: { reusable?: boolean } = {}) {
     const part = threads?.part;
     const sorted = part ? plan.projections.map((p) => rowsSortedByTarget(p.byPre)) : [];
-    const gen = generateStep(plan, part ? { ...part, rowBounds: sorted } : undefined);
+    const reusable = options.reusable === true && !threads;
+    const gen = generateStep(plan, part ? { ...part, rowBounds: sorted } : undefined, { reusable });
     this.source = gen.source;
     this.allocate();
     if (part) {
@@ -77,18 +113,12 @@ export class Simulation {
         this.arrays[arrayName.rowEnd(k)] = rowBounds(p.byPre, hi);
       });
     }
+    if (reusable) this.arrays[LITERALS] = Float64Array.from(gen.literals);
     const missing = gen.arrays.filter((a) => !(a in this.arrays));
     if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
-    // degrades after a few runs) between simulations of the same plan in one process.
-    const helpers = threads ? { ...HELPERS, sync: threads.sync } : HELPERS;
-    const program = new Function('A', 'H', `${gen.source}\n// simulation ${++simulationCounter}`)(this.arrays, helpers) as {
-      step: (i: number) => void;
-      prologue: () => void;
-    };
-    this.stepFn = program.step;
-    this.prologue = program.prologue;
+    const program = reusable ? cachedProgram(gen.source) : compileProgram(gen.source, this.arrays, threads ? { ...HELPERS, sync: threads.sync } : HELPERS, true);
+    program.bind(this.arrays);
+    this.program = program;
     this.spikeTotals = plan.blocks.map(() => 0);
     this.rings = plan.blocks.map((b, k) => (b.spiking ? {
       counts: this.arrays[arrayName.spikeCount(k)] as Int32Array,
@@ -101,7 +131,7 @@ export class Simulation {
     const recordsSpikes = !part || part.worker === 0;
     this.buffers = plan.probes.filter((p) => p.kind === 'state' || recordsSpikes).map((p) => this.probeBuffer(p));
     // After sample 0 was taken: folded synapses are never probed, so no sample sees this.
-    this.prologue();
+    program.prologue();
   }
 
   private allocate(): void {
@@ -222,14 +252,21 @@ export class Simulation {
   advance(n: number): number {
     const end = Math.min(this.plan.steps, this.step + n);
     const from = this.step;
+    const program = this.program;
+    program.bind(this.arrays); // another Simulation of the same code may have stepped since
     for (let i = from; i < end; i++) {
-      this.stepFn(i);
+      program.step(i);
       this.record(i);
       this.countSpikes(i);
     }
     this.step = end;
     this.checkFinite(from, end);
     return end - from;
+  }
+
+  /** Lets the compiled program (kept for the next run of the same code) drop this run's arrays. */
+  release(): void {
+    this.program.bind(null);
   }
 
   /** Throws NonFiniteStateError naming the first state that is NaN or infinite. */
