@@ -18,6 +18,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { RunInfo } from '../../src-shared/api.js';
 import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
+import { keepCpuWorkerWarm } from '../../src-main/engines/cpu/cpu-engine.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = process.env.SPIKEFLOW_CHROMIUM ?? '/usr/bin/chromium';
@@ -138,6 +139,9 @@ export interface StudioOptions {
 
 /** The web host on the lab in `tmp`, serving the renderer under test. */
 function startHost(tmp: string, opts: StudioOptions): Promise<WebHost> {
+  // As the web host's entry point does (src-main/web-host/main.ts): runs follow one another,
+  // each taking the worker the last one left (cpu-engine.ts keepWorker).
+  keepCpuWorkerWarm();
   return startWebHost({
     dbPath: path.join(tmp, 'lab.sqlite'),
     ...(opts.exportDir ? { exportDir: path.join(tmp, 'exports') } : {}),
