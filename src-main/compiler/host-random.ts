@@ -4,11 +4,9 @@
  * change in one block never shifts the numbers of another.
  */
 import { hash4 } from '../../kernels/random.js';
+// The words are computed many at a time, in WebAssembly SIMD: connectivity draws two words
+// per connection, most of the time `compile` takes (#15).
 import { hash4Counters } from '../random/threefry-simd.js';
-
-// The words are computed many at a time, in WebAssembly SIMD (random/threefry-simd.ts):
-// connectivity draws two words per connection, most of the time `compile` takes (#15).
-export { hash4Counters };
 
 const TWO_POW_32 = 4294967296;
 

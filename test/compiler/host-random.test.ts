@@ -1,12 +1,13 @@
 /**
  * The host's random numbers (connectivity, weights, initial values) are the counter-based
  * generator's words in counter order: hash4(seed, stream, element, 0), 1, 2, … HostRandom
- * computes them four counters at a time (hash4Counters), which must give exactly the words
+ * computes them many counters at a time (hash4Counters, in WebAssembly SIMD), which must give exactly the words
  * one hash4 call per counter gives, wherever a batch starts and however long it is.
  */
 import { describe, expect, it } from 'vitest';
 import { hash4 } from '../../kernels/random.js';
-import { HostRandom, hash4Counters } from '../../src-main/compiler/host-random.js';
+import { HostRandom } from '../../src-main/compiler/host-random.js';
+import { hash4Counters } from '../../src-main/random/threefry-simd.js';
 
 describe('host random numbers', () => {
   it('hash4Counters gives hash4 of every counter, for any start and length (across 2^32 too)', () => {
