@@ -66,20 +66,23 @@ export function documentHash(document: ProjectDocument): string {
 }
 
 /**
- * A validated document in the form the lab stores (compact JSON and its hash), made where it
- * was validated: the web host's frame workers prepare documents off the event loop and hand
- * the main thread this text only (a 15 MB spike train's document object took 200 ms to copy
- * across, its text 10 ms). Only code of this program makes one; API callers' documents are
- * validated and prepared by the store itself.
+ * A validated document in the form the lab stores (compact JSON, its hash and its checksum),
+ * made where it was validated: the web host's frame workers prepare documents off the event
+ * loop and hand the main thread this text only (a 15 MB spike train's document object took
+ * 200 ms to copy across, its text 10 ms; its checksum 15–30 ms on the event loop). Only code
+ * of this program makes one; API callers' documents are validated and prepared by the store
+ * itself.
  */
 export interface PreparedDocument {
   text: string;
   hash: string;
+  checksum: number;
 }
 
 /** Prepares a document that parseDocument has validated. */
 export function prepareDocument(document: ProjectDocument): PreparedDocument {
-  return { text: JSON.stringify(document), hash: documentHash(document) };
+  const text = JSON.stringify(document);
+  return { text, hash: documentHash(document), checksum: documentChecksum(text) };
 }
 
 /** A project and the version just saved (the document is the caller's). */
@@ -98,14 +101,17 @@ interface ProjectRow {
   runs: number;
 }
 
-interface VersionRow {
+interface VersionInfoRow {
   id: number;
   project_id: number;
   number: number;
   saved_at: string;
   message: string | null;
-  document: string;
   document_hash: string;
+}
+
+interface VersionRow extends VersionInfoRow {
+  document: string;
   document_checksum: number | null;
 }
 
@@ -115,7 +121,9 @@ const PROJECT_COLUMNS = `
   (SELECT max(number) FROM project_versions v WHERE v.project_id = p.id) AS latest,
   (SELECT count(*) FROM runs r JOIN project_versions v ON v.id = r.version_id WHERE v.project_id = p.id) AS runs`;
 
-const VERSION_COLUMNS = 'id, project_id, number, saved_at, message, document, document_hash, document_checksum';
+/** A version's columns without its document (VersionInfo): a list or a save reads no megabytes of JSON. */
+const VERSION_INFO_COLUMNS = 'id, project_id, number, saved_at, message, document_hash';
+const VERSION_COLUMNS = `${VERSION_INFO_COLUMNS}, document, document_checksum`;
 
 function toProject(row: ProjectRow): ProjectInfo {
   return {
@@ -129,7 +137,7 @@ function toProject(row: ProjectRow): ProjectInfo {
   };
 }
 
-function toVersion(row: VersionRow): VersionInfo {
+function toVersion(row: VersionInfoRow): VersionInfo {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -178,7 +186,9 @@ export class ProjectStore {
       latest: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number DESC LIMIT 1`),
       version: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? AND number = ?`),
       versionById: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE id = ?`),
-      versions: db.prepare(`SELECT ${VERSION_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number`),
+      latestInfo: db.prepare(`SELECT ${VERSION_INFO_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number DESC LIMIT 1`),
+      versionInfoById: db.prepare(`SELECT ${VERSION_INFO_COLUMNS} FROM project_versions WHERE id = ?`),
+      versions: db.prepare(`SELECT ${VERSION_INFO_COLUMNS} FROM project_versions WHERE project_id = ? ORDER BY number`),
       moveRun: db.prepare('UPDATE runs SET version_id = ? WHERE id = ?'),
     };
   }
@@ -228,7 +238,7 @@ export class ProjectStore {
       const projectId = Number(this.sql.insertProject.run(clean, now, now).lastInsertRowid);
       return this.insertVersion(projectId, 1, now, message, prepared);
     });
-    const row = this.sql.versionById.get(versionId) as VersionRow;
+    const row = this.sql.versionInfoById.get(versionId) as VersionInfoRow;
     return { project: this.get(row.project_id), version: toVersion(row) };
   }
 
@@ -251,7 +261,7 @@ export class ProjectStore {
   versions(ref: ProjectRef): VersionInfo[] {
     const project = this.get(ref);
     return this.lab.guard(`listing versions of project ${JSON.stringify(project.name)}`, () =>
-      (this.sql.versions.all(project.id) as VersionRow[]).map(toVersion),
+      (this.sql.versions.all(project.id) as VersionInfoRow[]).map(toVersion),
     );
   }
 
@@ -405,17 +415,17 @@ export class ProjectStore {
 
   private savePrepared(project: ProjectInfo, prepared: PreparedDocument, message: string | null, onlyIfChanged: boolean) {
     return this.lab.write(`saving project ${JSON.stringify(project.name)}`, () => {
-      const latest = this.sql.latest.get(project.id) as VersionRow | undefined;
+      const latest = this.sql.latestInfo.get(project.id) as VersionInfoRow | undefined;
       if (onlyIfChanged && latest && latest.document_hash === prepared.hash) return { version: toVersion(latest), saved: false };
       const now = timestamp();
       const id = this.insertVersion(project.id, (latest?.number ?? 0) + 1, now, message, prepared);
       this.sql.touch.run(now, project.id);
-      return { version: toVersion(this.sql.versionById.get(id) as VersionRow), saved: true };
+      return { version: toVersion(this.sql.versionInfoById.get(id) as VersionInfoRow), saved: true };
     });
   }
 
-  private insertVersion(projectId: number, number: number, at: string, message: string | null, { text, hash }: PreparedDocument): number {
-    return Number(this.sql.insertVersion.run(projectId, number, at, cleanMessage(message), text, hash, documentChecksum(text)).lastInsertRowid);
+  private insertVersion(projectId: number, number: number, at: string, message: string | null, { text, hash, checksum }: PreparedDocument): number {
+    return Number(this.sql.insertVersion.run(projectId, number, at, cleanMessage(message), text, hash, checksum).lastInsertRowid);
   }
 
   /** Validates (and migrates) a document before it is stored, so the lab only holds valid ones. */

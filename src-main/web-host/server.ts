@@ -30,8 +30,8 @@ import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { damagedRanges } from '../api/recording-reads.js';
 import { DamagedDataError, describeRange } from '../store/checksums.js';
 import { snapshotsAt } from '../store/weight-snapshots.js';
-import { ApiError, toErrorPayload } from '../api/errors.js';
-import { documentSizeProblem, MAX_DOCUMENT_BYTES } from '../../src-shared/document/schema.js';
+import { toErrorPayload } from '../api/errors.js';
+import { MAX_REQUEST_BYTES } from '../../src-shared/api-frames.js';
 import { createSpikeflowService, type SpikeflowService } from '../api/service.js';
 import { CHECKED_METHODS, ForwardedError, NOT_JSON, type CheckedFrame } from './frame-checks.js';
 import { FramePool } from './frame-pool.js';
@@ -73,18 +73,11 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Largest request frame accepted (an imported project is at most 50 MB of JSON). */
-const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 /** An answer already written as JSON text. */
 interface RawResponse { raw: string }
 const isRaw = (r: unknown): r is RawResponse => typeof r === 'object' && r !== null && typeof (r as RawResponse).raw === 'string' && !('id' in r);
 
-/**
- * Request frames larger than the largest document and its request around it are refused
- * unread (schema.ts MAX_DOCUMENT_BYTES): read into objects they would take gigabytes.
- */
-const MAX_REQUEST_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024;
 
 /** Frames at least this large are parsed off the event loop (JSON.parse takes ~10 ms per MB). */
 const PARSE_OFF_THREAD_BYTES = 256 * 1024;
@@ -295,10 +288,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // Where the pool cannot answer (a worker ran out of memory), the error still goes to the
     // request's id, read from the frame's start as clients write it ({"id":12,…}).
     let id = Number(/^\s*\{\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(bytes.subarray(0, 64).toString('latin1'))?.[1] ?? 0);
-    if (bytes.length > MAX_REQUEST_BYTES) {
-      const method = /"method"\s*:\s*"(\w{1,40})"/.exec(bytes.subarray(0, 256).toString('latin1'))?.[1];
-      return { id, error: toErrorPayload(new ApiError(`${method ? `${method}: ` : ''}${documentSizeProblem(bytes.length, 'the request')}`)) };
-    }
     try {
       if (bytes.length >= PARSE_OFF_THREAD_BYTES) {
         checked = await frames.check({ bytes });
@@ -335,7 +324,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // A frame larger than the largest request is not read: ws closes its connection (1009,
+  // Message Too Big) as soon as the frame's header arrives. Receiving one (joining, unmasking
+  // and checking 50 MB on this thread) held the loop up 70-115 ms; the clients refuse such a
+  // call before sending it, with the size in the message (api-frames.ts requestFrame).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!allowedHosts.has(req.headers.host ?? '')) return rejectUpgrade(socket, 421, 'Misdirected Request');

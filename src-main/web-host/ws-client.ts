@@ -10,7 +10,7 @@
  */
 import type { ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
 import { ApiCallError } from '../../src-shared/api-error.js';
-import { handleServerFrame, type PendingCall } from '../../src-shared/api-frames.js';
+import { handleServerFrame, requestFrame, type PendingCall } from '../../src-shared/api-frames.js';
 
 /** The minimal WebSocket surface used (browser WebSocket and `ws` both have it). */
 export interface SocketLike {
@@ -75,10 +75,12 @@ export function connectApi(url: string, factory: SocketFactory): ApiClient {
     invoke(method, params) {
       if (closed) return Promise.reject(new ApiCallError(`${method}: the connection to Spikeflow is closed`, method));
       const id = nextId++;
-      // JSON turns undefined into null: drop trailing undefined (absent optional parameters).
-      const args = [...(params as unknown[])];
-      while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
-      const text = JSON.stringify({ id, method, params: args });
+      let text: string;
+      try {
+        text = requestFrame(id, method, params as unknown[]);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
       return new Promise((resolve, reject) => {
         pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
         if (open) socket.send(text);

@@ -7,7 +7,7 @@
  */
 import type { ApiDiagnostic, ApiEvents, ApiMethod, SpikeflowApi } from '../../src-shared/api.js';
 import { ApiCallError } from '../../src-shared/api-error.js';
-import { handleServerFrame, type PendingCall } from '../../src-shared/api-frames.js';
+import { handleServerFrame, requestFrame, type PendingCall } from '../../src-shared/api-frames.js';
 
 /** What the Electron preload exposes on `window`. */
 export interface PreloadBridge {
@@ -130,10 +130,12 @@ function webSocketClient(wsUrl: string, pageUrl: string): ApiClient {
 
   const invoke = (method: ApiMethod, params: unknown[]) => {
     const id = nextId++;
-    // JSON has no `undefined`: drop trailing absent optional parameters.
-    const args = [...params];
-    while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
-    const text = JSON.stringify({ id, method, params: args });
+    let text: string;
+    try {
+      text = requestFrame(id, method, params);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     return new Promise<unknown>((resolve, reject) => {
       pending.set(id, { method, resolve, reject });
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(text);

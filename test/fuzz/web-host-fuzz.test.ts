@@ -9,10 +9,13 @@
  *
  * The loop's delays are counted as the main thread's own time on a CPU (see
  * measured-web-host.mts): on a busy shared machine the thread also waits for a CPU, which
- * the wall clock shows (printed) but the host cannot help. No document is exempt: 50 MB
- * frames still arrive on the main thread, where the WebSocket receiver joins and unmasks
- * their bytes (bufferutil, natively: about 50 ms for 50 MB; in JavaScript it took 220 to
- * 480 ms), and the largest document the host accepts is bounded (schema.ts MAX_BLOCKS).
+ * the wall clock shows (printed) but the host cannot help. No document is exempt: frames
+ * up to the largest request (16 MB and a little) arrive on the main thread, where the
+ * WebSocket receiver joins, unmasks and checks their bytes (natively, ~1 ms per MB), and the
+ * largest document the host accepts is bounded (schema.ts MAX_BLOCKS). A call whose request
+ * is larger is refused by the client before sending (api-frames.ts requestFrame); the same
+ * frame sent by a client that does not check must have its connection closed unread (1009,
+ * Message Too Big: receiving a 48 MB frame held the loop up 70-115 ms).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -114,6 +117,16 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Sends one frame over a connection of its own, as a client that does not check sizes would; resolves with the close code. */
+function sendUnchecked(frame: string): Promise<number> {
+  const ws = new WebSocket(webSocketUrl(url, tokenFromUrl(url)!));
+  return new Promise((resolve) => {
+    ws.on('open', () => ws.send(frame));
+    ws.on('error', () => undefined); // the host may end the socket while the frame is still going out
+    ws.on('close', (code) => resolve(code));
+  });
+}
+
 function connect(): ApiClient {
   return connectApi(webSocketUrl(url, tokenFromUrl(url)!), (u) => new WebSocket(u, { maxPayload: 256 * 1024 * 1024 }) as unknown as SocketLike);
 }
@@ -148,6 +161,7 @@ describe('fuzzing the web host', () => {
     const unanswered: string[] = [];
     const slowest: Array<{ call: string; ms: number }> = [];
     const held: Array<{ name: string } & Blocked> = [];
+    let oversized = 0;
     await blockedSinceLastAsked();
     for (const d of docs) {
       current = d.name;
@@ -164,6 +178,12 @@ describe('fuzzing the web host', () => {
       };
       const run = client.invoke('startRun', [{ projectId: fallback.project.id, document: parsed, engine: 'cpu' }]);
       results.startRun = await outcome(run.then(async (info) => { await client.invoke('stopRun', [info.id]); }));
+      if (results.importProject.message?.startsWith('importProject: the request is ')) {
+        // Refused by the client, unsent; the host must close a connection that sends it anyway.
+        const code = await sendUnchecked(JSON.stringify({ id: 1, method: 'importProject', params: [text] }));
+        if (code !== 1009) unanswered.push(`importProject ${d.name} sent unchecked: the connection closed with ${code}, not 1009`);
+        oversized++;
+      }
       for (const [method, r] of Object.entries(results) as Array<[keyof typeof counts, Awaited<ReturnType<typeof outcome>>]>) {
         slowest.push({ call: `${method} ${d.name}`, ms: r.ms });
         if (r.ok) counts[method].ok++;
@@ -182,7 +202,7 @@ describe('fuzzing the web host', () => {
     await stopHost();
 
     console.log([
-      `fuzzed ${docs.length} documents through the web host:`,
+      `fuzzed ${docs.length} documents through the web host (${oversized} too large to send, sent unchecked too and closed unread):`,
       ...Object.entries(counts).map(([m, c]) => `  ${m.padEnd(13)} ${c.ok} accepted, ${c.refused} refused`),
       `  the other client: ${latencies.length} calls answered in ${percentile(latencies, 0.5).toFixed(1)} ms (median), ` +
         `${percentile(latencies, 0.99).toFixed(1)} ms (99th percentile), ${Math.max(...latencies).toFixed(1)} ms at most; ` +
@@ -205,6 +225,8 @@ describe('fuzzing the web host', () => {
     // No document parsed, checked or compiled on the event loop, however large.
     expect(over100.map((b) => `${b.name}: ${b.busyMs} ms`)).toEqual([]);
     expect(held.length).toBeGreaterThanOrEqual(300);
+    // The 42 MB spike train at least (its import request is 48 MB).
+    expect(oversized).toBeGreaterThanOrEqual(1);
     // The other client's round trips, through its own process and the network stack (a
     // busy machine delays both; the host's own share is asserted above).
     expect(percentile(latencies, 0.5)).toBeLessThan(50);

@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../src-shared/api.js';
+import { MAX_REQUEST_BYTES } from '../../src-shared/api-frames.js';
 import { startWebHost, type WebHost } from '../../src-main/web-host/server.js';
 import { ApiCallError, connectApi, tokenFromUrl, webSocketUrl, type ApiClient, type SocketLike } from '../../src-main/web-host/ws-client.js';
 import { parseDocumentText } from '../../src-shared/document/load.js';
@@ -254,7 +255,7 @@ describe('API over WebSocket', () => {
     }
   });
 
-  it('refuses a request larger than the largest document unread, naming the method and the size, and answers the next', async () => {
+  it('a client refuses a request larger than the largest document before sending it, naming the method and the size, and the connection goes on', async () => {
     const client = connect();
     try {
       const text = `{"name": "${'n'.repeat(17 * 2 ** 20)}"}`;
@@ -264,6 +265,23 @@ describe('API over WebSocket', () => {
       expect((await client.invoke('listExamples', [])).length).toBeGreaterThan(0);
     } finally {
       client.close();
+    }
+  });
+
+  it('closes a connection that sends a frame larger than the largest request without reading it (1009), and serves the others', async () => {
+    const other = connect();
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${host.token}`);
+    try {
+      const frame = JSON.stringify({ id: 1, method: 'importProject', params: [`{"name": "${'n'.repeat(MAX_REQUEST_BYTES)}"}`] });
+      const closed = await new Promise<number>((resolve) => {
+        ws.on('open', () => ws.send(frame));
+        ws.on('error', () => undefined); // the host may end the socket while the frame is still going out
+        ws.on('close', (code) => resolve(code));
+      });
+      expect(closed).toBe(1009);
+      expect((await other.invoke('listExamples', [])).length).toBeGreaterThan(0);
+    } finally {
+      other.close();
     }
   });
 
