@@ -30,7 +30,7 @@ import { elementCode } from '../../compiler/element-constants.js';
 import type { Plan, PlanBlock, PlanProjection } from '../../compiler/plan.js';
 import { blockRange, elementRange, segmentedBlocks, syncAfter, type Partition } from './partition.js';
 import { jsNumber, printJs, type JsPrintContext } from './print-js.js';
-import { onPostPasses, plasticPropagateLines, type PlasticNames } from './plasticity-code.js';
+import { onPostPasses, plasticPropagateLines, type OwnSpikes, type PlasticNames } from './plasticity-code.js';
 
 /** Names of the arrays the generated code expects in its `A` argument. */
 export const arrayName = {
@@ -359,7 +359,10 @@ function propagatePass(ctx: Ctx, p: PlanProjection, pk: number): string {
   const idx = use(ctx, arrayName.csr(pk, 'pre', 'idx'));
   const w = p.uniformWeight !== undefined ? modelNumber(ctx, p.uniformWeight) : `${use(ctx, arrayName.csr(pk, 'pre', 'w'))}[c]`;
   const target = use(ctx, arrayName.state(syn, p.jump!));
-  if (p.plasticity) return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} with on_pre (lag ${p.lag})`, plasticPropagateLines(ctx.plan, p, pk, plasticNames(ctx), ptr, idx));
+  if (p.plasticity) {
+    const connections = (body: string) => scatterLoop(ctx, p, pk, ptr, idx, () => body);
+    return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} with on_pre (lag ${p.lag})`, plasticPropagateLines(ctx.plan, p, pk, plasticNames(ctx), idx, connections));
+  }
   if (p.maxLag !== undefined) return delayedPropagatePass(ctx, p, pk, { pre, nPre, ptr, idx, w, target });
   return block(`propagate ${p.pre} → ${p.synapse}.${p.jump} (lag ${p.lag})`, [
     ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
@@ -493,6 +496,20 @@ function block(title: string, lines: string[]): string {
   return [`  // ${title}`, '  {', ...lines.map((l) => `    ${l}`), '  }'].join('\n');
 }
 
+/** Where this worker's spikes of `id` in this step are listed (plasticity-code.ts OwnSpikes). */
+function ownSpikes(ctx: Ctx, id: string): OwnSpikes {
+  const bi = ctx.blockIndex.get(id)!;
+  const b = ctx.plan.blocks[bi]!;
+  if (ctx.part && ctx.segmented.has(id)) {
+    const seg = use(ctx, arrayName.spikeSegments(bi));
+    const counts = use(ctx, arrayName.segmentCounts(bi));
+    const [lo] = elementRange(b.size, ctx.part.worker, ctx.part.workers);
+    return { list: seg, base: `(i & 1) * ${b.size} + ${lo}`, count: `${counts}[(i & 1) * ${ctx.part.workers} + ${ctx.part.worker}]` };
+  }
+  const depth = ctx.plan.spikeHistory[id]!;
+  return { list: use(ctx, arrayName.spikeList(bi)), base: `(i % ${depth}) * ${b.size}`, count: `${use(ctx, arrayName.spikeCount(bi))}[i % ${depth}]` };
+}
+
 export interface GeneratedStep {
   /**
    * Source of a function (A, H) → { bind(A), step(i), prologue() } over the arrays A (by
@@ -575,7 +592,7 @@ export function generateStep(plan: Plan, part?: StepPartition, options: Generate
   // Threads: every step ends when all workers have ended it.
   if (part) passes.push(syncPass(ctx, unsynced, 'barrier: end of step'));
   // Plasticity: on_post right after the update of the postsynaptic block (plasticity-code.ts).
-  plan.passes.forEach((pass, n) => { if (pass.kind === 'update') passes[n] += onPostPasses(plan, pass.block, plasticNames(ctx)); });
+  plan.passes.forEach((pass, n) => { if (pass.kind === 'update') passes[n] += onPostPasses(plan, pass.block, plasticNames(ctx), () => ownSpikes(ctx, pass.block)); });
   // The prologue applies step 0's update of every folded synapse.
   const prologue = [...ctx.folded].map((id) => {
     const b = plan.blocks[ctx.blockIndex.get(id)!]!;

@@ -17,8 +17,6 @@ import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerI
 
 /** Threads of a run: `requested`, or the default for this machine and model (partition.ts). */
 export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism(), load = os.loadavg()[0]!): number {
-  // Plastic synapses (per-connection state) are stepped on one thread for now.
-  if (plan.projections.some((p) => (p as { plasticity?: unknown }).plasticity)) return 1;
   return chooseThreads(plan, requested, cores, load);
 }
 

@@ -1,12 +1,13 @@
 /**
  * Merges the recordings of a threaded run's workers (partition.ts) into what one thread
  * would have produced: a state probe's channels come from the workers that own their
- * neurons, each worker sending its channels in probe order; spikes and rates come from
+ * neurons (a weight probe's, the connections' targets), each worker sending its channels in
+ * probe order; spikes and rates come from
  * worker 0 alone. Chunks are numbered per worker and merged when every worker has sent one.
  */
 import type { Plan } from '../../compiler/plan.js';
 import type { RecordingChunk } from '../types.js';
-import { ownedRange } from './partition.js';
+import { ownedProbePositions } from './partition.js';
 
 type StateChunk = Extract<RecordingChunk, { kind: 'state' }>;
 
@@ -20,13 +21,7 @@ export class ChunkMerger {
     this.positions = new Map();
     for (const p of plan.probes) {
       if (p.kind !== 'state') continue;
-      const b = plan.blocks.find((x) => x.id === p.block)!;
-      const perWorker: number[][] = [];
-      for (let w = 0; w < workers; w++) {
-        const [lo, hi] = ownedRange(b, { worker: w, workers });
-        perWorker.push([...p.neurons.keys()].filter((m) => p.neurons[m]! >= lo && p.neurons[m]! < hi));
-      }
-      this.positions.set(p.id, perWorker);
+      this.positions.set(p.id, Array.from({ length: workers }, (_, worker) => ownedProbePositions(plan, p, { worker, workers })));
     }
   }
 

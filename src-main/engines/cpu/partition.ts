@@ -16,7 +16,7 @@
  * Reads across ranges within a step need a barrier first (`syncAfter`): propagation of
  * spikes of the same step (lag 0) and the gather over a pre-state synapse's elements.
  */
-import type { Plan, PlanBlock } from '../../compiler/plan.js';
+import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
 
 /** Worker `worker` of `workers` computing one plan. */
 export interface Partition {
@@ -47,6 +47,22 @@ export function blockRange(b: PlanBlock, part: Partition): [number, number] {
 export function ownedRange(b: PlanBlock, part: Partition): [number, number] {
   if (isReplicated(b)) return part.worker === 0 ? [0, b.size] : [0, 0];
   return elementRange(b.size, part.worker, part.workers);
+}
+
+/**
+ * The channels of a state probe that worker `part` records, as positions in the probe's list
+ * (in probe order): those whose neuron it owns, or for a probe of a plastic synapse's
+ * connections (its weights), those whose target neuron it owns — the worker that steps them.
+ */
+export function ownedProbePositions(plan: Plan, p: Extract<PlanProbe, { kind: 'state' }>, part: Partition): number[] {
+  const positions = [...p.neurons.keys()];
+  if (p.connections) {
+    const proj = plan.projections.find((x) => x.synapse === p.block)!;
+    const [lo, hi] = elementRange(proj.nPost, part.worker, part.workers);
+    return positions.filter((m) => { const j = proj.byPre.idx[p.neurons[m]!]!; return j >= lo && j < hi; });
+  }
+  const [lo, hi] = ownedRange(plan.blocks.find((b) => b.id === p.block)!, part);
+  return positions.filter((m) => p.neurons[m]! >= lo && p.neurons[m]! < hi);
 }
 
 /** Spiking blocks whose spike lists are gathered from per-worker segments each step. */

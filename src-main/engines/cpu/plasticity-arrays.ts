@@ -12,17 +12,32 @@ import { plasticArrayName } from './plasticity-code.js';
 
 type NumArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
-export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>): void {
+/** A typed array holding `values`, in shared memory (a threaded run's workers all step it) or not. */
+function holding<T extends Float64Array | Int32Array>(Kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, values: ArrayLike<number>, shared: boolean): T {
+  const a = new Kind(shared ? new SharedArrayBuffer(values.length * Kind.BYTES_PER_ELEMENT) : new ArrayBuffer(values.length * Kind.BYTES_PER_ELEMENT));
+  a.set(values);
+  return a;
+}
+
+/**
+ * Adds every plastic synapse's arrays to `arrays`. `shared`: the arrays a threaded run's
+ * workers share (shared-arrays.ts), taken as they are; `inSharedMemory`: makes them so. A
+ * connection is stepped by the worker that owns its target (partition.ts), on_pre and
+ * on_post alike, so each worker writes only its own connections' entries.
+ */
+export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>, shared: Record<string, NumArray> = {}, inSharedMemory = false): void {
+  const put = (name: string, make: () => NumArray) => { arrays[name] = shared[name] ?? make(); };
   plan.projections.forEach((p, k) => {
     const pl = p.plasticity;
     if (!pl) return;
     const n = p.byPre.idx.length;
     const start = pl.start;
-    arrays[plasticArrayName.weight(k)] = Float64Array.from(start ? start.w : p.byPre.w);
-    arrays[plasticArrayName.last(k)] = start ? Int32Array.from(start.last) : new Int32Array(n);
+    put(plasticArrayName.weight(k), () => holding(Float64Array, start ? start.w : p.byPre.w, inSharedMemory));
+    put(plasticArrayName.last(k), () => holding(Int32Array, start ? start.last : new Int32Array(n), inSharedMemory));
     for (const s of pl.states) {
-      arrays[plasticArrayName.state(k, s.name)] = start ? Float64Array.from(start.states[s.name]!) : new Float64Array(n).fill(s.init);
+      put(plasticArrayName.state(k, s.name), () => holding(Float64Array, start ? start.states[s.name]! : new Float64Array(n).fill(s.init), inSharedMemory));
     }
+    // Read only.
     arrays[plasticArrayName.postPtr(k)] = pl.postPtr;
     arrays[plasticArrayName.postConn(k)] = pl.postConn;
   });

@@ -84,42 +84,48 @@ function ringSlot(plan: Plan, producer: string, lag: number): string {
 /**
  * Propagation of a plastic projection: for each connection of a presynaptic neuron whose
  * spike arrives in this step, on_pre, then the target's jump state receives what it
- * delivers.
+ * delivers. `connections(body)`: the loop over the row `src`'s connections (on threads, the
+ * ones this worker owns: codegen.ts scatterLoop) that runs `body` for connection `c`.
  */
-export function plasticPropagateLines(plan: Plan, p: PlanProjection, pk: number, names: PlasticNames, ptr: string, idx: string): string[] {
+export function plasticPropagateLines(plan: Plan, p: PlanProjection, pk: number, names: PlasticNames, idx: string, connections: (body: string) => string): string[] {
   const target = names.state(p.synapse, p.jump!);
+  const body = [...eventLines(plan, p, pk, p.plasticity!.onPre, names, true), `${target}[${idx}[c]] += l_delivered;`];
   return [
     ...(p.lag > 0 ? [`if (i >= ${p.lag}) {`] : ['{']),
     `  const slot = ${ringSlot(plan, p.pre, p.lag)};`,
     `  const n = ${names.spikeCount(p.pre)}[slot], base = slot * ${p.nPre};`,
     '  for (let q = 0; q < n; q++) {',
     `    const src = ${names.spikeList(p.pre)}[base + q];`,
-    `    for (let c = ${ptr}[src], e = ${ptr}[src + 1]; c < e; c++) {`,
-    ...eventLines(plan, p, pk, p.plasticity!.onPre, names, true).map((l) => `      ${l}`),
-    `      ${target}[${idx}[c]] += l_delivered;`,
-    '    }',
+    `    ${connections(`{\n${body.map((l) => `      ${l}`).join('\n')}\n    }`)}`,
     '  }',
     '}',
   ];
 }
 
 /**
+ * Where the neurons of a block that spiked in this step are listed, right after its update:
+ * `list[base + q]` for q < n. On one thread, its spike list; on threads, this worker's
+ * segment of it (its own neurons, before the lists are assembled: codegen.ts syncPass).
+ */
+export interface OwnSpikes { list: string; base: string; count: string }
+
+/**
  * on_post of every plastic projection into `block`, for the neurons of `block` that spiked in
  * this step: the connections ending in each, through the transposed index. Placed right
  * after the block's update, so it sees this step's spikes and follows this step's on_pre.
+ * On threads each worker visits its own spiking neurons, hence its own connections.
  */
-export function onPostPasses(plan: Plan, block: string, names: PlasticNames): string {
+export function onPostPasses(plan: Plan, block: string, names: PlasticNames, ownSpikes: () => OwnSpikes): string {
   const out: string[] = [];
   plan.projections.forEach((p, pk) => {
     if (p.post !== block || !p.plasticity || p.plasticity.onPost.length === 0) return;
-    const depth = plan.spikeHistory[block]!;
-    const size = plan.blocks.find((b) => b.id === block)!.size;
     const ptr = names.use(plasticArrayName.postPtr(pk));
     const conn = names.use(plasticArrayName.postConn(pk));
+    const spikes = ownSpikes();
     const lines = [
-      `const slot = i % ${depth}, n = ${names.spikeCount(block)}[slot], base = slot * ${size};`,
+      `const n = ${spikes.count}, base = ${spikes.base};`,
       'for (let q = 0; q < n; q++) {',
-      `  const j = ${names.spikeList(block)}[base + q];`,
+      `  const j = ${spikes.list}[base + q];`,
       `  for (let r = ${ptr}[j], e = ${ptr}[j + 1]; r < e; r++) {`,
       `    const c = ${conn}[r];`,
       ...eventLines(plan, p, pk, p.plasticity.onPost, names, false).map((l) => `    ${l}`),

@@ -1,13 +1,14 @@
 /**
  * The arrays that a threaded run's workers share (partition.ts): the states, outputs,
- * spike flags, spike-list segments and pending-jump rings of every partitioned block, in
- * shared memory, allocated once by the thread that starts the workers. Each worker writes
- * only its own elements of them. Replicated blocks and the assembled spike lists are not
+ * spike flags, spike-list segments and pending-jump rings of every partitioned block, and
+ * the weights and connection states of plastic synapses, in shared memory, allocated once by
+ * the thread that starts the workers. Each worker writes only its own elements of them. Replicated blocks and the assembled spike lists are not
  * here: every worker allocates its own.
  */
 import type { Plan } from '../../compiler/plan.js';
 import { arrayName } from './codegen.js';
 import { isReplicated, segmentedBlocks } from './partition.js';
+import { allocatePlasticity } from './plasticity-arrays.js';
 import type { NumArray } from './simulation.js';
 
 function sharedF64(n: number): Float64Array {
@@ -37,5 +38,9 @@ export function sharedArrays(plan: Plan, workers: number): Record<string, NumArr
   plan.projections.forEach((p, k) => {
     if (p.byPre.lag && p.maxLag !== undefined) out[arrayName.pending(k)] = sharedF64((p.maxLag - p.lag + 1) * p.nPost);
   });
+  // Plastic synapses' weights and connection states (their indexes are read only: not copied).
+  const plastic: Record<string, NumArray> = {};
+  allocatePlasticity(plan, plastic, {}, true);
+  for (const [name, a] of Object.entries(plastic)) if (a.buffer instanceof SharedArrayBuffer) out[name] = a;
   return out;
 }

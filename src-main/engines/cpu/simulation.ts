@@ -13,7 +13,7 @@ import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from
 import { arrayName, generateStep, LITERALS } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';
 import { allocatePlasticity, connectionArrayName } from './plasticity-arrays.js';
-import { ownedRange, elementRange, type Partition } from './partition.js';
+import { elementRange, ownedProbePositions, ownedRange, type Partition } from './partition.js';
 import { fastRandom24Block } from '../../random/threefry-simd.js';
 import { rowBounds, rowsSortedByTarget } from './row-bounds.js';
 
@@ -136,9 +136,9 @@ export class Simulation {
 
   private allocate(): void {
     const { plan, arrays } = this;
-    allocatePlasticity(plan, arrays); // per-connection state of plastic synapses
     // Threads: the partitioned blocks' arrays are shared; the rest is this worker's own.
     const shared = this.threads?.shared ?? {};
+    allocatePlasticity(plan, arrays, shared); // per-connection state of plastic synapses
     const own = <T extends NumArray>(name: string, make: () => T): T => (shared[name] as T | undefined) ?? make();
     plan.blocks.forEach((b, k) => {
       for (const s of b.states) arrays[arrayName.state(k, s.name)] = own(arrayName.state(k, s.name), () => Float64Array.from(s.init));
@@ -192,7 +192,7 @@ export class Simulation {
     if (p.kind === 'state') {
       // A weight probe reads a plastic synapse's per-connection array (its channels are connections).
       const source = this.arrays[p.connections ? connectionArrayName(this.plan, p) : arrayName.state(block, p.state)] as Float64Array;
-      const neurons = this.threads ? ownedChannels(p, this.plan.blocks[block]!, this.threads.part) : p.neurons;
+      const neurons = this.threads ? Int32Array.from(ownedProbePositions(this.plan, p, this.threads.part), (m) => p.neurons[m]!) : p.neurons;
       const buf: ProbeBuffer = { probe: p, source, neurons, values: [], firstSample: 0, nextSample: 0 };
       this.sampleState(buf); // sample 0: the initial state
       return buf;
@@ -326,10 +326,4 @@ export class Simulation {
 export function nextChunkSteps(lastSteps: number, lastMs: number, targetMs = 50): number {
   if (lastMs <= 0) return Math.min(lastSteps * 4, 100000);
   return Math.max(1, Math.min(100000, roundHalfAway((lastSteps * targetMs) / lastMs)));
-}
-
-/** The channels of a state probe that this worker records: neurons it owns, in probe order. */
-export function ownedChannels(p: Extract<PlanProbe, { kind: 'state' }>, b: PlanBlock, part: Partition): Int32Array {
-  const [lo, hi] = ownedRange(b, part);
-  return p.neurons.filter((n) => n >= lo && n < hi);
 }

@@ -7,6 +7,7 @@
  */
 import { NonFiniteStateError, type Progress, type RecordingChunk, type RunResult } from '../types.js';
 import { CONTROL } from './barrier.js';
+import { finalConnectionStates } from './plasticity-arrays.js';
 import { nextChunkSteps, type Simulation } from './simulation.js';
 
 export interface ThreadLoopHooks {
@@ -19,7 +20,7 @@ export interface ThreadLoopHooks {
 }
 
 export interface ThreadLoopEnd {
-  /** Complete on worker 0 (it counts every worker's spikes). */
+  /** Complete on worker 0 (it counts every worker's spikes, and gives the plastic synapses' state). */
   result: RunResult;
   /** The first non-finite state among this worker's elements, if the run stopped for one. */
   fault?: NonFiniteStateError;
@@ -58,6 +59,9 @@ export function runThreadLoop(sim: Simulation, ctl: Int32Array, sync: () => void
     hooks.emit(seq++, sim.drain());
     if (first) hooks.progress({ step: sim.step, steps: plan.steps, simulatedMs: sim.step * plan.dt, wallMs: performance.now() - started });
   }
-  const result: RunResult = { status, stepsDone: sim.step, wallMs: performance.now() - started, engine: 'cpu', populations: sim.summary() };
+  let result: RunResult = { status, stepsDone: sim.step, wallMs: performance.now() - started, engine: 'cpu', populations: sim.summary() };
+  // Plastic synapses' final state, from the shared arrays every worker has stepped by now.
+  const connectionStates = first ? finalConnectionStates(plan, sim.arrays, sim.step) : [];
+  if (connectionStates.length > 0) result = { ...result, connectionStates };
   return fault ? { result, fault } : { result };
 }

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, type RunOverrides } from '../../../src-main/compiler/compile.js';
 import type { Plan } from '../../../src-main/compiler/plan.js';
+import { connectionStructure, continueFrom } from '../../../src-main/compiler/continue-from.js';
 import { cpuThreads, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
 import { NonFiniteStateError, type RecordingChunk, type RunResult } from '../../../src-main/engines/types.js';
 import type { ProjectDocument } from '../../../src-shared/document/schema.js';
@@ -36,21 +37,26 @@ function recordings(chunks: RecordingChunk[]): Map<string, number[]> {
   return out;
 }
 
-async function run(doc: ProjectDocument, overrides: RunOverrides, threads: number): Promise<{ result: RunResult; rec: Map<string, number[]> }> {
+async function run(plan: Plan, threads: number): Promise<{ result: RunResult; rec: Map<string, number[]> }> {
   const chunks: RecordingChunk[] = [];
-  const result = await runCpu(compile(doc, overrides), { threads, sink: { write: (c) => { chunks.push(c); } } });
+  const result = await runCpu(plan, { threads, sink: { write: (c) => { chunks.push(c); } } });
   return { result, rec: recordings(chunks) };
 }
 
 async function expectSameOnThreads(doc: ProjectDocument, overrides: RunOverrides = {}): Promise<void> {
-  const one = await run(doc, overrides, 1);
+  await expectSamePlanOnThreads(() => compile(doc, overrides));
+}
+
+/** `plan()`: a new plan each time (a run may not be given a plan another has used). */
+async function expectSamePlanOnThreads(plan: () => Plan): Promise<void> {
+  const one = await run(plan(), 1);
   for (const threads of [2, 3]) {
-    const many = await run(doc, overrides, threads);
-    // Plastic synapses run on one thread for now (cpuThreads).
-    const used = cpuThreads(compile(doc, overrides), threads);
-    expect(many.result.threads ?? 1).toBe(used);
+    const many = await run(plan(), threads);
+    expect(many.result.threads).toBe(threads);
     expect(many.result.stepsDone).toBe(one.result.stepsDone);
     expect(many.result.populations).toEqual(one.result.populations);
+    // Plastic synapses: every connection's final weight, states and last event, bit for bit.
+    expect(many.result.connectionStates).toEqual(one.result.connectionStates);
     expect([...many.rec.keys()].sort()).toEqual([...one.rec.keys()].sort());
     for (const [key, values] of one.rec) expect(many.rec.get(key), `${key} on ${threads} threads`).toEqual(values);
   }
@@ -105,6 +111,36 @@ describe('CPU engine on several threads', () => {
     await expectSameOnThreads(doc);
   }, 60_000);
 
+  it('plastic synapses, each connection stepped by the worker of its target: weight probes, snapshots, the final state, and a run continuing it', async () => {
+    const doc = makeDoc([
+      { id: 'src', type: 'poisson', size: 23, params: { rate: '60 Hz' } },
+      // Lag 0 (no delay) and a delay; rows in target order (drawn) and not (pairs).
+      { id: 'stdp', type: 'stdp', params: { A_pre: 0.05, A_post: -0.055 }, connection: { rule: 'fixed-probability', p: 0.5, weight: { dist: 'uniform', low: '0 uS', high: '0.01 uS' }, delay: '0 ms' } },
+      { id: 'tri', type: 'triplet-stdp', connection: { rule: 'pairs', pairs: [[0, 6, '0.01 uS'], [0, 2, '0.02 uS'], [5, 0, '0.01 uS'], [5, 6, '0.03 uS'], [9, 3, '0.02 uS'], [9, 1, '0.01 uS'], [22, 4, '0.02 uS']], delay: '1.5 ms' } },
+      { id: 'drive', type: 'poisson', size: 7, params: { rate: '150 Hz' } },
+      { id: 'kick', type: 'delta', connection: { rule: 'one-to-one', weight: '30 mV' } },
+      { id: 'cells', type: 'lif', size: 7, params: { tau_ref: '1 ms' } },
+      { id: 'w', type: 'state-probe', params: { state: 'w', neurons: [40, 3, 17, 0, 31] } },
+      { id: 'wt', type: 'state-probe', params: { state: 'w' } },
+      { id: 'snap', type: 'weight-snapshots', params: { interval: '10 ms' } },
+      { id: 'sp', type: 'spike-probe' },
+    ], [
+      'src.spikes -> stdp.pre', 'stdp.post -> cells.I', 'src.spikes -> tri.pre', 'tri.post -> cells.I', 'drive.spikes -> kick.pre', 'kick.post -> cells.J',
+      'stdp.post -> w.target', 'tri.post -> wt.target', 'stdp.post -> snap.target', 'cells.spikes -> sp.spikes',
+    ], { duration: '80 ms' });
+    await expectSamePlanOnThreads(() => compile(doc));
+    // The model learned: weights moved, on_pre and on_post both ran.
+    const first = await run(compile(doc), 2);
+    const w0 = compile(doc).projections.find((p) => p.synapse === 'stdp')!.byPre.w;
+    const stdp = first.result.connectionStates!.find((c) => c.synapse === 'stdp')!;
+    expect(stdp.w.some((w, c) => Math.abs(w - w0[c]!) > 1e-6)).toBe(true);
+    expect(first.result.populations.find((p) => p.block === 'cells')!.spikes).toBeGreaterThan(20);
+    // A run continuing the threaded one, itself on threads: as on one thread.
+    const plan = compile(doc);
+    const stored = first.result.connectionStates!.map((c) => ({ ...c, structure: connectionStructure(plan, plan.projections.find((p) => p.synapse === c.synapse)!) }));
+    await expectSamePlanOnThreads(() => { const continued = compile(doc); continueFrom(continued, 1, stored); return continued; });
+  }, 60_000);
+
   it('stops between chunks when asked, on every thread', async () => {
     const plan = compile(parseDocumentText(exampleText('coba.json')), { duration: '100 s' });
     const controller = new AbortController();
@@ -147,8 +183,5 @@ describe('CPU engine on several threads', () => {
     expect(cpuThreads(sized(64_000, 5_120_000, 10_000), undefined, 2, 2.9)).toBe(2); // not oversubscribed
     expect(cpuThreads(sized(256_000, 20_480_000, 10_000), undefined, 16, 20.5)).toBe(12);
     expect(cpuThreads(sized(64_000, 5_120_000, 10_000), 2, 2, 5.2)).toBe(2);
-    const plastic = compile(parseDocumentText(exampleText('ampa-lif.json')));
-    (plastic.projections[0] as { plasticity?: unknown }).plasticity = {};
-    expect(cpuThreads(plastic, 3, 8)).toBe(1);
   });
 });
