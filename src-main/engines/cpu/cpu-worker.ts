@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { NonFiniteStateError } from '../types.js';
 import { barrier } from './barrier.js';
+import { connectionStateBuffers } from './plasticity-arrays.js';
 import { runLoop } from './run-loop.js';
 import { Simulation } from './simulation.js';
 import { runThreadLoop } from './thread-loop.js';
@@ -28,7 +29,7 @@ function run({ plan, stop, threads, reusable }: WorkerInput): void {
         progress: (p) => port.postMessage({ type: 'progress', progress: p }),
         shouldStop,
       });
-      port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) });
+      port.postMessage({ type: 'done', result: end.result, ...(end.fault ? { fault: faultDetail(end.fault) } : {}) }, connectionStateBuffers(end.result.connectionStates));
     } else {
       const sim = new Simulation(plan, undefined, { reusable: reusable === true });
       try {
@@ -37,7 +38,7 @@ function run({ plan, stop, threads, reusable }: WorkerInput): void {
           progress: (p) => port.postMessage({ type: 'progress', progress: p }),
           shouldStop,
         });
-        port.postMessage({ type: 'done', result });
+        port.postMessage({ type: 'done', result }, connectionStateBuffers(result.connectionStates));
       } finally {
         sim.release(); // this worker may be kept for the next run
       }

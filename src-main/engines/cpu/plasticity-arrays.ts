@@ -45,16 +45,20 @@ export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>,
 
 /**
  * Copies of every plastic synapse's per-connection arrays after `stepsDone` steps, with each
- * connection's last event counted back from the end (connection-state.ts).
+ * connection's last event counted back from the end (connection-state.ts). Each copy has an
+ * ArrayBuffer of its own (not shared), which a worker can hand over instead of copying again
+ * (connectionStateBuffers).
  */
 export function finalConnectionStates(plan: Plan, arrays: Record<string, NumArray>, stepsDone: number): ConnectionState[] {
   const out: ConnectionState[] = [];
   plan.projections.forEach((p, k) => {
     const pl = p.plasticity;
     if (!pl) return;
-    const last = Int32Array.from(arrays[plasticArrayName.last(k)] as Int32Array, (s) => s - stepsDone);
-    const states = Object.fromEntries(pl.states.map((s) => [s.name, Float64Array.from(arrays[plasticArrayName.state(k, s.name)] as Float64Array)]));
-    out.push({ synapse: p.synapse, w: Float64Array.from(arrays[plasticArrayName.weight(k)] as Float64Array), states, last });
+    // Copies by slice() and a loop: Int32Array.from with a map function took 300 ms for 2 M connections.
+    const last = (arrays[plasticArrayName.last(k)] as Int32Array).slice();
+    for (let c = 0; c < last.length; c++) last[c]! -= stepsDone;
+    const states = Object.fromEntries(pl.states.map((s) => [s.name, (arrays[plasticArrayName.state(k, s.name)] as Float64Array).slice()]));
+    out.push({ synapse: p.synapse, w: (arrays[plasticArrayName.weight(k)] as Float64Array).slice(), states, last });
   });
   return out;
 }
@@ -63,4 +67,9 @@ export function finalConnectionStates(plan: Plan, arrays: Record<string, NumArra
 export function connectionArrayName(plan: Plan, probe: { block: string; state: string }): string {
   const pk = plan.projections.findIndex((p) => p.synapse === probe.block);
   return probe.state === 'w' ? plasticArrayName.weight(pk) : plasticArrayName.state(pk, probe.state);
+}
+
+/** The buffers of connection states (finalConnectionStates), to transfer rather than copy. */
+export function connectionStateBuffers(states: readonly ConnectionState[] | undefined): ArrayBuffer[] {
+  return (states ?? []).flatMap((c) => [c.w, c.last, ...Object.values(c.states)].map((a) => a.buffer as ArrayBuffer));
 }
