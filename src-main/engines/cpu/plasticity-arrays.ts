@@ -19,27 +19,43 @@ function holding<T extends Float64Array | Int32Array>(Kind: { new (b: ArrayBuffe
   return a;
 }
 
-/**
- * Adds every plastic synapse's arrays to `arrays`. `shared`: the arrays a threaded run's
- * workers share (shared-arrays.ts), taken as they are; `inSharedMemory`: makes them so. A
- * connection is stepped by the worker that owns its target (partition.ts), on_pre and
- * on_post alike, so each worker writes only its own connections' entries.
- */
-export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>, shared: Record<string, NumArray> = {}, inSharedMemory = false): void {
-  const put = (name: string, make: () => NumArray) => { arrays[name] = shared[name] ?? make(); };
-  plan.projections.forEach((p, k) => {
+/** Each per-connection array of every plastic synapse: its name, and how to make it (in shared memory or not). */
+function connectionArrays(plan: Plan): Array<[string, (inSharedMemory: boolean) => NumArray]> {
+  return plan.projections.flatMap((p, k) => {
     const pl = p.plasticity;
-    if (!pl) return;
+    if (!pl) return [];
     const n = p.byPre.idx.length;
     const start = pl.start;
-    put(plasticArrayName.weight(k), () => holding(Float64Array, start ? start.w : p.byPre.w, inSharedMemory));
-    put(plasticArrayName.last(k), () => holding(Int32Array, start ? start.last : new Int32Array(n), inSharedMemory));
-    for (const s of pl.states) {
-      put(plasticArrayName.state(k, s.name), () => holding(Float64Array, start ? start.states[s.name]! : new Float64Array(n).fill(s.init), inSharedMemory));
-    }
-    // Read only.
-    arrays[plasticArrayName.postPtr(k)] = pl.postPtr;
-    arrays[plasticArrayName.postConn(k)] = pl.postConn;
+    return [
+      [plasticArrayName.weight(k), (m: boolean) => holding(Float64Array, start ? start.w : p.byPre.w, m)],
+      [plasticArrayName.last(k), (m: boolean) => holding(Int32Array, start ? start.last : new Int32Array(n), m)],
+      ...pl.states.map((s): [string, (m: boolean) => NumArray] => [
+        plasticArrayName.state(k, s.name), (m) => holding(Float64Array, start ? start.states[s.name]! : new Float64Array(n).fill(s.init), m),
+      ]),
+    ];
+  });
+}
+
+/**
+ * The weights, last events and connection states of every plastic synapse in shared memory,
+ * for a threaded run's workers (shared-arrays.ts). A connection is stepped by the worker that
+ * owns its target (partition.ts), on_pre and on_post alike, so each worker writes only its
+ * own connections' entries.
+ */
+export function sharedConnectionArrays(plan: Plan): Record<string, NumArray> {
+  return Object.fromEntries(connectionArrays(plan).map(([name, make]) => [name, make(true)]));
+}
+
+/**
+ * Adds every plastic synapse's arrays to `arrays`: its per-connection arrays (those of
+ * `shared` where a threaded run shares them, else new) and its transposed index (read only).
+ */
+export function allocatePlasticity(plan: Plan, arrays: Record<string, NumArray>, shared: Record<string, NumArray> = {}): void {
+  for (const [name, make] of connectionArrays(plan)) arrays[name] = shared[name] ?? make(false);
+  plan.projections.forEach((p, k) => {
+    if (!p.plasticity) return;
+    arrays[plasticArrayName.postPtr(k)] = p.plasticity.postPtr;
+    arrays[plasticArrayName.postConn(k)] = p.plasticity.postConn;
   });
 }
 

@@ -8,7 +8,7 @@
 import type { Plan } from '../../compiler/plan.js';
 import { arrayName } from './codegen.js';
 import { isReplicated, segmentedBlocks } from './partition.js';
-import { allocatePlasticity } from './plasticity-arrays.js';
+import { sharedConnectionArrays } from './plasticity-arrays.js';
 import type { NumArray } from './simulation.js';
 
 function sharedF64(n: number): Float64Array {
@@ -38,9 +38,5 @@ export function sharedArrays(plan: Plan, workers: number): Record<string, NumArr
   plan.projections.forEach((p, k) => {
     if (p.byPre.lag && p.maxLag !== undefined) out[arrayName.pending(k)] = sharedF64((p.maxLag - p.lag + 1) * p.nPost);
   });
-  // Plastic synapses' weights and connection states (their indexes are read only: not copied).
-  const plastic: Record<string, NumArray> = {};
-  allocatePlasticity(plan, plastic, {}, true);
-  for (const [name, a] of Object.entries(plastic)) if (a.buffer instanceof SharedArrayBuffer) out[name] = a;
-  return out;
+  return { ...out, ...sharedConnectionArrays(plan) };
 }
