@@ -73,11 +73,9 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-
 /** An answer already written as JSON text. */
 interface RawResponse { raw: string }
 const isRaw = (r: unknown): r is RawResponse => typeof r === 'object' && r !== null && typeof (r as RawResponse).raw === 'string' && !('id' in r);
-
 
 /** Frames at least this large are parsed off the event loop (JSON.parse takes ~10 ms per MB). */
 const PARSE_OFF_THREAD_BYTES = 256 * 1024;
