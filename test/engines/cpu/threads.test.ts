@@ -114,6 +114,8 @@ describe('CPU engine on several threads', () => {
   it('plastic synapses, each connection stepped by the worker of its target: weight probes, snapshots, the final state, and a run continuing it', async () => {
     const doc = makeDoc([
       { id: 'src', type: 'poisson', size: 23, params: { rate: '60 Hz' } },
+      // Given spike times: a source every worker computes in full (partition.ts, replicated).
+      { id: 'times', type: 'spike-times', size: 23, params: { spikes: Array.from({ length: 60 }, (_, n) => [[0, 5, 9, 22][n % 4]!, `${(n * 1.3).toFixed(1)} ms`]) } },
       // Lag 0 (no delay) and a delay; rows in target order (drawn) and not (pairs).
       { id: 'stdp', type: 'stdp', params: { A_pre: 0.05, A_post: -0.055 }, connection: { rule: 'fixed-probability', p: 0.5, weight: { dist: 'uniform', low: '0 uS', high: '0.01 uS' }, delay: '0 ms' } },
       { id: 'tri', type: 'triplet-stdp', connection: { rule: 'pairs', pairs: [[0, 6, '0.01 uS'], [0, 2, '0.02 uS'], [5, 0, '0.01 uS'], [5, 6, '0.03 uS'], [9, 3, '0.02 uS'], [9, 1, '0.01 uS'], [22, 4, '0.02 uS']], delay: '1.5 ms' } },
@@ -125,15 +127,17 @@ describe('CPU engine on several threads', () => {
       { id: 'snap', type: 'weight-snapshots', params: { interval: '10 ms' } },
       { id: 'sp', type: 'spike-probe' },
     ], [
-      'src.spikes -> stdp.pre', 'stdp.post -> cells.I', 'src.spikes -> tri.pre', 'tri.post -> cells.I', 'drive.spikes -> kick.pre', 'kick.post -> cells.J',
+      'src.spikes -> stdp.pre', 'stdp.post -> cells.I', 'times.spikes -> tri.pre', 'tri.post -> cells.I', 'drive.spikes -> kick.pre', 'kick.post -> cells.J',
       'stdp.post -> w.target', 'tri.post -> wt.target', 'stdp.post -> snap.target', 'cells.spikes -> sp.spikes',
     ], { duration: '80 ms' });
     await expectSamePlanOnThreads(() => compile(doc));
     // The model learned: weights moved, on_pre and on_post both ran.
     const first = await run(compile(doc), 2);
-    const w0 = compile(doc).projections.find((p) => p.synapse === 'stdp')!.byPre.w;
-    const stdp = first.result.connectionStates!.find((c) => c.synapse === 'stdp')!;
-    expect(stdp.w.some((w, c) => Math.abs(w - w0[c]!) > 1e-6)).toBe(true);
+    for (const synapse of ['stdp', 'tri']) {
+      const w0 = compile(doc).projections.find((p) => p.synapse === synapse)!.byPre.w;
+      const learned = first.result.connectionStates!.find((c) => c.synapse === synapse)!;
+      expect(learned.w.some((w, c) => Math.abs(w - w0[c]!) > 1e-6), synapse).toBe(true);
+    }
     expect(first.result.populations.find((p) => p.block === 'cells')!.spikes).toBeGreaterThan(20);
     // A run continuing the threaded one, itself on threads: as on one thread.
     const plan = compile(doc);
