@@ -1,6 +1,6 @@
 /**
  * The costly part of a request frame, done off the web host's event loop (in
- * frame-worker.ts): parsing the frame's JSON (an imported project may be 50 MB), checking
+ * frame-worker.ts): parsing the frame's JSON (an imported project may be 16 MB), checking
  * its parameters, and the document work of `validate` and `valueHistograms` (all of it), `importProject` (the
  * document check) and `startRun` (the document check and the compilation, which draws the
  * connections). The same functions as on the main thread do it, so answers and error

@@ -1,6 +1,6 @@
 /**
  * A small pool of worker threads that check request frames (frame-checks.ts), so that a
- * 50 MB document being parsed, validated or compiled never holds up the web host's event
+ * 16 MB document being parsed, validated or compiled never holds up the web host's event
  * loop: other requests (and other clients) are answered meanwhile. Workers start on first
  * use, take one job at a time, and a worker that dies (out of memory on a hostile
  * document) fails only its own job and is replaced.
@@ -12,9 +12,10 @@ import type { CheckedFrame } from './frame-checks.js';
 type Input = { bytes: Uint8Array } | { frame: unknown };
 
 /**
- * A worker's heap limit, MB: room for a 64 MB frame parsed (its text and its objects), and
- * small enough that its garbage is collected early instead of crowding the host's memory;
- * a frame that needs more ends that worker only (its job is answered with an error).
+ * A worker's heap limit, MB: room for the largest frame parsed (16 MB of text and its
+ * objects), and small enough that its garbage is collected early instead of crowding the
+ * host's memory; a frame that needs more ends that worker only (its job is answered with an
+ * error).
  */
 const WORKER_HEAP_MB = 512;
 interface Job {
@@ -70,7 +71,7 @@ export class FramePool {
       if (!worker) return;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
-      // A frame's own bytes move to the worker instead of being copied (a 50 MB frame
+      // A frame's own bytes move to the worker instead of being copied (a 16 MB frame
       // would otherwise be held twice); bytes that share their memory are copied.
       const bytes = 'bytes' in job.input ? job.input.bytes : undefined;
       const own = bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && !(bytes.buffer instanceof SharedArrayBuffer);

@@ -324,7 +324,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   // A frame larger than the largest request is not read: ws closes its connection (1009,
   // Message Too Big) as soon as the frame's header arrives. Receiving one (joining, unmasking
-  // and checking 50 MB on this thread) held the loop up 70-115 ms; the clients refuse such a
+  // and checking 48 MB on this thread) held the loop up 70-115 ms; the clients refuse such a
   // call before sending it, with the size in the message (api-frames.ts requestFrame).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   server.on('upgrade', (req, socket, head) => {
