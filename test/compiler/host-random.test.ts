@@ -1,8 +1,9 @@
 /**
  * The host's random numbers (connectivity, weights, initial values) are the counter-based
  * generator's words in counter order: hash4(seed, stream, element, 0), 1, 2, … HostRandom
- * computes them many counters at a time (hash4Counters, in WebAssembly SIMD), which must give exactly the words
- * one hash4 call per counter gives, wherever a batch starts and however long it is.
+ * computes them many counters at a time (hash4Counters, in WebAssembly SIMD), which must
+ * give exactly the words one hash4 call per counter gives, wherever a batch starts and
+ * however long it is.
  */
 import { describe, expect, it } from 'vitest';
 import { hash4 } from '../../kernels/random.js';

@@ -2,8 +2,9 @@
  * The arrays that a threaded run's workers share (partition.ts): the states, outputs,
  * spike flags, spike-list segments and pending-jump rings of every partitioned block, and
  * the weights and connection states of plastic synapses, in shared memory, allocated once by
- * the thread that starts the workers. Each worker writes only its own elements of them. Replicated blocks and the assembled spike lists are not
- * here: every worker allocates its own.
+ * the thread that starts the workers. Each worker writes only its own elements of them.
+ * Replicated blocks and the assembled spike lists are not here: every worker allocates its
+ * own.
  */
 import type { Plan } from '../../compiler/plan.js';
 import { arrayName } from './codegen.js';

@@ -8,7 +8,7 @@
 import { normal24, random24 } from '../../../kernels/random.js';
 import { binomial24 } from '../../../kernels/binomial.js';
 import { decayFactor, roundHalfAway, sigmoid, vtrap } from '../../../src-shared/expr/numeric.js';
-import type { Plan, PlanBlock, PlanProbe } from '../../compiler/plan.js';
+import type { Plan, PlanProbe } from '../../compiler/plan.js';
 import { NonFiniteStateError, type PopulationSummary, type RecordingChunk } from '../types.js';
 import { arrayName, generateStep, LITERALS } from './codegen.js';
 import { elementCode } from '../../compiler/element-constants.js';

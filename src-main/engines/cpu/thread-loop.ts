@@ -59,9 +59,12 @@ export function runThreadLoop(sim: Simulation, ctl: Int32Array, sync: () => void
     hooks.emit(seq++, sim.drain());
     if (first) hooks.progress({ step: sim.step, steps: plan.steps, simulatedMs: sim.step * plan.dt, wallMs: performance.now() - started });
   }
-  let result: RunResult = { status, stepsDone: sim.step, wallMs: performance.now() - started, engine: 'cpu', populations: sim.summary() };
+  const wallMs = performance.now() - started;
   // Plastic synapses' final state, from the shared arrays every worker has stepped by now.
   const connectionStates = first ? finalConnectionStates(plan, sim.arrays, sim.step) : [];
-  if (connectionStates.length > 0) result = { ...result, connectionStates };
+  const result: RunResult = {
+    status, stepsDone: sim.step, wallMs, engine: 'cpu', populations: sim.summary(),
+    ...(connectionStates.length > 0 ? { connectionStates } : {}),
+  };
   return fault ? { result, fault } : { result };
 }
