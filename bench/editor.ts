@@ -165,7 +165,7 @@ async function benchLive(host: WebHost, page: Page): Promise<string[]> {
         if (drawn >= Date.parse(run.endedAt)) return { run, drawn };
       }
       if (Date.now() - t0 > 60_000) throw new Error(`live run ${n} did not end and draw within 60 s`);
-      await page.waitForTimeout(2);
+      await page.waitForTimeout(50);
     }
   };
   await page.locator('[data-testid="live"]').check();

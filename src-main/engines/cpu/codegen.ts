@@ -160,8 +160,19 @@ function stateNames(b: PlanBlock): Set<string> {
 /** Consecutive conditional assignments printed under one `if` (printStatements). */
 interface CondGroup { cond: string; negate: boolean; lines: string[]; targets: Set<string> }
 
-/** Prints a block's update statements for element `k` of step `i`. */
-function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>, draws?: BlockDraws): string[] {
+/** The form `x = c ? a : x` (or `x = c ? x : b`) that printStatements prints as `if (c) x = a;`. */
+function conditionalAssignment(target: string, e: Expr): e is Extract<Expr, { k: 'cond' }> & { c: Extract<Expr, { k: 'var' }> } {
+  const self = (x: Expr) => x.k === 'var' && x.name === target;
+  return e.k === 'cond' && e.c.k === 'var' && e.c.name !== target && self(e.a) !== self(e.b);
+}
+
+/**
+ * A block's update statements for element `k` of step `i`: the lines, and the states they
+ * store themselves. A state assigned only under conditions (the last spike time, set at a
+ * spike) is stored in those branches, not on every step: an unconditional store of a value
+ * that rarely changes took a quarter of a LIF loop's time. The caller stores the others.
+ */
+function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: Record<string, string>, draws?: BlockDraws): { lines: string[]; stored: Set<string> } {
   const states = stateNames(b);
   const constants = blockConstants(ctx.plan, b);
   // Varying parameters: the code with its per-element parts read from arrays (element-constants.ts).
@@ -208,32 +219,36 @@ function printStatements(ctx: Ctx, b: PlanBlock, code: Statement[], inputNames: 
     if (group) lines.push(`if (${group.negate ? '!' : ''}${group.cond}) { ${group.lines.join(' ')} }`);
     group = null;
   };
-  for (const s of ec?.code ?? code) {
-    const e = prepare(s.expr, constants);
-    const declared = states.has(s.target) || locals.has(s.target);
-    const lhs = states.has(s.target) ? `s_${s.target}` : `l_${s.target}`;
-    const self = (x: Expr) => x.k === 'var' && x.name === s.target;
-    if (declared && e.k === 'cond' && e.c.k === 'var' && e.c.name !== s.target && self(e.a) !== self(e.b)) {
+  const statements = (ec?.code ?? code).map((s) => ({ target: s.target, e: prepare(s.expr, constants) }));
+  // States assigned under conditions only (a state is always declared, so each such statement prints as a branch).
+  const stored = new Set(statements.filter((s) => states.has(s.target)).map((s) => s.target));
+  for (const s of statements) if (!conditionalAssignment(s.target, s.e)) stored.delete(s.target);
+  for (const { target, e } of statements) {
+    const declared = states.has(target) || locals.has(target);
+    const lhs = states.has(target) ? `s_${target}` : `l_${target}`;
+    const self = (x: Expr) => x.k === 'var' && x.name === target;
+    if (declared && conditionalAssignment(target, e)) {
       const negate = self(e.a);
       const cond = printJs(e.c, pc, counter);
       const open = group as CondGroup | null; // (flush, a closure, may have cleared it: TypeScript does not follow that)
       if (!open || open.cond !== cond || open.negate !== negate || open.targets.has(e.c.name)) flush();
       group ??= { cond, negate, lines: [], targets: new Set() };
       group.lines.push(`${lhs} = ${printJs(negate ? e.b : e.a, pc, counter)};`);
-      group.targets.add(s.target);
+      if (stored.has(target)) group.lines.push(`${arrayName.state(bi, target)}[k] = ${lhs};`);
+      group.targets.add(target);
       continue;
     }
     flush();
     const rhs = printJs(e, pc, counter);
-    if (states.has(s.target)) lines.push(`s_${s.target} = ${rhs};`);
-    else if (locals.has(s.target)) lines.push(`l_${s.target} = ${rhs};`);
+    if (states.has(target)) lines.push(`s_${target} = ${rhs};`);
+    else if (locals.has(target)) lines.push(`l_${target} = ${rhs};`);
     else {
-      locals.add(s.target);
-      lines.push(`let l_${s.target} = ${rhs};`);
+      locals.add(target);
+      lines.push(`let l_${target} = ${rhs};`);
     }
   }
   flush();
-  return lines;
+  return { lines, stored };
 }
 
 function ringSlot(ctx: Ctx, producer: string, lag: number): string {
@@ -249,11 +264,12 @@ function ringSlot(ctx: Ctx, producer: string, lag: number): string {
 function synapseUpdateLines(ctx: Ctx, b: PlanBlock, preloaded = false): string[] {
   const bi = ctx.blockIndex.get(b.id)!;
   const assigned = new Set(b.code.map((s) => s.target));
+  const { lines, stored } = printStatements(ctx, b, b.code, {});
   return [
     `{ // update of ${b.id}, for the next step`,
     ...b.states.map((s) => `  let s_${s.name} = ${preloaded ? synapseStateLocal(bi, s.name) : `${use(ctx, arrayName.state(bi, s.name))}[k]`};`),
-    ...printStatements(ctx, b, b.code, {}).map((l) => `  ${l}`),
-    ...b.states.filter((s) => assigned.has(s.name)).map((s) => `  ${arrayName.state(bi, s.name)}[k] = s_${s.name};`),
+    ...lines.map((l) => `  ${l}`),
+    ...b.states.filter((s) => assigned.has(s.name) && !stored.has(s.name)).map((s) => `  ${arrayName.state(bi, s.name)}[k] = s_${s.name};`),
     '}',
   ];
 }
@@ -285,14 +301,14 @@ function updatePass(ctx: Ctx, b: PlanBlock): string {
   }
   const [lo, hi] = range(ctx, b);
   const draws: BlockDraws = { lo, hi, lines: [] };
-  const body = printStatements(ctx, b, b.code, inputNames, draws);
+  const { lines: body, stored } = printStatements(ctx, b, b.code, inputNames, draws);
   out.push(...draws.lines);
   const assigned = new Set(b.code.map((s) => s.target));
   // A neuron that sums input current read its voltage as `vp` at the top of the loop (inputCurrentLines):
   // nothing writes it in between, and V8 cannot know that the other arrays written meanwhile are not it.
   const hasVp = b.category === 'neuron' && (b.receivesCurrent || b.receivesJumps);
   const load = b.states.map((s) => `let s_${s.name} = ${hasVp && s.name === b.voltage ? 'vp' : `${use(ctx, arrayName.state(bi, s.name))}[k]`};`);
-  const store = b.states.filter((s) => assigned.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
+  const store = b.states.filter((s) => assigned.has(s.name) && !stored.has(s.name)).map((s) => `${arrayName.state(bi, s.name)}[k] = s_${s.name};`);
   // Threads: spikes go to this worker's segment; the list is assembled after a barrier.
   const segmented = ctx.part && ctx.segmented.has(b.id);
   if (b.spiking) {

@@ -58,12 +58,17 @@ describe('CPU code generation', () => {
     }
   });
 
-  it('prints the assignments a spike makes (reset, last spike time) under one branch', () => {
+  it('prints the assignments a spike makes (reset, last spike time) under one branch, and stores them there', () => {
     const { source } = generateStep(compile(network(false)));
-    const loop = source.slice(source.indexOf('// update cells'));
-    expect(loop).toMatch(/if \(!l_refractory\) \{ s_V = l_V_free; \}/);
-    expect(loop).toMatch(/if \(l_spike\) \{ s_V = \(?-?[\d.]+\)?; s_t_last = t; \}/);
+    const from = source.indexOf('// update cells');
+    const next = source.indexOf('\n  // ', from); // the next pass
+    const loop = source.slice(from, next < 0 ? undefined : next);
+    expect(loop).toMatch(/if \(!l_refractory\) \{ s_V = l_V_free; b\d+_s_V\[k\] = s_V; \}/);
+    expect(loop).toMatch(/if \(l_spike\) \{ s_V = \(?-?[\d.]+\)?; b\d+_s_V\[k\] = s_V; s_t_last = t; b\d+_s_t_last\[k\] = s_t_last; \}/);
     expect(loop).not.toMatch(/\? -?\(?[\d.]+\)? : s_V/);
+    // Assigned under conditions only, V and the last spike time are not also stored on every step.
+    expect(loop.match(/_s_t_last\[k\] = /g)).toHaveLength(1);
+    expect(loop.match(/_s_V\[k\] = /g)).toHaveLength(2);
   });
 
   it('gives exactly the same spikes and voltages with and without the fold', () => {
