@@ -528,9 +528,9 @@ function ownSpikes(ctx: Ctx, id: string): OwnSpikes {
 
 export interface GeneratedStep {
   /**
-   * Source of a function (A, H) → { bind(A), step(i), prologue() } over the arrays A (by
-   * name); reusable (GenerateOptions), bind(A) gives it another run's arrays (`literals`
-   * among them; null lets them go). prologue runs once before step 0.
+   * Source of a function (A, H) → { step(i), prologue() } over the arrays A (by name);
+   * reusable (GenerateOptions), the model's numbers are among them (`literals`). prologue
+   * runs once before step 0.
    */
   source: string;
   /** Array names the source reads. */
@@ -565,13 +565,14 @@ function syncPass(ctx: Ctx, blocks: string[], why: string): string {
 }
 
 /**
- * `reusable`: one program for every run of the same structure, given each run's arrays by
- * bind() (and its numbers in `literals`). Once optimised it steps slower than a program made
- * for one run, whose arrays and numbers V8 treats as constants (COBA 1000 for 1 s: ~65 vs
- * ~45 ms in one process, where the new program's optimising compile has a core to itself).
- * It pays where runs of one model follow one another and a new program's compile would
- * compete with the app for the cores: live mode's edit → plot, in six alternating pairs of
- * bench:editor runs, median 167–228 ms with it vs 189–265 ms without (#15).
+ * `reusable`: one program for every run of the same structure: the model's numbers are read
+ * from the `literals` array (a run's values fill it), not printed into the code. Runs of one
+ * model that follow one another then step with code V8 has optimised already, where a new
+ * program's compile would compete with the app for the cores: live mode's edit → plot, in
+ * six alternating pairs of bench:editor runs, median 167–228 ms with it vs 189–265 ms
+ * without (#15). Its arrays stay constants of the program (simulation.ts keeps them for
+ * the next run, which fills them): given each run's own arrays instead, V8 could not treat
+ * them as constants and the optimised loops ran 1.5× slower (COBA 4000, one process).
  */
 export interface GenerateOptions {
   reusable?: boolean;
@@ -631,11 +632,9 @@ export function generateStep(plan: Plan, part?: StepPartition, options: Generate
     ...(part ? ['const SYNC = H.sync;'] : []),
     // The arrays become locals of each function (not variables of this closure, which the
     // loops would read through the context): a tenth less time per step of COBA (#15).
-    // Made for one run, ARRAYS is a constant of the program (A: the run's arrays), which V8
-    // optimises further; reusable, bind() sets it for each run.
-    ...(options.reusable
-      ? ['let ARRAYS = null;', `function bind(A) { ARRAYS = A && ${arrayObject}; }`]
-      : [`const ARRAYS = ${arrayObject};`, 'function bind() {}']),
+    // ARRAYS is a constant of the program (A: the arrays it was made over), which V8
+    // optimises further: reusable, later runs step on those same arrays (simulation.ts).
+    `const ARRAYS = ${arrayObject};`,
     'function prologue() {',
     ...locals,
     ...prologue,
@@ -645,7 +644,7 @@ export function generateStep(plan: Plan, part?: StepPartition, options: Generate
     '  const t = i * DT;',
     ...passes,
     '}',
-    'return { bind, step, prologue };',
+    'return { step, prologue };',
   ].join('\n');
   return { source, arrays, literals };
 }

@@ -58,7 +58,8 @@ function makeSpare(w: Worker): void {
 
 /**
  * Largest run (in the bytes of its states and connections) whose worker is kept for the next
- * run: an idle worker holds its last run's arrays until its next run lets V8 collect them.
+ * run: an idle worker holds its last runs' arrays, for the next run of the same structure to
+ * fill (simulation.ts residents, at most 64 MB of them).
  */
 const KEEP_WORKER_MAX_BYTES = 64 << 20;
 
@@ -73,7 +74,7 @@ function runBytes(plan: Plan): number {
  * After a one-thread run that ended normally, where runs follow one another (keepCpuWorkerWarm):
  * keeps its worker as the spare instead of ending it. The next run then finds the engine's
  * code loaded and already optimised by V8 — recording, chunking, the random-number module,
- * and the step program itself where only values changed (simulation.ts cachedProgram) —
+ * and the step program itself where only values changed (simulation.ts residents) —
  * where a fresh worker runs all of it cold: a run's time beyond its stepping drops from some
  * 30 ms to under 10 (live mode's 1000-neuron, 1 s re-run, #15).
  */

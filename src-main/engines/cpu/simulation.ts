@@ -30,7 +30,6 @@ export interface ThreadShare {
 
 /** A compiled step program (codegen.ts GeneratedStep). */
 interface Program {
-  bind(arrays: Record<string, NumArray> | null): void;
   step(i: number): void;
   /** Work that belongs to step 0 but is done ahead of it (folded synapse updates). */
   prologue(): void;
@@ -56,24 +55,75 @@ function compileProgram(source: string, arrays: Record<string, NumArray> | null,
 }
 
 /**
- * Reusable programs (codegen.ts GenerateOptions) compiled in this thread, by source, most
- * recently used last. Their source depends on the model's structure only (its numbers are in
- * the run's `literals`), so the next run of a model whose values changed — live mode's re-run
- * after an edit, in the worker the engine keeps (cpu-engine.ts) — steps with code V8 has
- * already optimised from its first step, instead of tens of milliseconds in the interpreter
- * and the compiler while a new program warms up (#15). Simulations stepped side by side
- * (tests) share one safely: each binds its arrays before it steps.
+ * A reusable program (codegen.ts GenerateOptions) and the arrays it was compiled over, kept
+ * in this thread for the next run of the same structure (same source, arrays of the same
+ * types and lengths): that run fills these arrays with its own values — initial states,
+ * connections, its numbers in `literals`, zeroed spike rings — and steps with code V8 has
+ * optimised already, instead of tens of milliseconds in the interpreter and the compiler
+ * while a new program warms up (live mode's re-run after an edit, in the worker the engine
+ * keeps, cpu-engine.ts; #15). One run at a time uses a resident: a Simulation made while it
+ * is in use (stepped side by side, in tests) compiles a program of its own, which becomes
+ * the resident.
  */
-const programs = new Map<string, Program>();
-const PROGRAMS_KEPT = 8;
+interface Resident {
+  program: Program;
+  arrays: Record<string, NumArray>;
+  bytes: number;
+  inUse: boolean;
+}
 
-function cachedProgram(source: string): Program {
-  let program = programs.get(source);
-  if (program) programs.delete(source);
-  else program = compileProgram(source, null, HELPERS, false);
-  programs.set(source, program);
-  if (programs.size > PROGRAMS_KEPT) programs.delete(programs.keys().next().value!);
-  return program;
+/** Residents by source, most recently used last. */
+const residents = new Map<string, Resident>();
+/** At most this many, holding at most this many bytes of arrays between runs (the oldest go first). */
+const RESIDENTS_KEPT = 8;
+const RESIDENT_MAX_BYTES = 64 << 20;
+
+/**
+ * The resident for `source` with its arrays filled from `arrays` (whose entries for `names`
+ * it replaces by its own), or null where there is none free with arrays of the same shapes.
+ */
+function adoptResident(source: string, names: string[], arrays: Record<string, NumArray>): Resident | null {
+  const r = residents.get(source);
+  if (!r || r.inUse) return null;
+  for (const n of names) {
+    const mine = r.arrays[n];
+    const theirs = arrays[n]!;
+    if (!mine || mine.constructor !== theirs.constructor || mine.length !== theirs.length) return null;
+  }
+  for (const n of names) {
+    const mine = r.arrays[n]!;
+    if (mine !== arrays[n]) (mine as Float64Array).set(arrays[n] as Float64Array);
+    arrays[n] = mine;
+  }
+  residents.delete(source); // most recently used last
+  residents.set(source, r);
+  r.inUse = true;
+  return r;
+}
+
+/**
+ * Makes a program over `arrays` the resident of `source` and returns it. One in use keeps
+ * serving its run, but is no longer kept (a run never released cannot hold the place).
+ */
+function newResident(source: string, names: string[], arrays: Record<string, NumArray>): Resident {
+  const own: Record<string, NumArray> = {};
+  let bytes = 0;
+  for (const n of names) {
+    own[n] = arrays[n]!;
+    bytes += arrays[n]!.byteLength;
+  }
+  const r: Resident = { program: compileProgram(source, own, HELPERS, true), arrays: own, bytes, inUse: true };
+  residents.delete(source);
+  residents.set(source, r);
+  let total = 0;
+  for (const x of residents.values()) total += x.bytes;
+  for (const [key, x] of residents) {
+    if (residents.size <= RESIDENTS_KEPT && total <= RESIDENT_MAX_BYTES) break;
+    if (x.inUse) continue;
+    residents.delete(key);
+    total -= x.bytes;
+  }
+  return r;
 }
 
 /** Per-probe recording state between flushes. */
@@ -86,6 +136,8 @@ export class Simulation {
   readonly arrays: Record<string, NumArray> = {};
   readonly source: string;
   private readonly program: Program;
+  /** Reusable: the program and arrays this run took (released at its end). */
+  private readonly resident: Resident | null = null;
   private readonly buffers: ProbeBuffer[];
   /**
    * Per block, its spike ring (counts and lists of the last `depth` steps), null for a block
@@ -116,22 +168,27 @@ export class Simulation {
     if (reusable) this.arrays[LITERALS] = Float64Array.from(gen.literals);
     const missing = gen.arrays.filter((a) => !(a in this.arrays));
     if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
-    const program = reusable ? cachedProgram(gen.source) : compileProgram(gen.source, this.arrays, threads ? { ...HELPERS, sync: threads.sync } : HELPERS, true);
-    program.bind(this.arrays);
+    if (reusable) this.resident = adoptResident(gen.source, gen.arrays, this.arrays) ?? newResident(gen.source, gen.arrays, this.arrays);
+    const program = this.resident?.program ?? compileProgram(gen.source, this.arrays, threads ? { ...HELPERS, sync: threads.sync } : HELPERS, true);
     this.program = program;
-    this.spikeTotals = plan.blocks.map(() => 0);
-    this.rings = plan.blocks.map((b, k) => (b.spiking ? {
-      counts: this.arrays[arrayName.spikeCount(k)] as Int32Array,
-      list: this.arrays[arrayName.spikeList(k)] as Int32Array,
-      depth: plan.spikeHistory[b.id]!,
-      size: b.size,
-    } : null));
-    // Threads: spikes and rates are recorded by worker 0, whose spike lists hold every
-    // worker's spikes; states by the worker that owns the neuron.
-    const recordsSpikes = !part || part.worker === 0;
-    this.buffers = plan.probes.filter((p) => p.kind === 'state' || recordsSpikes).map((p) => this.probeBuffer(p));
-    // After sample 0 was taken: folded synapses are never probed, so no sample sees this.
-    program.prologue();
+    try {
+      this.spikeTotals = plan.blocks.map(() => 0);
+      this.rings = plan.blocks.map((b, k) => (b.spiking ? {
+        counts: this.arrays[arrayName.spikeCount(k)] as Int32Array,
+        list: this.arrays[arrayName.spikeList(k)] as Int32Array,
+        depth: plan.spikeHistory[b.id]!,
+        size: b.size,
+      } : null));
+      // Threads: spikes and rates are recorded by worker 0, whose spike lists hold every
+      // worker's spikes; states by the worker that owns the neuron.
+      const recordsSpikes = !part || part.worker === 0;
+      this.buffers = plan.probes.filter((p) => p.kind === 'state' || recordsSpikes).map((p) => this.probeBuffer(p));
+      // After sample 0 was taken: folded synapses are never probed, so no sample sees this.
+      program.prologue();
+    } catch (e) {
+      this.release(); // a resident taken is free again
+      throw e;
+    }
   }
 
   private allocate(): void {
@@ -253,7 +310,6 @@ export class Simulation {
     const end = Math.min(this.plan.steps, this.step + n);
     const from = this.step;
     const program = this.program;
-    program.bind(this.arrays); // another Simulation of the same code may have stepped since
     for (let i = from; i < end; i++) {
       program.step(i);
       this.record(i);
@@ -264,9 +320,9 @@ export class Simulation {
     return end - from;
   }
 
-  /** Lets the compiled program (kept for the next run of the same code) drop this run's arrays. */
+  /** Ends this run's use of its resident program and arrays (reusable): the next run of the same structure may take them. */
   release(): void {
-    this.program.bind(null);
+    if (this.resident) this.resident.inUse = false;
   }
 
   /** Throws NonFiniteStateError naming the first state that is NaN or infinite. */

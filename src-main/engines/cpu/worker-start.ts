@@ -26,7 +26,7 @@ export function startWorker(workerData: WorkerInput | null): Worker {
 export interface WorkerInput {
   plan: import('../../compiler/plan.js').Plan;
   stop: SharedArrayBuffer;
-  /** One thread in a worker kept for the next run: reusable code (simulation.ts cachedProgram). */
+  /** One thread in a worker kept for the next run: reusable code (simulation.ts residents). */
   reusable?: boolean;
   threads?: { worker: number; workers: number; control: Int32Array; shared: Record<string, NumArray>; spins: number };
 }

@@ -2,9 +2,9 @@
  * The CPU engine's generated code holds the model's structure only; its numbers (parameters
  * folded in, decay factors, weights) are read from the run's `literals` array (codegen.ts
  * modelNumber). Two runs that differ in values only — live mode's re-run after an edit — then
- * share one compiled program (simulation.ts cachedProgram), each bound to its own arrays.
- * Stepped side by side, each must give exactly what it gives alone, and what a program made
- * for it alone gives.
+ * share one compiled program and the arrays it was made over (simulation.ts residents), which
+ * the later run fills with its own values. It must give exactly what it gives alone, whatever
+ * the earlier run left in those arrays; runs stepped side by side each get their own.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -50,8 +50,40 @@ describe('one compiled program for runs that differ in values only', () => {
       const together = collectChunks(chunks[k]!);
       expect(together.traces.get('V_E')).toEqual(alone[k]!.traces.get('V_E'));
       expect(together.spikes).toEqual(alone[k]!.spikes);
+      sim.release();
     });
     // The two models differ: otherwise this would not tell the runs apart.
     expect(alone[1]!.traces.get('V_E')).not.toEqual(alone[0]!.traces.get('V_E'));
+  });
+
+  it('gives a later run the program and arrays of an earlier one, and exactly its own recordings', () => {
+    const overrides = { duration: '60 ms' };
+    const docs = [cobaWith('20 ms'), cobaWith('23 ms')];
+    const alone = docs.map((d) => runDoc(d, overrides));
+    const first = new Simulation(compile(docs[0]!, overrides), undefined, { reusable: true });
+    const firstChunks = [];
+    while (first.step < first.plan.steps) { first.advance(100); firstChunks.push(...first.drain()); }
+    first.release();
+    const later = new Simulation(compile(docs[1]!, overrides), undefined, { reusable: true });
+    // The same arrays: the earlier run's states, spike rings and literals, filled with the later run's.
+    const v = Object.keys(later.arrays).find((n) => n.endsWith('_s_V'))!;
+    expect(later.arrays[v]).toBe(first.arrays[v]);
+    expect(later.arrays.literals).toBe(first.arrays.literals);
+    later.advance(later.plan.steps);
+    const got = collectChunks(later.drain());
+    expect(got.traces.get('V_E')).toEqual(alone[1]!.traces.get('V_E'));
+    expect(got.spikes).toEqual(alone[1]!.spikes);
+    expect(collectChunks(firstChunks).traces.get('V_E')).toEqual(alone[0]!.traces.get('V_E'));
+    later.release();
+  });
+
+  it('gives a run made while another holds the program arrays of its own', () => {
+    const overrides = { duration: '10 ms' };
+    const a = new Simulation(compile(cobaWith('20 ms'), overrides), undefined, { reusable: true });
+    const b = new Simulation(compile(cobaWith('21 ms'), overrides), undefined, { reusable: true });
+    const v = Object.keys(a.arrays).find((n) => n.endsWith('_s_V'))!;
+    expect(b.arrays[v]).not.toBe(a.arrays[v]);
+    a.release();
+    b.release();
   });
 });
