@@ -47,11 +47,11 @@ const HELPERS = {
 
 let programCounter = 0;
 
-function compileProgram(source: string, arrays: Record<string, NumArray> | null, helpers: object, unique: boolean): Program {
+function compileProgram(source: string, arrays: Record<string, NumArray>, helpers: object): Program {
   // A unique tail keeps V8 from sharing one cached function (and its type feedback, which
-  // degrades after a few runs) between programs of the same source made for one run each.
+  // degrades after a few runs) between programs of the same source made over other arrays.
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('A', 'H', unique ? `${source}\n// program ${++programCounter}` : source)(arrays, helpers) as Program;
+  return new Function('A', 'H', `${source}\n// program ${++programCounter}`)(arrays, helpers) as Program;
 }
 
 /**
@@ -112,7 +112,7 @@ function newResident(source: string, names: string[], arrays: Record<string, Num
     own[n] = arrays[n]!;
     bytes += arrays[n]!.byteLength;
   }
-  const r: Resident = { program: compileProgram(source, own, HELPERS, true), arrays: own, bytes, inUse: true };
+  const r: Resident = { program: compileProgram(source, own, HELPERS), arrays: own, bytes, inUse: true };
   residents.delete(source);
   residents.set(source, r);
   let total = 0;
@@ -169,7 +169,7 @@ export class Simulation {
     const missing = gen.arrays.filter((a) => !(a in this.arrays));
     if (missing.length > 0) throw new Error(`internal: arrays not allocated: ${missing.join(', ')}`);
     if (reusable) this.resident = adoptResident(gen.source, gen.arrays, this.arrays) ?? newResident(gen.source, gen.arrays, this.arrays);
-    const program = this.resident?.program ?? compileProgram(gen.source, this.arrays, threads ? { ...HELPERS, sync: threads.sync } : HELPERS, true);
+    const program = this.resident?.program ?? compileProgram(gen.source, this.arrays, threads ? { ...HELPERS, sync: threads.sync } : HELPERS);
     this.program = program;
     try {
       this.spikeTotals = plan.blocks.map(() => 0);
