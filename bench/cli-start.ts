@@ -2,7 +2,8 @@
  * How long the `spikeflow` command takes from start to exit, for `npm run bench`: the whole
  * process's wall time (what a user or a script calling it waits), median of 5 runs, for
  * `validate` and for a short `run` (the AMPA example, 100 ms at dt 0.1 ms, CPU engine),
- * through the built bundle (what `spikeflow` runs after `npm ci`) and through tsx (what it
+ * through the built bundle (what `spikeflow` runs after `npm ci`: its classic-script build
+ * with V8's code cache), its module build without that cache, and through tsx (what it
  * runs while sources are newer than the bundle). `node -e 0` is the floor: Node's own start.
  * The machine's load average is printed beside, since other processes stretch every figure.
  * Runs alone with `npx tsx bench/cli-start.ts [runs]`.
@@ -46,9 +47,11 @@ export async function benchCliStart(runs = 5): Promise<string[]> {
   const cases: Array<{ label: string; args: string[]; env: NodeJS.ProcessEnv }> = [
     { label: 'node -e 0 (Node alone)', args: ['-e', '0'], env },
   ];
-  for (const [way, wayEnv] of [['bundle', env], ['tsx', { ...env, SPIKEFLOW_CLI: 'tsx' }]] as const) {
-    cases.push({ label: `validate, ${way}`, args: [bin, 'validate', example], env: wayEnv });
-    cases.push({ label: `run 100 ms (cpu), ${way}`, args: [bin, 'run', example, '--engine', 'cpu', '--out-dir', out], env: wayEnv });
+  // The module build run directly: the bundle without the code cache bin/spikeflow.js uses (cli-script.js).
+  const moduleBuild = path.join(root, 'dist', 'cli', 'cli', 'main.js');
+  for (const [way, entry, wayEnv] of [['bundle', bin, env], ['module, no cache', moduleBuild, env], ['tsx', bin, { ...env, SPIKEFLOW_CLI: 'tsx' }]] as const) {
+    cases.push({ label: `validate, ${way}`, args: [entry, 'validate', example], env: wayEnv });
+    cases.push({ label: `run 100 ms (cpu), ${way}`, args: [entry, 'run', example, '--engine', 'cpu', '--out-dir', out], env: wayEnv });
   }
   try {
     const times = new Map(cases.map((c) => [c, [] as number[]]));
@@ -58,7 +61,7 @@ export async function benchCliStart(runs = 5): Promise<string[]> {
     lines.push(`cli: whole-process wall time, median of ${runs}; ${os.cpus().length} cores, load average ${load1!.toFixed(1)}`);
     for (const c of cases) {
       const t = times.get(c)!;
-      lines.push(`  ${c.label.padEnd(28)} ${median(t).toFixed(3)} s  (${t.map((x) => x.toFixed(2)).join(' ')})`);
+      lines.push(`  ${c.label.padEnd(36)} ${median(t).toFixed(3)} s  (${t.map((x) => x.toFixed(2)).join(' ')})`);
     }
     return lines;
   } finally {

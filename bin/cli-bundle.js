@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * The bundle's entry file under `root`, or null when there is none or it is out of date:
+ * The bundle's entry file under `root` (its module build; bin/spikeflow.js runs the
+ * classic-script build beside it), or null when there is none or it is out of date:
  * some source file it was built from (dist/cli/inputs.json lists them, relative to `root`)
  * is missing or was modified after the build began.
  * @param {string} root the repository root
@@ -20,7 +21,9 @@ export function currentBundle(root) {
   } catch {
     return null;
   }
-  if (!fs.existsSync(entry) || !Array.isArray(inputs.files) || typeof inputs.builtAtMs !== 'number') return null;
+  // Both builds of the command: the module (entry) and its classic-script twin (cli-script.js).
+  if (!fs.existsSync(entry) || !fs.existsSync(path.join(dir, 'cli', 'main.script.cjs'))) return null;
+  if (!Array.isArray(inputs.files) || typeof inputs.builtAtMs !== 'number') return null;
   for (const file of inputs.files) {
     const stat = fs.statSync(path.join(root, file), { throwIfNoEntry: false });
     if (!stat || stat.mtimeMs > inputs.builtAtMs) return null;

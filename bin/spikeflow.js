@@ -9,18 +9,20 @@
 // it is only slower until the next `npm run build:cli`. SPIKEFLOW_CLI=tsx forces the sources.
 import module from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { currentBundle } from './cli-bundle.js';
+import { runCliScript } from './cli-script.js';
 
-// Node ≥ 22.1 can keep V8's compiled code between starts (in the OS temp folder), which
-// spares compiling the bundle's 1.3 MB each time; Node 20 has no such cache and skips this.
+// Node ≥ 22.1 can keep V8's compiled code between starts of modules (in the OS temp folder):
+// for tsx's and the sources' modules here. The bundle has its own cache (cli-script.js).
 module.enableCompileCache?.();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = process.env.SPIKEFLOW_CLI === 'tsx' ? null : currentBundle(root);
 
 if (bundle) {
-  await import(pathToFileURL(bundle).href);
+  // The bundle's classic-script twin, compiled with V8's code cache (bin/cli-script.js).
+  runCliScript(path.dirname(path.dirname(bundle)));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -16,6 +16,9 @@
  *   dist/cli/cli/webgpu/index.js         engines/select.ts: import('./webgpu/index.js')
  *   dist/cli/engines/webgpu/index.js     cli/run-command.ts: import('../engines/webgpu/index.js')
  *   dist/cli/cli/chunk-*.js              code shared between these
+ *   dist/cli/cli/main.script.cjs         main.js again as one classic script, which bin/spikeflow.js
+ *                                        runs with V8's code cache (scriptBuild, bin/cli-script.js)
+ *   dist/cli/code-cache/                 that cache, written by the first start of each command
  *   dist/cli/inputs.json                 the source files bundled, for bin/spikeflow.js's freshness check
  *
  * npm packages are bundled except the native ones (better-sqlite3, webgpu), which load
@@ -80,6 +83,56 @@ export function cliBuild(outDir: string): BuildOptions {
   };
 }
 
+/** The file of the script build (scriptBuild), beside cli/main.js, relative to the output folder. */
+export const SCRIPT_FILE = 'cli/main.script.cjs';
+
+/**
+ * The dynamic imports by a variable specifier (`import(specifier)`, see the layout above),
+ * made calls of `__sfImport`, the loader's import, with the specifier resolved against the
+ * bundle's URL as the module bundle resolves it; so are those of the packages left outside
+ * the bundle. A classic script may not call import() itself without an experimental Node API.
+ */
+const importThroughLoader: Plugin = {
+  name: 'import-through-loader',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src-(main|shared)[\\/].*\.ts$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const contents = text
+        .replace(/\bimport\((\s*[A-Za-z_$][\w$]*\s*)\)/g, '__sfImport(new URL($1, import.meta.url).href)')
+        // Node built-ins and the native packages, which esbuild leaves as import() calls.
+        .replace(/\bimport\((\s*(['"])(?:node:[\w/]+|better-sqlite3|webgpu)\2\s*)\)/g, '__sfImport($1)');
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The command as one classic script (CommonJS, no chunks), which bin/spikeflow.js compiles
+ * with V8's code cache (bin/cli-script.js): Node 20 keeps no compiled code between starts of
+ * an ES module, and compiling the bundle cost every command about 50-70 ms (issue #15). It
+ * reads `import.meta` as `__sfImportMeta` (that of cli/main.js, so that cpu-worker.js and
+ * the variable-specifier modules resolve as they do from the module bundle); the loader
+ * passes it, `require` and `__sfImport`. The modules it imports by a variable specifier
+ * (the WebGPU engine, the store commands at help) are the module build's files.
+ */
+export function scriptBuild(outDir: string): BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    absWorkingDir: root,
+    entryPoints: { [SCRIPT_FILE.replace(/\.cjs$/, '')]: 'src-main/cli/main.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: outDir,
+    external: nativePackages,
+    define: { 'import.meta': '__sfImportMeta' },
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [englishOnlyZod, importThroughLoader],
+  };
+}
+
 /** dist/cli/inputs.json: when the build started and which source files it read. */
 export interface CliInputs {
   builtAtMs: number;
@@ -99,7 +152,13 @@ export async function buildCli(options: { outDir?: string; quiet?: boolean } = {
   fs.rmSync(tmp, { recursive: true, force: true });
   // Taken before esbuild reads the sources: a file saved during the build counts as newer.
   const builtAtMs = Date.now();
-  const result = await build(cliBuild(tmp));
+  const [result] = await Promise.all([build(cliBuild(tmp)), build(scriptBuild(tmp))]);
+  const script = fs.readFileSync(path.join(tmp, SCRIPT_FILE), 'utf8');
+  // A classic script cannot run import(): every one must have become __sfImport or require.
+  // (A call's argument starts with a name or a quote; `import()` in comments and
+  // import(${…}) in code text written for a worker do not.)
+  const left = /\bimport\((?=\s*["'\w])/.exec(script);
+  if (left) throw new Error(`build-cli: ${SCRIPT_FILE} still calls import() (${script.slice(left.index, left.index + 60)}…)`);
   const inputs: CliInputs = { builtAtMs, files: sourceInputs(result.metafile!) };
   fs.writeFileSync(path.join(tmp, 'inputs.json'), `${JSON.stringify(inputs, null, 1)}\n`);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -75,14 +75,20 @@ async function registerOptional(): Promise<void> {
   store?.registerStoreCommands?.(program);
 }
 
-try {
-  await registerOptional();
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
-  } else {
-    console.error(`spikeflow: ${(e as Error).message}`);
-    process.exitCode = 1;
+// No top-level await: bin/spikeflow.js runs this file's bundle as a classic script (with
+// V8's code cache, scripts/build-cli.ts), where only a function may await.
+async function main(): Promise<void> {
+  try {
+    await registerOptional();
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+    } else {
+      console.error(`spikeflow: ${(e as Error).message}`);
+      process.exitCode = 1;
+    }
   }
 }
+
+void main();

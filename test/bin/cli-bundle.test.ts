@@ -24,6 +24,7 @@ beforeEach(() => {
   write('src-main/cli/main.ts', 'export {};', builtAtMs - 60_000);
   write('kernels/index.ts', 'export {};', builtAtMs - 60_000);
   write('dist/cli/cli/main.js', '', builtAtMs + 1_000);
+  write('dist/cli/cli/main.script.cjs', '', builtAtMs + 1_000);
   write('dist/cli/inputs.json', JSON.stringify({ builtAtMs, files: ['src-main/cli/main.ts', 'kernels/index.ts'] }), builtAtMs + 1_000);
 });
 
@@ -48,6 +49,10 @@ describe('currentBundle', () => {
     fs.rmSync(path.join(root, 'dist', 'cli', 'cli', 'main.js'));
     expect(currentBundle(root)).toBeNull();
     write('dist/cli/cli/main.js', '', builtAtMs + 1_000);
+    fs.rmSync(path.join(root, 'dist', 'cli', 'cli', 'main.script.cjs'));
+    expect(currentBundle(root)).toBeNull();
+    write('dist/cli/cli/main.script.cjs', '', builtAtMs + 1_000);
+    expect(currentBundle(root)).not.toBeNull();
     write('dist/cli/inputs.json', '{ not json', builtAtMs + 1_000);
     expect(currentBundle(root)).toBeNull();
     fs.rmSync(path.join(root, 'dist'), { recursive: true });

@@ -3,15 +3,16 @@
  * module the sources load through a variable specifier is found where the bundled code
  * looks for it (the lab-store commands, the CPU engine's worker, the WebGPU engine for a
  * run and for --explain), and the bundle loads nothing but Node built-ins, its own files
- * and the native packages left outside it.
+ * and the native packages left outside it. Its classic-script twin, which bin/spikeflow.js
+ * runs with V8's code cache, does the same, and reads, writes and replaces its cache.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, type CliInputs } from '../../scripts/build-cli.js';
+import { buildCli, SCRIPT_FILE, type CliInputs } from '../../scripts/build-cli.js';
 import { importsOf } from '../helpers/bundle-imports.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -32,9 +33,23 @@ function bundled(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The command as bin/spikeflow.js runs it: the classic-script build, with the code cache (bin/cli-script.js). */
+function scripted(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(out, 'drive.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER, NO_COLOR: '1' },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
 beforeAll(async () => {
   await buildCli({ outDir: out, quiet: true });
   fs.mkdirSync(work, { recursive: true });
+  const loader = pathToFileURL(path.join(root, 'bin', 'cli-script.js')).href;
+  fs.writeFileSync(path.join(out, 'drive.mjs'), `import { runCliScript } from ${JSON.stringify(loader)};\nrunCliScript(${JSON.stringify(out)});\n`);
 }, 60_000);
 
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -118,5 +133,54 @@ describe('the CLI bundle', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/on the webgpu engine/);
     expect(fs.existsSync(path.join(work, 'gpu', 'g.csv'))).toBe(true);
+  });
+});
+
+describe('the classic-script build, with the code cache', () => {
+  const cacheDir = path.join(out, 'code-cache');
+  const cacheOf = (command: string) => path.join(cacheDir, `${process.version}-${process.arch}-${command}.bin`);
+
+  it('calls no import() of its own: every variable-specifier or native import goes through the loader', () => {
+    const script = fs.readFileSync(path.join(out, SCRIPT_FILE), 'utf8');
+    expect(script).not.toMatch(/\bimport\((?=\s*["'\w])/);
+    expect(script).toContain('__sfImport(new URL(specifier, __sfImportMeta.url).href)');
+  });
+
+  it('writes a cache at the first start of a command and reads it, unchanged, at the next', () => {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const first = scripted('validate', example);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/valid — 3 blocks, 1 synapse block, 3 probes, 1000 steps/);
+    const written = fs.statSync(cacheOf('validate'));
+    expect(written.size).toBeGreaterThan(10_000);
+    const second = scripted('validate', example);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    // Accepted by V8, so not written again.
+    expect(fs.statSync(cacheOf('validate')).mtimeMs).toBe(written.mtimeMs);
+  });
+
+  it('runs as usual on a damaged cache, and replaces it', () => {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(cacheOf('validate'), Buffer.alloc(5000, 7));
+    const r = scripted('validate', example);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/valid — 3 blocks/);
+    const cache = fs.readFileSync(cacheOf('validate'));
+    expect(cache.equals(Buffer.alloc(5000, 7))).toBe(false);
+  });
+
+  it('runs on the CPU engine, lists the store commands and finds the WebGPU engine, as the module build does', () => {
+    const cpu = scripted('run', example, '--engine', 'cpu', '--out-dir', path.join(work, 'script-cpu'));
+    expect(cpu.code, cpu.stderr).toBe(0);
+    const mod = bundled('run', example, '--engine', 'cpu', '--out-dir', path.join(work, 'module-cpu'));
+    expect(mod.code, mod.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(work, 'script-cpu', 'V.csv'), 'utf8')).toBe(fs.readFileSync(path.join(work, 'module-cpu', 'V.csv'), 'utf8'));
+    const help = scripted('--help');
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^  delete-run /m);
+    const explain = scripted('run', example, '--engine', 'webgpu', '--explain');
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(explain.stdout).toMatch(/WebGPU program [0-9a-f]+/);
   });
 });
