@@ -6,14 +6,14 @@
  */
 import { BLOCKS, blockDef } from '../../kernels/index.js';
 import type { BlockDef } from '../../kernels/types.js';
-import type { BlockDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
+import type { BlockDoc, ConnectionDoc, ProjectDocument, ValueOrDistributionDoc } from '../../src-shared/document/schema.js';
 import { evaluate } from '../../src-shared/expr/evaluate.js';
 import { roundHalfAway } from '../../src-shared/expr/numeric.js';
 import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../../src-shared/ports.js';
 import { toUnit } from '../../src-shared/units.js';
 import { checkedCurrent, checkedInit, checkedUpdate } from './block-code.js';
 import { documentTypes } from './document-types.js';
-import { checkConnection, drawCsr, forEachConnection, MAX_CONNECTIONS } from './connectivity.js';
+import { checkConnection, drawCsr, drawFixedProbabilityCsr, forEachConnection, MAX_CONNECTIONS } from './connectivity.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { connectionCount, estimateRun, formatCount, memoryProblem, type EstimateInput, type MemoryLimit, type RunEstimate } from './estimate.js';
 import { orderBlocks } from './graph-order.js';
@@ -22,7 +22,7 @@ import { drawValues, valueDrawer as drawerOf, type ExpressionScope } from './dra
 import { drawVaryingParams, neuronScope, smallestValues } from './heterogeneity.js';
 import { connectionValues, hasVaryingDelay } from './connection-values.js';
 import { varyingProbabilityProblem } from './element-constants.js';
-import type { Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
+import type { Csr, Plan, PlanBlock, PlanPass, PlanProbe, PlanProjection, PlanState } from './plan.js';
 import { resolveParams, type ResolvedParams } from './resolve-params.js';
 import { probabilityProblems } from './probabilities.js';
 import { own } from '../../src-shared/own.js';
@@ -125,6 +125,16 @@ function varyingLags(p: PlanProjection, o: ProjectionOutline, dt: number): void 
     p.maxLag = max;
   }
   o.lag = max;
+}
+
+/**
+ * Rows by pre of a fixed-probability rule with one weight (`uniformWeight`, undefined if
+ * the weight or the delay varies) from drawFixedProbabilityCsr, its fast path; else null.
+ */
+function fixedProbabilityRows(conn: ConnectionDoc, o: ProjectionOutline, sameBlock: boolean, uniformWeight: number | undefined, seed: number): Csr | null {
+  if (conn.rule !== 'fixed-probability' || uniformWeight === undefined) return null;
+  const rng = new HostRandom(seed, streamOf(`connect:${o.info.doc.id}`));
+  return drawFixedProbabilityCsr(conn.p!, o.nPre, o.nPost, conn.selfConnections || !sameBlock, rng, uniformWeight, o.connections);
 }
 
 function weightUnitOf(def: BlockDef, variant: string | undefined): string {
@@ -347,7 +357,8 @@ function compileModel(
         stateOn: spec.stateOn,
         current: checkedCurrent(def, variants.get(b.id)),
         // o.connections: the expected count, so that rules drawn row by row are drawn once.
-        byPre: drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined, o.connections),
+        byPre: fixedProbabilityRows(conn, o, pre === post, values.lags === null ? values.uniformWeight : undefined, seed)
+          ?? drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined, o.connections),
         weightUnit: o.weightUnit,
         delay: o.delay,
       };

@@ -1,10 +1,11 @@
 /**
  * drawCsr with the expected count draws a rule once where it visits connections row by row
  * (src-main/compiler/connectivity.ts drawCsrOnce), and otherwise falls back to its two
- * passes: either way the rows, weights and lags are those of the two passes.
+ * passes: either way the rows, weights and lags are those of the two passes. The fast path
+ * of fixed probability with one weight (drawFixedProbabilityCsr) gives them too.
  */
 import { describe, expect, it } from 'vitest';
-import { drawCsr, forEachConnection } from '../../src-main/compiler/connectivity.js';
+import { drawCsr, drawFixedProbabilityCsr, forEachConnection } from '../../src-main/compiler/connectivity.js';
 import { connectionCount } from '../../src-main/compiler/estimate.js';
 import { HostRandom } from '../../src-main/compiler/host-random.js';
 import type { ConnectionDoc } from '../../src-shared/document/schema.js';
@@ -37,4 +38,36 @@ describe('drawCsr drawn once', () => {
       }
     });
   }
+});
+
+describe('drawFixedProbabilityCsr', () => {
+  const weight = Math.fround(0.37);
+  const cases: Array<[number, number, number, boolean, boolean]> = [
+    // p, nPre, nPost, same block, self-connections
+    [0.02, 400, 300, false, true],
+    [0.2, 120, 120, true, false],
+    [0.2, 120, 120, true, true],
+    [0.5, 60, 90, false, false],
+    [1, 20, 20, true, false],
+    [1, 15, 10, false, true],
+    [0, 30, 30, true, true],
+  ];
+  for (const [p, nPre, nPost, same, self] of cases) {
+    it(`gives drawCsr's rows and weights: p ${p}, ${nPre} × ${nPost}${same ? ', one block' : ''}${self ? '' : ', no self-connections'}`, () => {
+      const conn: ConnectionDoc = { rule: 'fixed-probability', p, selfConnections: self, delay: 0 };
+      const draw = (visit: (i: number, j: number) => void) => forEachConnection(conn, nPre, nPost, same, new HostRandom(7, 11), visit);
+      const general = drawCsr(draw, nPre, 'pre', () => () => weight);
+      const fast = drawFixedProbabilityCsr(p, nPre, nPost, self || !same, new HostRandom(7, 11), weight, connectionCount(conn, nPre, nPost, same))!;
+      expect(fast).not.toBeNull();
+      expect([...fast.ptr]).toEqual([...general.ptr]);
+      expect([...fast.idx]).toEqual([...general.idx]);
+      expect([...fast.w]).toEqual([...general.w]);
+      expect(fast.idx.length).toBe(general.ptr[nPre]);
+      if (p > 0 && p < 1) expect(general.idx.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('is null where there are far more connections than expected (drawCsr then draws them)', () => {
+    expect(drawFixedProbabilityCsr(0.5, 200, 200, true, new HostRandom(7, 11), weight, 10)).toBeNull();
+  });
 });
