@@ -27,8 +27,8 @@ export function codeCacheFile(dir) {
 }
 
 /**
- * Runs the script build in `dir` (dist/cli) as the command. `mainUrl` is the URL of the
- * module build's cli/main.js, which the script's import.meta stands for.
+ * Runs the script build in `dir` (dist/cli) as the command; its import.meta stands for that
+ * of the module build's cli/main.js.
  * @param {string} dir
  */
 export function runCliScript(dir) {
@@ -48,11 +48,14 @@ export function runCliScript(dir) {
   const used = cachedData !== undefined && !script.cachedDataRejected;
   if (!used) {
     // Written when the command is done (at exit, synchronously): by then the functions the
-    // command ran have been compiled too, and the cache holds them. Written beside, then
-    // renamed, so that a command starting meanwhile never reads half a file.
-    process.once('exit', () => {
+    // command ran have been compiled too, and the cache holds them — so only after a command
+    // that succeeded, which ran all of its path. Written beside, then renamed, so that a
+    // command starting meanwhile never reads half a file.
+    process.once('exit', (code) => {
+      if (code !== 0) return;
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+        fs.accessSync(path.dirname(cacheFile), fs.constants.W_OK); // before the work of createCachedData
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);

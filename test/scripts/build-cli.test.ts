@@ -146,8 +146,12 @@ describe('the classic-script build, with the code cache', () => {
     expect(script).toContain('__sfImport(new URL(specifier, __sfImportMeta.url).href)');
   });
 
-  it('writes a cache at the first start of a command and reads it, unchanged, at the next', () => {
+  it('writes a cache at the first start of a command that succeeds and reads it, unchanged, at the next', () => {
     fs.rmSync(cacheDir, { recursive: true, force: true });
+    // A failed command ran only part of its path: its cache would hold little.
+    const failed = scripted('validate', path.join(work, 'missing.json'));
+    expect(failed.code).not.toBe(0);
+    expect(fs.existsSync(cacheOf('validate'))).toBe(false);
     const first = scripted('validate', example);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/valid — 3 blocks, 1 synapse block, 3 probes, 1000 steps/);
