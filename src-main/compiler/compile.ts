@@ -13,7 +13,7 @@ import { connectionRefusal, CURRENT_ONLY_INTO_NEURON, inputTakesMany } from '../
 import { toUnit } from '../../src-shared/units.js';
 import { checkedCurrent, checkedInit, checkedUpdate } from './block-code.js';
 import { documentTypes } from './document-types.js';
-import { checkConnection, drawCsr, drawFixedProbabilityCsr, forEachConnection, MAX_CONNECTIONS } from './connectivity.js';
+import { checkConnection, drawCsr, drawFixedIndegreeCsr, drawFixedProbabilityCsr, forEachConnection, MAX_CONNECTIONS } from './connectivity.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
 import { connectionCount, estimateRun, formatCount, memoryProblem, type EstimateInput, type MemoryLimit, type RunEstimate } from './estimate.js';
 import { orderBlocks } from './graph-order.js';
@@ -128,13 +128,17 @@ function varyingLags(p: PlanProjection, o: ProjectionOutline, dt: number): void 
 }
 
 /**
- * Rows by pre of a fixed-probability rule with one weight (`uniformWeight`, undefined if
- * the weight or the delay varies) from drawFixedProbabilityCsr, its fast path; else null.
+ * Rows by pre of a fixed-probability or fixed-in-degree rule with one weight (`uniformWeight`,
+ * undefined if the weight or the delay varies) from its fast path in connectivity.ts; else
+ * null (drawCsr then draws them).
  */
-function fixedProbabilityRows(conn: ConnectionDoc, o: ProjectionOutline, sameBlock: boolean, uniformWeight: number | undefined, seed: number): Csr | null {
-  if (conn.rule !== 'fixed-probability' || uniformWeight === undefined) return null;
-  const rng = new HostRandom(seed, streamOf(`connect:${o.info.doc.id}`));
-  return drawFixedProbabilityCsr(conn.p!, o.nPre, o.nPost, conn.selfConnections || !sameBlock, rng, uniformWeight, o.connections);
+function fastRows(conn: ConnectionDoc, o: ProjectionOutline, sameBlock: boolean, uniformWeight: number | undefined, seed: number): Csr | null {
+  if (uniformWeight === undefined) return null;
+  const rng = () => new HostRandom(seed, streamOf(`connect:${o.info.doc.id}`));
+  const allowSelf = conn.selfConnections || !sameBlock;
+  if (conn.rule === 'fixed-probability') return drawFixedProbabilityCsr(conn.p!, o.nPre, o.nPost, allowSelf, rng(), uniformWeight, o.connections);
+  if (conn.rule === 'fixed-indegree') return drawFixedIndegreeCsr(conn.indegree!, o.nPre, o.nPost, allowSelf, rng, uniformWeight);
+  return null;
 }
 
 function weightUnitOf(def: BlockDef, variant: string | undefined): string {
@@ -357,7 +361,7 @@ function compileModel(
         stateOn: spec.stateOn,
         current: checkedCurrent(def, variants.get(b.id)),
         // o.connections: the expected count, so that rules drawn row by row are drawn once.
-        byPre: fixedProbabilityRows(conn, o, pre === post, values.lags === null ? values.uniformWeight : undefined, seed)
+        byPre: fastRows(conn, o, pre === post, values.lags === null ? values.uniformWeight : undefined, seed)
           ?? drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined, o.connections),
         weightUnit: o.weightUnit,
         delay: o.delay,

@@ -221,7 +221,7 @@ function drawCsrOnce(
   return csr;
 }
 
-/** Uniforms drawFixedProbabilityCsr takes from its stream at once. */
+/** Uniforms the fast paths below take from their stream at once. */
 const UNIFORMS = 256;
 
 /**
@@ -249,8 +249,8 @@ export function drawFixedProbabilityCsr(
     for (;;) {
       if (p === 1) j++;
       else {
-        if (at === UNIFORMS) { rng.fillUniformPositive(u); at = 0; }
-        j += 1 + Math.floor(Math.log(u[at++]!) / logq);
+        if (at === UNIFORMS) { rng.fillUniform(u); at = 0; }
+        j += 1 + Math.floor(Math.log(1 - u[at++]!) / logq); // 1 - u: uniformPositive()
       }
       if (j >= nPost) break;
       if (!allowSelf && i === j) continue;
@@ -262,4 +262,49 @@ export function drawFixedProbabilityCsr(
   const w = new Float32Array(new SharedArrayBuffer(capacity * 4)).subarray(0, total);
   w.fill(weight);
   return { ptr, idx: idx.subarray(0, total), w };
+}
+
+/**
+ * Fixed in-degree with one weight for every connection and one delay (Brunel 2000's rule),
+ * in rows by presynaptic neuron: what drawCsr gives for it — forEachConnection's Floyd
+ * sampling of each column from the same uniforms — in two loops that call nothing per
+ * connection, one counting each row, one filling it (a row lists its targets j ascending
+ * whatever the order a column drew them in, so the second loop writes them as they come).
+ * `rng` gives a fresh stream of the rule for each loop. The general path's call per
+ * connection drew Brunel 2000's 12.5 million connections in 1.3-1.5 s (#15).
+ */
+export function drawFixedIndegreeCsr(
+  k: number, nPre: number, nPost: number, allowSelf: boolean, rng: () => HostRandom, weight: number,
+): Csr {
+  const candidates = allowSelf ? nPre : nPre - 1;
+  const total = nPost * k;
+  if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
+  const ptr = sharedInt32(nPre + 1);
+  const idx = sharedInt32(total);
+  const mark = new Int32Array(Math.max(0, candidates));
+  const u = new Float64Array(UNIFORMS);
+  // Each column's k distinct candidates (Floyd), c → presynaptic neuron i; `fill` null: counts.
+  const columns = (fill: Int32Array | null) => {
+    const r0 = rng();
+    let at = UNIFORMS;
+    mark.fill(0);
+    for (let j = 0; j < nPost; j++) {
+      const stamp = j + 1;
+      for (let r = candidates - k; r < candidates; r++) {
+        if (at === UNIFORMS) { r0.fillUniform(u); at = 0; }
+        const t = Math.floor(u[at++]! * (r + 1)); // HostRandom.integer(r + 1)
+        const c = mark[t] === stamp ? r : t;
+        mark[c] = stamp;
+        const i = !allowSelf && c >= j ? c + 1 : c;
+        if (fill) idx[fill[i]!++] = j;
+        else ptr[i + 1]!++;
+      }
+    }
+  };
+  columns(null);
+  for (let i = 0; i < nPre; i++) ptr[i + 1]! += ptr[i]!;
+  columns(ptr.slice(0, nPre));
+  const w = new Float32Array(new SharedArrayBuffer(total * 4));
+  w.fill(weight);
+  return { ptr, idx, w };
 }

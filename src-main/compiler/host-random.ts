@@ -51,9 +51,9 @@ export class HostRandom {
     return 1 - this.uniform();
   }
 
-  /** Fills `out` with the next `out.length` values of uniformPositive(), in order. */
-  fillUniformPositive(out: Float64Array): void {
-    for (let k = 0; k < out.length; k++) out[k] = 1 - this.uniform();
+  /** Fills `out` with the next `out.length` values of uniform(), in order. */
+  fillUniform(out: Float64Array): void {
+    for (let k = 0; k < out.length; k++) out[k] = this.uniform();
   }
 
   /** Uniform integer in [0, n). */

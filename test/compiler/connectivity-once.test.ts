@@ -1,11 +1,12 @@
 /**
  * drawCsr with the expected count draws a rule once where it visits connections row by row
  * (src-main/compiler/connectivity.ts drawCsrOnce), and otherwise falls back to its two
- * passes: either way the rows, weights and lags are those of the two passes. The fast path
- * of fixed probability with one weight (drawFixedProbabilityCsr) gives them too.
+ * passes: either way the rows, weights and lags are those of the two passes. The fast paths
+ * of fixed probability and fixed in-degree with one weight (drawFixedProbabilityCsr,
+ * drawFixedIndegreeCsr) give them too.
  */
 import { describe, expect, it } from 'vitest';
-import { drawCsr, drawFixedProbabilityCsr, forEachConnection } from '../../src-main/compiler/connectivity.js';
+import { drawCsr, drawFixedIndegreeCsr, drawFixedProbabilityCsr, forEachConnection } from '../../src-main/compiler/connectivity.js';
 import { connectionCount } from '../../src-main/compiler/estimate.js';
 import { HostRandom } from '../../src-main/compiler/host-random.js';
 import type { ConnectionDoc } from '../../src-shared/document/schema.js';
@@ -70,4 +71,29 @@ describe('drawFixedProbabilityCsr', () => {
   it('is null where there are far more connections than expected (drawCsr then draws them)', () => {
     expect(drawFixedProbabilityCsr(0.5, 200, 200, true, new HostRandom(7, 11), weight, 10)).toBeNull();
   });
+});
+
+describe('drawFixedIndegreeCsr', () => {
+  const weight = Math.fround(-0.5);
+  const cases: Array<[number, number, number, boolean, boolean]> = [
+    // k, nPre, nPost, same block, self-connections
+    [10, 400, 300, false, true],
+    [25, 120, 120, true, false],
+    [25, 120, 120, true, true],
+    [19, 20, 20, true, false], // every other neuron
+    [7, 7, 30, false, true], // every neuron
+    [0, 10, 10, true, false],
+  ];
+  for (const [k, nPre, nPost, same, self] of cases) {
+    it(`gives drawCsr's rows and weights: in-degree ${k}, ${nPre} × ${nPost}${same ? ', one block' : ''}${self ? '' : ', no self-connections'}`, () => {
+      const conn: ConnectionDoc = { rule: 'fixed-indegree', indegree: k, selfConnections: self, delay: 0 };
+      const draw = (visit: (i: number, j: number) => void) => forEachConnection(conn, nPre, nPost, same, new HostRandom(7, 11), visit);
+      const general = drawCsr(draw, nPre, 'pre', () => () => weight);
+      const fast = drawFixedIndegreeCsr(k, nPre, nPost, self || !same, () => new HostRandom(7, 11), weight);
+      expect([...fast.ptr]).toEqual([...general.ptr]);
+      expect([...fast.idx]).toEqual([...general.idx]);
+      expect([...fast.w]).toEqual([...general.w]);
+      expect(fast.idx.length).toBe(k * nPost);
+    });
+  }
 });
