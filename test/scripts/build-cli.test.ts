@@ -22,8 +22,9 @@ const out = path.join(root, 'dist', `.test-cli-${process.pid}`);
 const work = path.join(out, 'work');
 const example = path.join(root, 'assets', 'examples', 'ampa-lif.json');
 
-function bundled(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(out, 'cli', 'main.js'), ...args], {
+/** Node running `entry` (a file under the build folder) with `args`. */
+function spawnNode(entry: string, args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(out, entry), ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
@@ -33,17 +34,11 @@ function bundled(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The command's module build. */
+const bundled = (...args: string[]) => spawnNode(path.join('cli', 'main.js'), args);
+
 /** The command as bin/spikeflow.js runs it: the classic-script build, with the code cache (bin/cli-script.js). */
-function scripted(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(out, 'drive.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? SWIFTSHADER, NO_COLOR: '1' },
-  });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const scripted = (...args: string[]) => spawnNode('drive.mjs', args);
 
 beforeAll(async () => {
   await buildCli({ outDir: out, quiet: true });
