@@ -16,7 +16,7 @@
  * --brian2-dir and never counted. Ratios > 1: Spikeflow faster (or smaller).
  *
  *   npx tsx bench/cpu-scaling.ts [--n 4000,16000,64000,256000] [--threads T] [--seed S]
- *                                [--no-brian2] [--brian2-dir DIR]
+ *                                [--rounds R] [--no-brian2] [--brian2-dir DIR]
  * (`npm run bench:scaling`; `npm run bench` runs it after its own table.)
  */
 import { spawnSync } from 'node:child_process';
@@ -112,7 +112,32 @@ export interface ScalingOptions {
   threads?: number;
   brian2?: boolean;
   brian2Dir?: string;
+  /**
+   * Rounds per N (default 1): each runs Spikeflow and the Brian2 variants once, one after
+   * the other, and the table gives each column's median over the rounds (ratios from those
+   * medians). On a machine whose speed drifts — a shared VM — a round alone can catch one
+   * program in a slow spell and the other in a fast one.
+   */
+  rounds?: number;
 }
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+};
+
+/** A row whose every number is the median of the rounds' (the first round's otherwise). */
+function medianRow<T extends object>(rounds: T[]): T {
+  const first = rounds[0]!;
+  const out = { ...first } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(first)) {
+    if (typeof value === 'number') out[key] = median(rounds.map((r) => (r as Record<string, number>)[key]!));
+  }
+  return out as T;
+}
+
+/** "1.2–1.5" over the rounds, or nothing for one round. */
+const spread = (xs: number[]) => (xs.length > 1 ? ` [${s(Math.min(...xs))}–${s(Math.max(...xs))}]` : '');
 
 /** Measures every N and returns the report's lines. */
 export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): Promise<string[]> {
@@ -125,39 +150,52 @@ export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): 
   mkdirSync(brian2Dir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'spikeflow-scaling-'));
   const rows: string[][] = [];
+  const rounds = Math.max(1, opts.rounds ?? 1);
   const out: string[] = [
-    `COBA, 1 s at dt 0.1 ms, p = 80/N, seed ${seed}; ${availableParallelism()} cores; Spikeflow threads: ${opts.threads ?? 'default'}; Brian2: ${withBrian2 ? 'cpp_standalone' : 'not available'}`,
+    `COBA, 1 s at dt 0.1 ms, p = 80/N, seed ${seed}; ${availableParallelism()} cores; Spikeflow threads: ${opts.threads ?? 'default'}; Brian2: ${withBrian2 ? 'cpp_standalone' : 'not available'}` +
+      (rounds > 1 ? `; ${rounds} rounds per N, medians [min–max]` : ''),
   ];
   try {
     for (const n of ns) {
-      const sf = runSpikeflow(n, seed, opts.threads, work);
-      let classic: Brian2Json | undefined;
-      let models: Brian2Json | undefined;
-      let omp: Brian2Json | undefined;
       const notes: string[] = [];
-      if (withBrian2) {
-        const tryRun = (method: 'euler' | 'models', threads: number) => {
-          try {
-            const r = runBrian2(n, seed, brian2Dir, method, threads);
-            if (r.built) notes.push(`${method}${threads ? `/omp${threads}` : ''} built in ${s(r.build_s)} s (not counted)`);
-            return r;
-          } catch (e) {
-            notes.push((e as Error).message);
-            return undefined;
-          }
-        };
-        classic = tryRun('euler', 0);
-        models = tryRun('models', 0);
-        omp = sf.threads > 1 ? tryRun('euler', sf.threads) : undefined;
+      const tryRun = (method: 'euler' | 'models', threads: number) => {
+        try {
+          const r = runBrian2(n, seed, brian2Dir, method, threads);
+          if (r.built) notes.push(`${method}${threads ? `/omp${threads}` : ''} built in ${s(r.build_s)} s (not counted)`);
+          return r;
+        } catch (e) {
+          notes.push((e as Error).message);
+          return undefined;
+        }
+      };
+      const sfs: SpikeflowRow[] = [];
+      const classics: Brian2Json[] = [];
+      const modelss: Brian2Json[] = [];
+      const omps: Brian2Json[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const one = runSpikeflow(n, seed, opts.threads, work);
+        sfs.push(one);
+        if (!withBrian2) continue;
+        const c = tryRun('euler', 0);
+        if (c) classics.push(c);
+        const m = tryRun('models', 0);
+        if (m) modelss.push(m);
+        const o = one.threads > 1 ? tryRun('euler', one.threads) : undefined;
+        if (o) omps.push(o);
       }
+      const sf = medianRow(sfs);
+      const classic = classics.length ? medianRow(classics) : undefined;
+      const models = modelss.length ? medianRow(modelss) : undefined;
+      const omp = omps.length ? medianRow(omps) : undefined;
       rows.push([
         String(n), String(sf.threads), s(sf.startS), s(sf.compileS), s(sf.loopS), s(sf.wallS), mb(sf.peakRssKb),
         s(classic?.binary_s), s(classic?.run_s), mb(classic?.peak_rss_kb), s(models?.run_s), s(omp?.binary_s), mb(omp?.peak_rss_kb),
         ratio(classic?.binary_s, sf.wallS), ratio(models?.run_s, sf.loopS), ratio(omp?.binary_s, sf.wallS),
         ratio(classic?.peak_rss_kb, sf.peakRssKb ?? undefined),
       ]);
-      out.push(`  N=${n}: spikeflow ${s(sf.wallS)} s whole (${s(sf.loopS)} s loop, ${sf.threads} thread(s), ${sf.rateHz.toFixed(2)} Hz)` +
-        (classic ? `; Brian2 classic ${s(classic.binary_s)} s binary (${classic.rate_hz.toFixed(2)} Hz)` : '') + (notes.length ? `; ${notes.join('; ')}` : ''));
+      out.push(`  N=${n}: spikeflow ${s(sf.wallS)} s whole${spread(sfs.map((r) => r.wallS))} (${s(sf.loopS)} s loop, ${sf.threads} thread(s), ${sf.rateHz.toFixed(2)} Hz)` +
+        (classic ? `; Brian2 classic ${s(classic.binary_s)} s binary${spread(classics.map((r) => r.binary_s))} (${classic.rate_hz.toFixed(2)} Hz)` : '') +
+        (omp ? `; OpenMP ${s(omp.binary_s)} s${spread(omps.map((r) => r.binary_s))}` : '') + (notes.length ? `; ${notes.join('; ')}` : ''));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -182,6 +220,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       seed: { type: 'string', default: '1' },
       'no-brian2': { type: 'boolean', default: false },
       'brian2-dir': { type: 'string' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const ns = values.n!.split(',').map((x) => Number(x.trim().replace(/k$/i, '000')));
@@ -190,5 +229,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(values.threads ? { threads: Number(values.threads) } : {}),
     brian2: !values['no-brian2'],
     ...(values['brian2-dir'] ? { brian2Dir: values['brian2-dir'] } : {}),
+    rounds: Number(values.rounds),
   })) console.log(line);
 }
