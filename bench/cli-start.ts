@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { currentBundle } from '../bin/cli-bundle.js';
 import { buildCli } from '../scripts/build-cli.js';
+import { median } from './median.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const bin = path.join(root, 'bin', 'spikeflow.js');
@@ -29,11 +30,6 @@ function timeProcess(args: string[], env: NodeJS.ProcessEnv): number {
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
   return s;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Median start-to-exit times of the CLI; one line per command and way of running it. */
 export async function benchCliStart(runs = 5): Promise<string[]> {

@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { currentBundle } from '../bin/cli-bundle.js';
 import { buildCli } from '../scripts/build-cli.js';
 import { cobaDocument } from './coba-document.js';
+import { median } from './median.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'spikeflow.js');
@@ -120,11 +121,6 @@ export interface ScalingOptions {
    */
   rounds?: number;
 }
-
-const median = (xs: number[]): number => {
-  const v = [...xs].sort((a, b) => a - b);
-  return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
-};
 
 /** A row whose every number is the median of the rounds' (the first round's otherwise). */
 function medianRow<T extends object>(rounds: T[]): T {

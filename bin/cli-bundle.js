@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The classic-script build of the command (scripts/build-cli.ts scriptBuild), in dist/cli. */
+export const SCRIPT_FILE = 'cli/main.script.cjs';
+
 /**
  * The bundle's entry file under `root` (its module build; bin/spikeflow.js runs the
  * classic-script build beside it), or null when there is none or it is out of date:
@@ -22,7 +25,7 @@ export function currentBundle(root) {
     return null;
   }
   // Both builds of the command: the module (entry) and its classic-script twin (cli-script.js).
-  if (!fs.existsSync(entry) || !fs.existsSync(path.join(dir, 'cli', 'main.script.cjs'))) return null;
+  if (!fs.existsSync(entry) || !fs.existsSync(path.join(dir, SCRIPT_FILE))) return null;
   if (!Array.isArray(inputs.files) || typeof inputs.builtAtMs !== 'number') return null;
   for (const file of inputs.files) {
     const stat = fs.statSync(path.join(root, file), { throwIfNoEntry: false });

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { SCRIPT_FILE } from './cli-bundle.js';
 
 /** One cache per command: what a start compiles (and so what the cache holds) depends on it. */
 const CACHED_COMMANDS = new Set(['run', 'validate']);
@@ -32,7 +33,7 @@ export function codeCacheFile(dir) {
  * @param {string} dir
  */
 export function runCliScript(dir) {
-  const file = path.join(dir, 'cli', 'main.script.cjs');
+  const file = path.join(dir, SCRIPT_FILE);
   const mainFile = path.join(dir, 'cli', 'main.js');
   const cacheFile = codeCacheFile(dir);
   let cachedData;

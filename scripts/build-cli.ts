@@ -28,6 +28,7 @@ import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SCRIPT_FILE } from '../bin/cli-bundle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultOutDir = path.join(root, 'dist', 'cli');
@@ -82,9 +83,6 @@ export function cliBuild(outDir: string): BuildOptions {
     plugins: [englishOnlyZod],
   };
 }
-
-/** The file of the script build (scriptBuild), beside cli/main.js, relative to the output folder. */
-export const SCRIPT_FILE = 'cli/main.script.cjs';
 
 /**
  * The dynamic imports by a variable specifier (`import(specifier)`, see the layout above),

@@ -132,9 +132,8 @@ function varyingLags(p: PlanProjection, o: ProjectionOutline, dt: number): void 
  * undefined if the weight or the delay varies) from its fast path in connectivity.ts; else
  * null (drawCsr then draws them).
  */
-function fastRows(conn: ConnectionDoc, o: ProjectionOutline, sameBlock: boolean, uniformWeight: number | undefined, seed: number): Csr | null {
+function fastRows(conn: ConnectionDoc, o: ProjectionOutline, sameBlock: boolean, uniformWeight: number | undefined, rng: () => HostRandom): Csr | null {
   if (uniformWeight === undefined) return null;
-  const rng = () => new HostRandom(seed, streamOf(`connect:${o.info.doc.id}`));
   const allowSelf = conn.selfConnections || !sameBlock;
   if (conn.rule === 'fixed-probability') return drawFixedProbabilityCsr(conn.p!, o.nPre, o.nPost, allowSelf, rng(), uniformWeight, o.connections);
   if (conn.rule === 'fixed-indegree') return drawFixedIndegreeCsr(conn.indegree!, o.nPre, o.nPost, allowSelf, rng, uniformWeight);
@@ -348,8 +347,9 @@ function compileModel(
     const { def, doc: b } = info;
     const conn = b.connection ?? { rule: 'all-to-all' as const, selfConnections: true, delay: 0 };
     const projection = sink.check({ block: b.id, field: 'connection' }, () => {
-      const draw = (visit: (i: number, j: number) => void) =>
-        forEachConnection(conn, nPre, nPost, pre === post, new HostRandom(seed, streamOf(`connect:${b.id}`)), visit);
+      // A fresh stream of the rule's random numbers for each draw: every draw gives the same connections.
+      const connectRandom = () => new HostRandom(seed, streamOf(`connect:${b.id}`));
+      const draw = (visit: (i: number, j: number) => void) => forEachConnection(conn, nPre, nPost, pre === post, connectRandom(), visit);
       const w = conn.weight ?? def.synapse!.weightDefault;
       const recurrent = position.get(pre)! > position.get(b.id)! ? 1 : 0;
       const values = connectionValues(conn, w, o.weightUnit, b.id, nPre, nPost, seed, dt!, recurrent);
@@ -361,7 +361,7 @@ function compileModel(
         stateOn: spec.stateOn,
         current: checkedCurrent(def, variants.get(b.id)),
         // o.connections: the expected count, so that rules drawn row by row are drawn once.
-        byPre: fastRows(conn, o, pre === post, values.lags === null ? values.uniformWeight : undefined, seed)
+        byPre: fastRows(conn, o, pre === post, values.lags === null ? values.uniformWeight : undefined, connectRandom)
           ?? drawCsr(draw, nPre, 'pre', weights, values.lags ?? undefined, o.connections),
         weightUnit: o.weightUnit,
         delay: o.delay,

@@ -130,6 +130,24 @@ function sharedInt32(length: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(length * 4));
 }
 
+/** A Float32Array on shared memory (weights), for the reason sharedInt32 gives. */
+function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * 4));
+}
+
+/** Throws where one synapse block would have more connections than its 32-bit row offsets hold. */
+function checkTotal(total: number): void {
+  if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
+}
+
+/**
+ * Room for the connections of a rule drawn once, sized from the expected count with a
+ * margin of ten standard deviations; a draw that needs more is drawn again in two passes.
+ */
+function onceCapacity(expected: number): number {
+  return Math.min(MAX_CONNECTIONS, Math.ceil(expected + 10 * Math.sqrt(expected) + 64));
+}
+
 /**
  * Connections in compressed sparse rows by `side` (pre: rows are presynaptic neurons), drawn
  * twice by `draw` — which must draw the same connections on every call — first to count each
@@ -155,11 +173,11 @@ export function drawCsr(
   const ptr = sharedInt32(rows + 1);
   let total = 0;
   draw((i, j) => { ptr[(byPre ? i : j) + 1]!++; total++; });
-  if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
+  checkTotal(total);
   for (let r = 0; r < rows; r++) ptr[r + 1]! += ptr[r]!;
   const fill = ptr.slice(0, rows);
   const idx = sharedInt32(total);
-  const w = new Float32Array(new SharedArrayBuffer(total * 4));
+  const w = sharedFloat32(total);
   const next = weights();
   const lag = lags ? sharedInt32(total) : undefined;
   const nextLag = lags?.();
@@ -192,10 +210,10 @@ function drawCsrOnce(
   expected: number,
 ): Csr | null {
   const byPre = side === 'pre';
-  const capacity = Math.min(MAX_CONNECTIONS, Math.ceil(expected + 10 * Math.sqrt(expected) + 64));
+  const capacity = onceCapacity(expected);
   const ptr = sharedInt32(rows + 1);
   const idx = sharedInt32(capacity);
-  const w = new Float32Array(new SharedArrayBuffer(capacity * 4));
+  const w = sharedFloat32(capacity);
   const lag = lags ? sharedInt32(capacity) : undefined;
   const next = weights();
   const nextLag = lags?.();
@@ -237,7 +255,7 @@ const UNIFORMS = 256;
 export function drawFixedProbabilityCsr(
   p: number, nPre: number, nPost: number, allowSelf: boolean, rng: HostRandom, weight: number, expected: number,
 ): Csr | null {
-  const capacity = Math.min(MAX_CONNECTIONS, Math.ceil(expected + 10 * Math.sqrt(expected) + 64));
+  const capacity = onceCapacity(expected);
   const ptr = sharedInt32(nPre + 1);
   const idx = sharedInt32(capacity);
   const u = new Float64Array(UNIFORMS);
@@ -259,7 +277,7 @@ export function drawFixedProbabilityCsr(
     }
     ptr[i + 1] = total;
   }
-  const w = new Float32Array(new SharedArrayBuffer(capacity * 4)).subarray(0, total);
+  const w = sharedFloat32(capacity).subarray(0, total);
   w.fill(weight);
   return { ptr, idx: idx.subarray(0, total), w };
 }
@@ -278,7 +296,7 @@ export function drawFixedIndegreeCsr(
 ): Csr {
   const candidates = allowSelf ? nPre : nPre - 1;
   const total = nPost * k;
-  if (total > MAX_CONNECTIONS) throw new Error(`${total} connections are more than the ${MAX_CONNECTIONS} one synapse block may have`);
+  checkTotal(total);
   const ptr = sharedInt32(nPre + 1);
   const idx = sharedInt32(total);
   const mark = new Int32Array(Math.max(0, candidates));
@@ -304,7 +322,7 @@ export function drawFixedIndegreeCsr(
   columns(null);
   for (let i = 0; i < nPre; i++) ptr[i + 1]! += ptr[i]!;
   columns(ptr.slice(0, nPre));
-  const w = new Float32Array(new SharedArrayBuffer(total * 4));
+  const w = sharedFloat32(total);
   w.fill(weight);
   return { ptr, idx, w };
 }

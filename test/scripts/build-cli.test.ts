@@ -12,7 +12,8 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, SCRIPT_FILE, type CliInputs } from '../../scripts/build-cli.js';
+import { SCRIPT_FILE } from '../../bin/cli-bundle.js';
+import { buildCli, type CliInputs } from '../../scripts/build-cli.js';
 import { importsOf } from '../helpers/bundle-imports.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
