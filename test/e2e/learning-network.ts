@@ -17,7 +17,12 @@ import { SLOW_MS, type StudioActions } from './harness.js';
 export async function buildLearningNetwork(ui: StudioActions, page: Page, synapse: string): Promise<void> {
   const id = synapse.replaceAll('-', '_');
   await ui.build({
-    blocks: [['poisson', 80, 120], [synapse, 330, 120], ['lif', 580, 120], ['constant-current', 330, 330], ['weight-snapshots', 580, 330]],
+    // The current source goes under the Poisson block, whose face does not grow, not under the
+    // synapse: until its input is wired, the synapse lists its problems on its face, which
+    // then reached to within a few pixels of the source's output socket (measured: its bottom
+    // at page y 385, the source's top at 335). Under load a check answered around a drag could
+    // cover the socket, and one of the four wires went missing (twice in fresh-clone CI runs).
+    blocks: [['poisson', 80, 120], [synapse, 330, 120], ['lif', 580, 120], ['constant-current', 80, 330], ['weight-snapshots', 580, 330]],
     wires: [
       ['poisson', 'spikes', id, 'pre'],
       [id, 'post', 'lif', 'I'],
