@@ -98,6 +98,11 @@ export class Studio implements RunHost {
   layoutChanged = $state(false);
   /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
   revision = $state(0);
+  /**
+   * Bumped on every change of the model (the document less its layout): what a check's
+   * answer is for. A block moved while a check is under way leaves its answer current.
+   */
+  private modelRevision = $state(0);
   /** The block types this project defines as equations (saved with it). */
   types = $state.raw<ProjectTypes>({});
   /** The equation editor, while open: the type being written. */
@@ -242,6 +247,7 @@ export class Studio implements RunHost {
     this.dirty = false;
     this.layoutChanged = false;
     this.revision++;
+    this.modelRevision++;
     this.draftRevision = this.revision;
     this.selection = [];
     this.runner.reset();
@@ -257,6 +263,7 @@ export class Studio implements RunHost {
       this.layoutChanged = true;
       return;
     }
+    this.modelRevision++;
     this.dirty = true;
     this.scheduleValidate();
     this.runner.scheduleLive();
@@ -307,12 +314,12 @@ export class Studio implements RunHost {
   }
 
   async validateNow(): Promise<boolean> {
-    const revision = this.revision;
+    const revision = this.modelRevision;
     const doc = this.document();
     this.validating = true;
     try {
       const result = await this.api.validate(doc);
-      if (revision !== this.revision) return false; // superseded by a newer edit
+      if (revision !== this.modelRevision) return false; // superseded by a newer edit, which scheduled its own check
       await this.setDiagnostics(result.ok ? [] : result.diagnostics, result.ok ? result.warnings ?? [] : []);
       this.validatedRevision = revision;
       return result.ok;
@@ -350,7 +357,7 @@ export class Studio implements RunHost {
 
   /** Whether the last check of the current revision found no problem. */
   get valid(): boolean {
-    return this.validatedRevision === this.revision && this.diagnostics.length === 0;
+    return this.validatedRevision === this.modelRevision && this.diagnostics.length === 0;
   }
 
   // ---- drafts -----------------------------------------------------------------------------

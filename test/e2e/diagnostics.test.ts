@@ -3,6 +3,8 @@
  * host (a temporary lab for each test). A neuron with nothing connected to its input sits
  * at 0 Hz; the model compiles, so the status says "Model OK", but with the warning beside
  * it, and the node shows the warning (styled apart from errors) until something drives it.
+ * A check answered after a block was moved still counts: moving changes the layout, not the
+ * model the check was for.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
@@ -54,6 +56,47 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('compile warnings in the browser', () 
     await expect.poll(status).toBe('Model OK');
     expect(await page.locator('.block-node .warnings').count()).toBe(0);
     expect(await page.locator('[data-block-id="lif"]').getAttribute('class')).not.toMatch(/\bhas-warning\b/);
+    expect(studio.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("a block moved while a check is under way: the check's answer is shown (it is for the model, which did not change)", async () => {
+    const { page } = studio;
+    // The page's WebSocket to the host, passed through, except that answers to `validate`
+    // calls are held while `holding` and sent on release().
+    let holding = false;
+    const held: string[] = [];
+    const validateCalls = new Set<number>();
+    let toPage: ((frame: string) => void) | undefined;
+    await page.routeWebSocket(/\/api\/ws/, (ws) => {
+      const server = ws.connectToServer();
+      toPage = (frame) => ws.send(frame);
+      ws.onMessage((frame) => {
+        const call = JSON.parse(String(frame)) as { id?: number; method?: string };
+        if (call.method === 'validate' && call.id !== undefined) validateCalls.add(call.id);
+        server.send(frame);
+      });
+      server.onMessage((frame) => {
+        const answer = JSON.parse(String(frame)) as { id?: number };
+        if (holding && answer.id !== undefined && validateCalls.has(answer.id)) held.push(String(frame));
+        else ws.send(frame);
+      });
+    });
+    const release = () => { holding = false; for (const f of held.splice(0)) toPage!(f); };
+
+    await ui.open();
+    await ui.place('lif', 420, 160);
+    await ui.place('constant-current', 120, 160);
+    await expect.poll(status).toBe('Model OK · 1 warning');
+    holding = true;
+    await ui.connect('constant_current', 'I', 'lif', 'I');
+    await expect.poll(ui.wires).toBe(1);
+    await expect.poll(() => held.length).toBeGreaterThan(0); // the check of the wired model, unanswered
+    const head = await ui.center('[data-block-id="lif"] .head');
+    await ui.drag(head, { x: head.x + 40, y: head.y + 60 }); // a move: the layout changes, the model does not
+    await expect.poll(() => page.locator('[data-block-id="lif"]').evaluate((el) => el.getBoundingClientRect().y)).toBeGreaterThan(head.y);
+    release();
+    await expect.poll(status).toBe('Model OK');
+    expect(await page.locator('.block-node .warnings').count()).toBe(0);
     expect(studio.pageErrors).toEqual([]);
   }, 60_000);
 });
