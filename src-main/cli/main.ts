@@ -10,11 +10,13 @@ import { describeEstimate, memoryProblem } from '../compiler/estimate.js';
 import { cliMemoryLimit } from './memory-option.js';
 import { loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
+import { packageVersion } from './version.js';
 
 const program = new Command();
 program
   .name('spikeflow')
   .description('Spikeflow: build, run and record spiking neural networks')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride();
 

@@ -179,6 +179,9 @@ describe('the classic-script build, with the code cache', () => {
     const help = scripted('--help');
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^  delete-run /m);
+    const version = scripted('--version');
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version);
     const explain = scripted('run', example, '--engine', 'webgpu', '--explain');
     expect(explain.code, explain.stderr).toBe(0);
     expect(explain.stdout).toMatch(/WebGPU program [0-9a-f]+/);
