@@ -11,6 +11,7 @@ import { describeRange, type DamagedRange } from '../store/checksums.js';
 import { LabError } from '../store/errors.js';
 import type { Lab } from '../store/lab.js';
 import { ApiError } from './errors.js';
+import { makeFolder } from '../files/make-folder.js';
 
 const DEFAULT_MAX_POINTS = 2000;
 const DEFAULT_MAX_SPIKES = 200_000;
@@ -170,7 +171,7 @@ export async function exportRunCsvToDir(
 ): Promise<{ path: string; leftOut?: string[] }> {
   lab.runs.get(runId);
   const target = probe === undefined ? path.join(exportDir, `run-${runId}`) : path.join(exportDir, csvFileName(runId, probe));
-  fs.mkdirSync(exportDir, { recursive: true });
+  makeFolder(exportDir);
   return exportRunCsvTo(lab, runId, probe, long, target, skipDamaged, atMs);
 }
 

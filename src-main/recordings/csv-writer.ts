@@ -7,11 +7,12 @@
  * so a run killed midway or a full disk never leaves a truncated file under the name of a
  * complete one; temporary files such a run left behind are removed when the next one starts.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../compiler/plan.js';
 import type { RecordingChunk, RecordingSink } from '../engines/types.js';
 import { csvHeader, csvWeightsHeader, formatTime, formatValue, layoutOf, type ProbeLayout } from './csv-format.js';
+import { makeFolder } from '../files/make-folder.js';
 
 /** The suffix of a CSV file until it is complete. */
 const PARTIAL = '.partial';
@@ -38,7 +39,7 @@ export class CsvFolderSink implements RecordingSink {
 
   constructor(private readonly plan: Plan, dir: string) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeFolder(dir);
     } catch (cause) {
       throw new Error(`cannot create the output folder ${dir}: ${(cause as Error).message}`, { cause });
     }

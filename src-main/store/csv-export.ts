@@ -16,6 +16,7 @@ import { makeTimeWriter, MAX_TIME_BYTES, MAX_VALUE_BYTES, writeInt, writeText, w
 import type { Lab } from './lab.js';
 import { f32Of, i32Of, type StoredChunk } from './recordings.js';
 import { snapshotsAt } from './weight-snapshots.js';
+import { makeFolder } from '../files/make-folder.js';
 
 /** Where CSV bytes go: a stream, or a function whose promise resolves once `bytes` may be reused. */
 export type CsvTarget = NodeJS.WritableStream | ((bytes: Uint8Array) => Promise<void>);
@@ -340,7 +341,7 @@ export async function exportRunCsv(lab: Lab, runId: number, outDir: string, opti
   const all = lab.runs.probes(runId);
   const chosen = options.probes ? options.probes.map((id) => lab.runs.probe(runId, id)) : all;
   try {
-    fs.mkdirSync(outDir, { recursive: true });
+    makeFolder(outDir);
   } catch (cause) {
     throw new LabError(`cannot create the output folder ${outDir}: ${(cause as Error).message}`, lab.file, { cause });
   }

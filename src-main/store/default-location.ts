@@ -3,10 +3,10 @@
  * (`$XDG_DATA_HOME/spikeflow/lab.sqlite`, else `~/.local/share/spikeflow/lab.sqlite`), or
  * Electron's `userData` folder, which the app passes in.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LabError } from './errors.js';
+import { makeFolder } from '../files/make-folder.js';
 
 /** File name of the lab inside a data folder. */
 export const LAB_FILE_NAME = 'lab.sqlite';
@@ -28,7 +28,7 @@ export function labPathInUserData(userDataDir: string): string {
 export function ensureLabFolder(file: string): void {
   const dir = path.dirname(file);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeFolder(dir);
   } catch (cause) {
     throw new LabError(`cannot create the lab folder ${dir}: ${(cause as Error).message}`, file, { cause });
   }

@@ -11,7 +11,7 @@
  * for a CLI test, the day a block makes one possible); the compiler's message for a loop
  * is checked with a stand-in block, and the ordering itself in test/compiler/graph-order.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -133,6 +133,17 @@ describe('spikeflow CLI: each bad input ends with one message and a non-zero exi
     const m = expectOneMessage(cli('run', missing, '--engine', 'cpu', '--out-dir', file('out-missing')));
     expect(m).toBe(`cannot read ${missing}: no such file`);
   });
+
+  it('an output folder that cannot be made names the folder, and returns (even under /proc)', () => {
+    const example = join(EXAMPLES, 'ampa-lif.json');
+    const blocker = file('a-file');
+    writeFileSync(blocker, 'not a folder');
+    expect(expectOneMessage(cli('run', example, '--engine', 'cpu', '--out-dir', join(blocker, 'out')))).toMatch(/^cannot create the output folder .*a-file\/out: .*a-file is not a folder/);
+    // Node's mkdirSync(…, { recursive: true }) never returned here (src-main/files/make-folder.ts).
+    if (existsSync('/proc/self')) {
+      expect(expectOneMessage(cli('run', example, '--engine', 'cpu', '--out-dir', '/proc/spikeflow-out'))).toMatch(/^cannot create the output folder \/proc\/spikeflow-out: /);
+    }
+  }, 130_000);
 
   it('a run whose state becomes NaN stops and names the block and the state', () => {
     const r = cli('run', file('diverges.json'), '--engine', 'cpu', '--out-dir', file('out-nan'));
