@@ -9,6 +9,7 @@ import { blockDefIn } from '../compiler/document-types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
 import { toUnit } from '../../src-shared/units.js';
 import { own } from '../../src-shared/own.js';
+import { MAX_SWEEP_COPIES } from '../../src-shared/api.js';
 
 /** What a sweep problem is about: the swept values, or the seed count. */
 export type SweepField = 'sweep' | 'seeds';
@@ -65,6 +66,7 @@ export function expandSweep(doc: ProjectDocument, spec: string, seeds?: number):
     }
     const items = list.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
     if (items.length === 0) throw new SweepError('sweep', `no values given for ${blockId}.${param}`);
+    if (items.length > MAX_SWEEP_COPIES) throw new SweepError('sweep', `${items.length} values for ${blockId}.${param}; a batch may have at most ${MAX_SWEEP_COPIES} copies`);
     values = items.map((item) => {
       const value: number | string = BARE_NUMBER.test(item) ? Number(item) : item;
       if (p.kind === 'integer') {
@@ -85,6 +87,12 @@ export function expandSweep(doc: ProjectDocument, spec: string, seeds?: number):
   let seedList: Array<number | undefined> = [undefined];
   if (seeds !== undefined) {
     if (!Number.isInteger(seeds) || seeds < 1) throw new SweepError('seeds', `"${seeds}" is not a positive integer`);
+    // Checked before any copy is made: every copy is compiled and held at once, so a slip
+    // of the keyboard (--seeds 100000000) would otherwise fill the memory for minutes.
+    const copies = values.length * seeds;
+    if (copies > MAX_SWEEP_COPIES) {
+      throw new SweepError('seeds', `${seeds} seeds${values.length > 1 ? ` × ${values.length} values` : ''} make ${copies} copies; a batch may have at most ${MAX_SWEEP_COPIES}`);
+    }
     seedList = Array.from({ length: seeds }, (_, k) => (doc.run.seed + k) % 2 ** 32);
   }
   const docs: ProjectDocument[] = [];
