@@ -192,6 +192,9 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
           throw err;
         }
         if (files.length === 0) out(`run ${runId} has no probes; nothing written`);
+        // --at picks weight snapshots; elsewhere it would pass unnoticed (all rows written).
+        const snapshots = (probe: string) => { const l = lab.runs.probe(runId, probe); return l.kind === 'state' && l.snapshots !== undefined; };
+        if (atMs && files.length > 0 && !files.some((f) => snapshots(f.probe))) warn(`warning: --at picks weight snapshots, and no probe written records them: ignored (every row written)`);
         for (const f of files) {
           out(`wrote ${f.file} (${formatBytes(f.bytes)}, ${f.rows} rows)`);
           for (const range of f.damaged) warn(`left out of ${f.file}: ${describeRange(range)} (damaged: the data does not match its checksum)`);

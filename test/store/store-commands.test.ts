@@ -97,6 +97,12 @@ describe('spikeflow projects / runs / export / delete-run', () => {
     await cli('export', String(runId), '--out-dir', out, '--long', '--db', db);
     expect(fs.readFileSync(path.join(out, 'v.csv'), 'utf8').split('\n')[0]).toBe('t (ms),neuron,n.V (mV)');
     expect(fs.readdirSync(out).sort()).toEqual(['r.csv', 'sp.csv', 'v.csv']);
+    // --at picks weight snapshots: on a run without them it is ignored, and the user told so.
+    const warnings: string[] = [];
+    const withWarnings = new Command().exitOverride();
+    registerStoreCommands(withWarnings, { out: () => undefined, warn: (line) => warnings.push(line) });
+    await withWarnings.parseAsync(['export', String(runId), '--out-dir', out, '--at', '5 ms', '--db', db], { from: 'user' });
+    expect(warnings).toEqual(['warning: --at picks weight snapshots, and no probe written records them: ignored (every row written)']);
 
     expect(await cli('delete-run', String(runId), '--db', db)).toEqual([expect.stringMatching(new RegExp(`^deleted run ${runId} from ${db} \\(freed .+\\)$`))]);
     expect(await cli('runs', '--db', db)).toEqual([`no runs in ${db}`]);
