@@ -13,7 +13,7 @@ import { controlArray } from './barrier.js';
 import { ChunkMerger } from './merge-chunks.js';
 import { chooseThreads } from './partition.js';
 import { sharedArrays } from './shared-arrays.js';
-import { rebuildError, rebuildFault, startWorker, type FaultDetail, type WorkerInput, type WorkerMessage } from './worker-start.js';
+import { rebuildError, rebuildFault, SIGNAL, SIGNAL_WORDS, startWorker, type FaultDetail, type WorkerInput, type WorkerMessage } from './worker-start.js';
 
 /** Threads of a run: `requested`, or the default for this machine and model (partition.ts). */
 export function cpuThreads(plan: Plan, requested?: number, cores = os.availableParallelism(), load = os.loadavg()[0]!): number {
@@ -132,8 +132,8 @@ function takeWorker(input: WorkerInput): Worker {
  */
 export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
   const workers = cpuThreads(plan, options.threads);
-  const stop = new SharedArrayBuffer(4);
-  const stopFlag = new Int32Array(stop);
+  const stop = new SharedArrayBuffer(SIGNAL_WORDS * 4);
+  const signals = new Int32Array(stop);
   const control = controlArray();
   const shared = workers > 1 ? sharedArrays(plan, workers) : undefined;
   // Spinning at a barrier pays only while every worker has a core of its own.
@@ -144,7 +144,7 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
     shared ? { plan, stop, threads: { worker, workers, control, shared, spins } } : { plan, stop, reusable: keepWarm },
   ));
   const merger = shared ? new ChunkMerger(plan, workers) : undefined;
-  const requestStop = () => Atomics.store(stopFlag, 0, 1);
+  const requestStop = () => Atomics.store(signals, SIGNAL.stop, 1);
   if (options.signal?.aborted) requestStop();
   options.signal?.addEventListener('abort', requestStop, { once: true });
 
@@ -153,10 +153,21 @@ export function runCpu(plan: Plan, options: RunOptions = {}): Promise<RunResult>
   let writeError: unknown;
   const write = (chunks: RecordingChunk[]) => {
     const sink = options.sink;
-    if (!sink || chunks.length === 0) return;
-    writes = writes.then(async () => {
-      for (const c of chunks) await sink.write(c);
-    }).catch((e) => { writeError ??= e; requestStop(); });
+    if (sink && chunks.length > 0) {
+      writes = writes.then(async () => {
+        for (const c of chunks) await sink.write(c);
+      }).catch((e) => { writeError ??= e; requestStop(); });
+    }
+    // One message written: a worker waiting for room may post the next (postWithin). Freed
+    // in a later turn of the event loop, not at once: Node reads a port's messages in one go
+    // for as long as more keep arriving, and a worker let go at once posts its next before
+    // that ends, so timers, I/O and signals (Ctrl-C) would wait for the whole run.
+    writes = writes.then(() => {
+      setImmediate(() => {
+        Atomics.sub(signals, SIGNAL.inFlight, 1);
+        Atomics.notify(signals, SIGNAL.inFlight);
+      });
+    });
   };
 
   return new Promise<RunResult>((resolve, reject) => {

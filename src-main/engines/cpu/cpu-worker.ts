@@ -12,20 +12,21 @@ import { connectionStateBuffers } from './plasticity-arrays.js';
 import { runLoop } from './run-loop.js';
 import { Simulation } from './simulation.js';
 import { runThreadLoop } from './thread-loop.js';
-import { faultDetail, type WorkerInput } from './worker-start.js';
+import { faultDetail, MAX_IN_FLIGHT_PER_WORKER, postWithin, SIGNAL, type WorkerInput } from './worker-start.js';
 
 const port = parentPort!;
 
 /** Steps the run `input` describes, posting recordings, progress and the end. */
 function run({ plan, stop, threads, reusable }: WorkerInput): void {
-  const stopFlag = new Int32Array(stop);
-  const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
+  const signals = new Int32Array(stop);
+  const shouldStop = () => Atomics.load(signals, SIGNAL.stop) !== 0;
+  const limit = MAX_IN_FLIGHT_PER_WORKER * (threads?.workers ?? 1);
   try {
     if (threads) {
       const sync = barrier(threads.control, threads.workers, threads.spins);
       const sim = new Simulation(plan, { part: { worker: threads.worker, workers: threads.workers }, shared: threads.shared, sync });
       const end = runThreadLoop(sim, threads.control, sync, {
-        emit: (seq, chunks) => port.postMessage({ type: 'chunks', seq, chunks }),
+        emit: (seq, chunks) => postWithin(signals, limit, () => port.postMessage({ type: 'chunks', seq, chunks })),
         progress: (p) => port.postMessage({ type: 'progress', progress: p }),
         shouldStop,
       });
@@ -34,7 +35,7 @@ function run({ plan, stop, threads, reusable }: WorkerInput): void {
       const sim = new Simulation(plan, undefined, { reusable: reusable === true });
       try {
         const result = runLoop(sim, {
-          emit: (chunks) => { if (chunks.length > 0) port.postMessage({ type: 'chunks', chunks }); },
+          emit: (chunks) => { if (chunks.length > 0) postWithin(signals, limit, () => port.postMessage({ type: 'chunks', chunks })); },
           progress: (p) => port.postMessage({ type: 'progress', progress: p }),
           shouldStop,
         });

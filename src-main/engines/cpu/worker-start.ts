@@ -19,12 +19,43 @@ export function startWorker(workerData: WorkerInput | null): Worker {
 }
 
 /**
+ * Words of a run's shared signal array (WorkerInput.stop): the caller's stop request, and
+ * the recording messages the workers have posted that the caller has not written yet.
+ */
+export const SIGNAL = { stop: 0, inFlight: 1 } as const;
+export const SIGNAL_WORDS = 2;
+
+/**
+ * Recording messages (about 50 ms of stepping each) one worker may have posted ahead of the
+ * caller's writing; beyond that it waits. Without a bound, a run that records faster than
+ * the caller writes (CSV text, SQLite) piled its messages up in the caller's queue — 30 MB
+ * a second for a LIF neuron's traces, until the memory ran out — and the caller, never idle,
+ * did not even see Ctrl-C.
+ */
+export const MAX_IN_FLIGHT_PER_WORKER = 4;
+
+/**
+ * Posts a recording message, then waits while the caller is more than `limit` messages
+ * behind (it frees one as each is written: cpu-engine.ts), or until a stop is requested.
+ */
+export function postWithin(signals: Int32Array, limit: number, post: () => void): void {
+  Atomics.add(signals, SIGNAL.inFlight, 1); // before the message exists, so the count never goes below 0
+  post();
+  for (;;) {
+    const n = Atomics.load(signals, SIGNAL.inFlight);
+    if (n <= limit || Atomics.load(signals, SIGNAL.stop) !== 0) return;
+    Atomics.wait(signals, SIGNAL.inFlight, n, 100); // woken when one is written; the timeout re-checks the stop
+  }
+}
+
+/**
  * What a worker receives: the plan, the stop flag, and for a threaded run its share. As its
  * workerData, or — a worker started before the plan was compiled (prestartCpuWorker), whose
  * workerData is null — as its first message.
  */
 export interface WorkerInput {
   plan: import('../../compiler/plan.js').Plan;
+  /** The run's signal words (SIGNAL): the stop request and the flow of recordings. */
   stop: SharedArrayBuffer;
   /** One thread in a worker kept for the next run: reusable code (simulation.ts residents). */
   reusable?: boolean;

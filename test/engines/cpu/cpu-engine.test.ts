@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../../src-main/compiler/compile.js';
 import { dropPrestartedWorker, keepCpuWorkerWarm, prestartCpuWorker, prestartedWorkerWaiting, runCpu } from '../../../src-main/engines/cpu/cpu-engine.js';
 import { NonFiniteStateError, type Progress, type RecordingChunk } from '../../../src-main/engines/types.js';
+import { MAX_IN_FLIGHT_PER_WORKER } from '../../../src-main/engines/cpu/worker-start.js';
 import { parseDocumentText } from '../../../src-shared/document/load.js';
 import { collect, makeDoc, runDoc } from '../../helpers/doc.js';
 
@@ -118,6 +119,41 @@ describe('CPU engine in a worker', () => {
     expect(result.stepsDone).toBeGreaterThan(500);
     expect(result.stepsDone).toBeLessThan(plan.steps);
   });
+
+  for (const threads of [1, 2]) {
+    it(`waits for the caller's writing: a stalled sink holds the run (${threads} thread${threads > 1 ? 's' : ''}), which goes on when it is written`, async () => {
+      // Without this, a run recording faster than its caller wrote piled its messages up in
+      // the caller (30 MB a second, until the memory ran out), and the caller never idle
+      // (Ctrl-C unseen): worker-start.ts postWithin.
+      const plan = compile(example('ampa-lif.json'), { duration: '100000 s' });
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => { open = resolve; });
+      let written = 0;
+      let progressed = 0;
+      const controller = new AbortController();
+      const run = runCpu(plan, {
+        threads,
+        sink: { write: async () => { await gate; written++; } },
+        onProgress: () => { progressed++; },
+        signal: controller.signal,
+      });
+      // The workers post at most MAX_IN_FLIGHT_PER_WORKER recordings each ahead of the writing,
+      // then wait: progress stops while the sink is stalled.
+      let seen = -1;
+      for (let quiet = 0; quiet < 5;) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (progressed === seen) quiet++; else { quiet = 0; seen = progressed; }
+        expect(progressed).toBeLessThanOrEqual((MAX_IN_FLIGHT_PER_WORKER + 2) * threads);
+      }
+      expect(written).toBe(0);
+      open();
+      await expect.poll(() => progressed).toBeGreaterThan(seen + 3); // written, so it goes on
+      controller.abort();
+      const result = await run;
+      expect(result.status).toBe('cancelled');
+      expect(written).toBeGreaterThan(0);
+    });
+  }
 
   it('stops a diverging run and names the block and the state', async () => {
     // R·I overflows to infinity, and exponential Euler towards an infinite V_inf gives NaN.
