@@ -5,7 +5,7 @@
  * Every file is checked against the layout the project's probes give (name, header, time
  * stamps on the step grid, number of samples); a file that does not fit is refused by name.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compile, type RunOverrides } from '../compiler/compile.js';
 import type { Plan, PlanProbe } from '../compiler/plan.js';
@@ -31,9 +31,41 @@ export interface ImportedRun {
   probes: number;
 }
 
+/** Bytes a number of a CSV row takes at most, with its comma (a float32 printed in full, a time). */
+const CELL_BYTES = 32;
+
+/**
+ * The largest CSV file a run of `plan` writes for `probe`, generously: its rows (known for
+ * traces and rates, at most a spike of every neuron at every step for spikes) of
+ * CELL_BYTES per number, and the header. A larger file is not this project's recording,
+ * and is refused before it is read: parsed into rows, a file of some hundred megabytes
+ * would take gigabytes.
+ */
+export function largestCsvBytes(plan: Plan, probe: PlanProbe): number {
+  const header = csvHeader(layoutOf(probe)).join(',').length + 2;
+  if (probe.kind === 'state') {
+    // Weight snapshots: a row (t, pre, post, w) per connection and snapshot.
+    const cells = probe.snapshots !== undefined ? 4 * probe.neurons.length : probe.neurons.length + 1;
+    return header + (Math.floor(plan.steps / probe.every) + 1) * cells * CELL_BYTES;
+  }
+  if (probe.kind === 'rate') return header + Math.ceil(plan.steps / probe.binSteps) * 2 * CELL_BYTES;
+  const neurons = probe.neurons?.length ?? plan.blocks.find((b) => b.id === probe.block)!.size;
+  return header + (plan.steps + 1) * neurons * 2 * CELL_BYTES;
+}
+
+/** Throws where a probe's file is larger than any run of the plan writes (largestCsvBytes). */
+function checkCsvSize(plan: Plan, probe: PlanProbe, bytes: number): void {
+  const most = largestCsvBytes(plan, probe);
+  if (bytes > most) {
+    const mb = (n: number) => `${(n / 1e6).toPrecision(3)} MB`;
+    throw new Error(`${probe.id}.csv: ${mb(bytes)}, more than a run of ${plan.duration} ms writes for this probe (at most ${mb(most)}; give --duration if the script ran longer)`);
+  }
+}
+
 /** Reads one probe's CSV text into recording chunks, checking it against the probe's layout. */
 export function readProbeCsv(plan: Plan, probe: PlanProbe, text: string): RecordingChunk {
   const file = `${probe.id}.csv`;
+  checkCsvSize(plan, probe, text.length);
   // A file saved on Windows ends its lines with CRLF.
   const lines = text.split(/\r?\n/).filter((l) => l !== '');
   const expected = csvHeader(layoutOf(probe)).join(',');
@@ -85,6 +117,8 @@ export function importRun(lab: Lab, doc: ProjectDocument, dir: string, options: 
   const plan = compile(doc, options.overrides ?? {});
   const missing = plan.probes.filter((p) => !existsSync(join(dir, `${p.id}.csv`))).map((p) => `${p.id}.csv`);
   if (missing.length > 0) throw new Error(`${dir} lacks ${missing.join(', ')} (one CSV per probe of the project)`);
+  // Sizes first: a file far larger than the project's recording is refused unread.
+  for (const p of plan.probes) checkCsvSize(plan, p, statSync(join(dir, `${p.id}.csv`)).size);
   const files = new Map(plan.probes.map((p) => [`${p.id}.csv`, readFileSync(join(dir, `${p.id}.csv`), 'utf8')]));
   return importRunFiles(lab, doc, files, { ...options, importedFrom: resolve(dir) });
 }

@@ -3,10 +3,15 @@
  * layout) load into a real lab file as a run of the project, and export back unchanged; a
  * file that does not fit the project's probes is refused by name, leaving the lab as it was.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src-main/compiler/compile.js';
+import { Simulation } from '../../src-main/engines/cpu/simulation.js';
+import { largestCsvBytes } from '../../src-main/export/import-run.js';
+import { CsvFolderSink } from '../../src-main/recordings/csv-writer.js';
+import { parseDocumentText } from '../../src-shared/document/load.js';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 import { missingPeer, runScript } from './peers.js';
 
@@ -52,6 +57,17 @@ describe('spikeflow import-run', () => {
     expect(r2.code).toBe(1);
     // 300 ms of recordings against a 100 ms run: the first file that does not fit is named.
     expect(r2.stderr).toMatch(/^spikeflow: clock_spikes\.csv, line \d+: time \d+ ms is outside the run \(100 ms; give --duration/);
+
+    // Far larger than any run of the project writes: refused by its size, unread (parsed,
+    // a file of some hundred megabytes took gigabytes).
+    const large = join(work, 'large');
+    cpSync(join(work, 'recorded'), large, { recursive: true });
+    const trace = join(large, 'cell_V.csv');
+    writeFileSync(trace, readFileSync(trace, 'utf8').repeat(40));
+    const r3 = cli('import-run', large, '--project', project, '--db', db);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toMatch(/^spikeflow: cell_V\.csv: [\d.]+ MB, more than a run of 300 ms writes for this probe \(at most [\d.]+ MB; give --duration/);
+    expect(cli('runs', '--db', db).stdout).not.toMatch(/imported/);
   });
 
   it.skipIf(missingPeer('brian2') !== null)('a Brian2 script\'s recordings load as a run next to Spikeflow\'s', () => {
@@ -69,4 +85,26 @@ describe('spikeflow import-run', () => {
     expect(cli('export', '2', '--out-dir', back, '--db', db).code).toBe(0);
     sameFiles(out, back);
   }, 120_000);
+});
+
+describe('largestCsvBytes', () => {
+  it('is never less than what a run of every example writes (no real recording refused by its size)', () => {
+    for (const name of readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'))) {
+      const plan = compile(parseDocumentText(readFileSync(join(EXAMPLES, name), 'utf8')), { duration: '30 ms' });
+      const out = mkdtempSync(join(tmpdir(), 'spikeflow-csv-size-'));
+      try {
+        const sink = new CsvFolderSink(plan, out);
+        const sim = new Simulation(plan);
+        sim.advance(plan.steps);
+        for (const c of sim.drain()) sink.write(c);
+        sink.close();
+        for (const p of plan.probes) {
+          const bytes = statSync(join(out, `${p.id}.csv`)).size;
+          expect(bytes, `${name} ${p.id}`).toBeLessThanOrEqual(largestCsvBytes(plan, p));
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  });
 });
