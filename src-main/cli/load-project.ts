@@ -1,7 +1,7 @@
 /** Reading a project file for the CLI, with messages that name the file. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseDocumentText } from '../../src-shared/document/load.js';
-import { documentSizeProblem, type ProjectDocument } from '../../src-shared/document/schema.js';
+import { documentSizeProblem, MAX_DOCUMENT_BYTES, type ProjectDocument } from '../../src-shared/document/schema.js';
 
 /** Refuses bytes that are not UTF-8, rather than reading them as U+FFFD and going on. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -20,13 +20,36 @@ function firstBadByte(bytes: Buffer): string {
   return 'it ends inside a character';
 }
 
+/**
+ * The bytes of `path`, read up to one byte past the largest document: a device or a pipe
+ * (`/dev/zero`) has no size to check first, and read whole it filled the memory.
+ */
+function readBounded(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const part = Buffer.allocUnsafe(Math.min(1 << 20, MAX_DOCUMENT_BYTES + 1 - total));
+      const n = readSync(fd, part, 0, part.length, null);
+      if (n === 0) break;
+      parts.push(part.subarray(0, n));
+      total += n;
+      if (total > MAX_DOCUMENT_BYTES) throw new Error(`${path} is more than ${MAX_DOCUMENT_BYTES / 2 ** 20} MB; a project document may be at most ${MAX_DOCUMENT_BYTES / 2 ** 20} MB`);
+    }
+    return Buffer.concat(parts, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function loadProjectFile(path: string): ProjectDocument {
   let bytes: Buffer;
   try {
     // Sized before it is read: a file of gigabytes is refused, not loaded.
     const tooLarge = statSync(path).isFile() ? documentSizeProblem(statSync(path).size, path) : null;
     if (tooLarge) throw new Error(tooLarge);
-    bytes = readFileSync(path);
+    bytes = readBounded(path);
   } catch (e) {
     if (!(e as NodeJS.ErrnoException).code) throw e;
     const code = (e as NodeJS.ErrnoException).code;

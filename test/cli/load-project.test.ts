@@ -44,4 +44,12 @@ describe('loadProjectFile', () => {
     const doc = loadProjectFile(withNameBytes([0xef, 0xbf, 0xbd, 0xc3, 0xa9]));
     expect(doc.name).toBe('\uFFFDéAMPA → LIF');
   });
+
+  it.skipIf(!fs.existsSync('/dev/zero'))('reads a device only as far as the largest document, and refuses it (read whole, /dev/zero filled the memory)', () => {
+    expect(() => loadProjectFile('/dev/zero')).toThrow('/dev/zero is more than 16 MB; a project document may be at most 16 MB');
+  });
+
+  it('names a folder given for a file', () => {
+    expect(() => loadProjectFile(EXAMPLES)).toThrow(`cannot read ${EXAMPLES}: it is a folder`);
+  });
 });
