@@ -47,7 +47,8 @@ export function loadProjectFile(path: string): ProjectDocument {
   let bytes: Buffer;
   try {
     // Sized before it is read: a file of gigabytes is refused, not loaded.
-    const tooLarge = statSync(path).isFile() ? documentSizeProblem(statSync(path).size, path) : null;
+    const stat = statSync(path);
+    const tooLarge = stat.isFile() ? documentSizeProblem(stat.size, path) : null;
     if (tooLarge) throw new Error(tooLarge);
     bytes = readBounded(path);
   } catch (e) {
