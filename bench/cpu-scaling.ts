@@ -69,12 +69,12 @@ function timed(command: string, args: string[], env: NodeJS.ProcessEnv = process
 }
 
 /** The whole `spikeflow run` process for COBA at n. */
-export function runSpikeflow(n: number, seed: number, threads: number | undefined, work: string): SpikeflowRow {
+export function runSpikeflow(n: number, seed: number, threads: number | undefined, work: string, env: NodeJS.ProcessEnv = process.env): SpikeflowRow {
   const doc = join(work, `coba${n}.json`);
   writeFileSync(doc, JSON.stringify(cobaDocument(n, 1000, seed)));
   const outDir = join(work, `out${n}`);
   const args = [CLI, 'run', doc, '--engine', 'cpu', '--out-dir', outDir, '--verbose', ...(threads ? ['--threads', String(threads)] : [])];
-  const r = timed(process.execPath, args);
+  const r = timed(process.execPath, args, env);
   const num = (re: RegExp, text: string) => Number(re.exec(text)?.[1] ?? NaN);
   const rates = [...r.stdout.matchAll(/ (\d+) neurons +(\d+) spikes/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
   const neurons = rates.reduce((a, x) => a + x[0], 0);
@@ -87,6 +87,30 @@ export function runSpikeflow(n: number, seed: number, threads: number | undefine
     peakRssKb: r.peakRssKb,
     rateHz: neurons > 0 ? rates.reduce((a, x) => a + x[1], 0) / neurons : NaN,
   };
+}
+
+/**
+ * This environment without NODE_EXTRA_CA_CERTS, where it is set: Node 20 then reads and parses
+ * that certificate file at every start, before any script runs (60 ms for the 144 certificates
+ * of Debian's bundle on this VM, more than Node's whole start without it). A machine set up
+ * for a proxy has it; a user's laptop rarely does, and the CLI opens no connection.
+ */
+function withoutExtraCa(): NodeJS.ProcessEnv | null {
+  if (process.env.NODE_EXTRA_CA_CERTS === undefined) return null;
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** Median wall of `node -e 0` over 7 starts: the part of every whole-process figure no code of ours runs in. */
+export function nodeStartS(env: NodeJS.ProcessEnv = process.env): number {
+  const walls: number[] = [];
+  for (let k = 0; k < 7; k++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env, stdio: 'ignore' });
+    walls.push((performance.now() - t0) / 1000);
+  }
+  return median(walls);
 }
 
 function runBrian2(n: number, seed: number, dir: string, method: 'euler' | 'models', threads: number): Brian2Json {
@@ -147,9 +171,13 @@ export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): 
   const work = mkdtempSync(join(tmpdir(), 'spikeflow-scaling-'));
   const rows: string[][] = [];
   const rounds = Math.max(1, opts.rounds ?? 1);
+  const bare = withoutExtraCa();
+  const nodeStart = nodeStartS();
   const out: string[] = [
     `COBA, 1 s at dt 0.1 ms, p = 80/N, seed ${seed}; ${availableParallelism()} cores; Spikeflow threads: ${opts.threads ?? 'default'}; Brian2: ${withBrian2 ? 'cpp_standalone' : 'not available'}` +
       (rounds > 1 ? `; ${rounds} rounds per N, medians [min–max]` : ''),
+    `Node's own start (node -e 0, median of 7): ${s(nodeStart)} s` +
+      (bare ? `; NODE_EXTRA_CA_CERTS is set here, and Node reads it at every start: ${s(nodeStartS(bare))} s without it ("no CA" column)` : ''),
   ];
   try {
     for (const n of ns) {
@@ -165,12 +193,14 @@ export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): 
         }
       };
       const sfs: SpikeflowRow[] = [];
+      const bares: SpikeflowRow[] = [];
       const classics: Brian2Json[] = [];
       const modelss: Brian2Json[] = [];
       const omps: Brian2Json[] = [];
       for (let round = 0; round < rounds; round++) {
         const one = runSpikeflow(n, seed, opts.threads, work);
         sfs.push(one);
+        if (bare) bares.push(runSpikeflow(n, seed, opts.threads, work, bare));
         if (!withBrian2) continue;
         const c = tryRun('euler', 0);
         if (c) classics.push(c);
@@ -180,16 +210,19 @@ export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): 
         if (o) omps.push(o);
       }
       const sf = medianRow(sfs);
+      const sfBare = bares.length ? medianRow(bares) : undefined;
       const classic = classics.length ? medianRow(classics) : undefined;
       const models = modelss.length ? medianRow(modelss) : undefined;
       const omp = omps.length ? medianRow(omps) : undefined;
       rows.push([
-        String(n), String(sf.threads), s(sf.startS), s(sf.compileS), s(sf.loopS), s(sf.wallS), mb(sf.peakRssKb),
+        String(n), String(sf.threads), s(sf.startS), s(sf.compileS), s(sf.loopS), s(sf.wallS), s(sfBare?.wallS), mb(sf.peakRssKb),
         s(classic?.binary_s), s(classic?.run_s), mb(classic?.peak_rss_kb), s(models?.run_s), s(omp?.binary_s), mb(omp?.peak_rss_kb),
         ratio(classic?.binary_s, sf.wallS), ratio(models?.run_s, sf.loopS), ratio(omp?.binary_s, sf.wallS),
         ratio(classic?.peak_rss_kb, sf.peakRssKb ?? undefined),
       ]);
-      out.push(`  N=${n}: spikeflow ${s(sf.wallS)} s whole${spread(sfs.map((r) => r.wallS))} (${s(sf.loopS)} s loop, ${sf.threads} thread(s), ${sf.rateHz.toFixed(2)} Hz)` +
+      out.push(`  N=${n}: spikeflow ${s(sf.wallS)} s whole${spread(sfs.map((r) => r.wallS))}` +
+        (sfBare ? ` (${s(sfBare.wallS)} s${spread(bares.map((r) => r.wallS))} without NODE_EXTRA_CA_CERTS)` : '') +
+        ` (${s(sf.loopS)} s loop, ${sf.threads} thread(s), ${sf.rateHz.toFixed(2)} Hz)` +
         (classic ? `; Brian2 classic ${s(classic.binary_s)} s binary${spread(classics.map((r) => r.binary_s))} (${classic.rate_hz.toFixed(2)} Hz)` : '') +
         (omp ? `; OpenMP ${s(omp.binary_s)} s${spread(omps.map((r) => r.binary_s))}` : '') + (notes.length ? `; ${notes.join('; ')}` : ''));
     }
@@ -197,11 +230,12 @@ export async function benchCpuScaling(ns: number[], opts: ScalingOptions = {}): 
     rmSync(work, { recursive: true, force: true });
   }
   out.push('', table([
-    'N', 'thr', 'SF start s', 'SF compile s', 'SF loop s', 'SF whole s', 'SF RSS MB',
+    'N', 'thr', 'SF start s', 'SF compile s', 'SF loop s', 'SF whole s', 'SF no CA s', 'SF RSS MB',
     'B2 classic s', 'B2 loop s', 'B2 RSS MB', 'B2 models loop s', 'B2 OpenMP s', 'B2 OMP RSS MB',
     'classic/SF', 'models/SF loop', 'OpenMP/SF', 'RSS B2/SF',
   ], rows));
   out.push('SF whole s: the `spikeflow run` process, start to exit (CSV written); SF loop s: its stepping alone (--verbose).',
+    'SF no CA s: the same process started without NODE_EXTRA_CA_CERTS, where this environment sets it (\'-\' where it does not).',
     'B2 classic s: the Brian2 binary (forward Euler, one thread), connectivity and results included; B2 loop s its run alone.',
     'B2 models: Brian2 with Spikeflow\'s numerics (loop); B2 OpenMP: classic with OpenMP on Spikeflow\'s thread count.',
     'Ratios > 1: Spikeflow faster (smaller). RSS: peak resident memory of the process (/usr/bin/time).');
