@@ -5,7 +5,7 @@
  */
 import type { OpenProject, ProbeInfo, ProjectSummary, ProjectVersionInfo, RunInfo, RunSweepInfo } from '../../src-shared/api.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
-import type { ProbeLayout } from '../recordings/csv-format.js';
+import { hasSnapshots, type ProbeLayout } from '../recordings/csv-format.js';
 import type { ProjectInfo, VersionInfo } from '../store/projects.js';
 import { INTERRUPTED, type RunInfo as StoreRunInfo } from '../store/runs.js';
 import type { ServiceContext } from './context.js';
@@ -75,7 +75,7 @@ export function infoMapper(ctx: ServiceContext): InfoMapper {
   }
 
   function probeInfo(layout: ProbeLayout, dt: number, sizes: Map<string, number>): ProbeInfo {
-    if (layout.kind === 'state' && layout.snapshots) {
+    if (hasSnapshots(layout)) {
       // Every connection: the list of indices would only repeat 0…n−1, perhaps millions of them.
       return {
         id: layout.id, kind: 'state', block: layout.block, state: layout.state, unit: layout.unit,

@@ -6,6 +6,7 @@
  */
 import type { WeightHistogram } from '../../src-shared/api.js';
 import type { Lab } from '../store/lab.js';
+import { hasSnapshots } from '../recordings/csv-format.js';
 import { binSnapshotSteps, snapshotLayout, snapshotRangeSteps, storedSnapshots } from '../store/weight-snapshots.js';
 import { ApiError } from './errors.js';
 
@@ -40,7 +41,7 @@ async function rangeOf(lab: Lab, runId: number, probe: string, rows: number): Pr
 
 export async function readWeightHistogram(lab: Lab, runId: number, probe: string, query: { snapshot?: number; bins?: number }): Promise<WeightHistogram> {
   const layout = lab.runs.probe(runId, probe);
-  if (layout.kind !== 'state' || !layout.snapshots) {
+  if (!hasSnapshots(layout)) {
     throw new ApiError(`run ${runId}, probe "${probe}" is not a weight-snapshots probe; read it with ${layout.kind === 'spikes' ? 'readSpikes' : 'readTrace'}`);
   }
   const stepMs = snapshotLayout(lab, runId, probe).every * lab.runs.get(runId).dt;

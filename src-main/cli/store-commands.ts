@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { Plan } from '../compiler/plan.js';
 import type { RunResult } from '../engines/types.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
+import { hasSnapshots } from '../recordings/csv-format.js';
 import { DamagedDataError, describeRange } from '../store/checksums.js';
 import { exportRunCsv } from '../store/csv-export.js';
 import { defaultLabPath, ensureLabFolder } from '../store/default-location.js';
@@ -193,8 +194,7 @@ export function registerStoreCommands(program: Command, output: StoreCommandOutp
         }
         if (files.length === 0) out(`run ${runId} has no probes; nothing written`);
         // --at picks weight snapshots; elsewhere it would pass unnoticed (all rows written).
-        const snapshots = (probe: string) => { const l = lab.runs.probe(runId, probe); return l.kind === 'state' && l.snapshots !== undefined; };
-        if (atMs && files.length > 0 && !files.some((f) => snapshots(f.probe))) warn(`warning: --at picks weight snapshots, and no probe written records them: ignored (every row written)`);
+        if (atMs && files.length > 0 && !files.some((f) => hasSnapshots(lab.runs.probe(runId, f.probe)))) warn(`warning: --at picks weight snapshots, and no probe written records them: ignored (every row written)`);
         for (const f of files) {
           out(`wrote ${f.file} (${formatBytes(f.bytes)}, ${f.rows} rows)`);
           for (const range of f.damaged) warn(`left out of ${f.file}: ${describeRange(range)} (damaged: the data does not match its checksum)`);

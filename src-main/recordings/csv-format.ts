@@ -20,6 +20,14 @@ export type ProbeLayout =
   | { id: string; kind: 'spikes'; block: string }
   | { id: string; kind: 'rate'; block: string; binSteps: number };
 
+/** A state probe's layout that records weight snapshots (a plastic synapse's connections). */
+export type SnapshotLayout = Extract<ProbeLayout, { kind: 'state' }> & { snapshots: { pre: ArrayLike<number>; post: ArrayLike<number> } };
+
+/** Whether a probe records weight snapshots: its CSV has a row per snapshot and connection. */
+export function hasSnapshots(layout: ProbeLayout): layout is SnapshotLayout {
+  return layout.kind === 'state' && layout.snapshots !== undefined;
+}
+
 /** The layout of a plan probe. */
 export function layoutOf(p: PlanProbe): ProbeLayout {
   if (p.kind === 'state') {

@@ -11,7 +11,7 @@ import { closeSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import type { Plan } from '../compiler/plan.js';
 import type { RecordingChunk, RecordingSink } from '../engines/types.js';
-import { csvHeader, csvWeightsHeader, formatTime, formatValue, layoutOf, type ProbeLayout } from './csv-format.js';
+import { csvHeader, csvWeightsHeader, formatTime, formatValue, hasSnapshots, layoutOf, type ProbeLayout } from './csv-format.js';
 import { makeFolder } from '../files/make-folder.js';
 
 /** The suffix of a CSV file until it is complete. */
@@ -56,7 +56,7 @@ export class CsvFolderSink implements RecordingSink {
         const layout = layoutOf(p);
         this.files.set(p.id, { fd, layout, path });
         this.paths.push(path);
-        const header = layout.kind === 'state' && layout.snapshots ? csvWeightsHeader(layout) : csvHeader(layout);
+        const header = hasSnapshots(layout) ? csvWeightsHeader(layout) : csvHeader(layout);
         this.append(this.files.get(p.id)!, header.join(',') + '\n');
       }
     } catch (err) {
@@ -71,7 +71,7 @@ export class CsvFolderSink implements RecordingSink {
     if (!f) return;
     const dt = this.plan.dt;
     const lines: string[] = [];
-    if (chunk.kind === 'state' && f.layout.kind === 'state' && f.layout.snapshots) {
+    if (chunk.kind === 'state' && hasSnapshots(f.layout)) {
       // Weight snapshots: one row per snapshot and connection (t, pre, post, w).
       const { every, snapshots: { pre, post } } = f.layout;
       const samples = chunk.values.length / chunk.channels;

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { csvHeader, csvLongHeader, csvWeightsHeader, type ProbeLayout } from '../recordings/csv-format.js';
+import { csvHeader, csvLongHeader, csvWeightsHeader, hasSnapshots, type ProbeLayout } from '../recordings/csv-format.js';
 import type { DamagedRange } from './checksums.js';
 import { LabError } from './errors.js';
 import { makeTimeWriter, MAX_TIME_BYTES, MAX_VALUE_BYTES, writeInt, writeText, writeValue, type TimeWriter } from './fast-format.js';
@@ -221,7 +221,7 @@ interface ProbePlan {
 
 function planFor(layout: ProbeLayout, dt: number, long: boolean, chosen: Set<number> | null = null): ProbePlan {
   const time = makeTimeWriter(dt);
-  if (layout.kind === 'state' && layout.snapshots) {
+  if (hasSnapshots(layout)) {
     const width = layout.neurons.length;
     const { pre, post } = layout.snapshots;
     const inChunk = (c: StoredChunk) => {
@@ -279,8 +279,7 @@ export async function writeProbeCsv(
 ): Promise<{ bytes: number; rows: number }> {
   const run = lab.runs.get(runId);
   const layout = lab.runs.probe(runId, probeId);
-  const snapshots = layout.kind === 'state' && layout.snapshots !== undefined;
-  const chosen = snapshots && options.atMs ? new Set(snapshotsAt(lab, runId, probeId, options.atMs)) : null;
+  const chosen = hasSnapshots(layout) && options.atMs ? new Set(snapshotsAt(lab, runId, probeId, options.atMs)) : null;
   const plan = planFor(layout, run.dt, options.long ?? false, chosen);
   const out = new ByteOut(senderOf(target), plan.maxRowBytes + 4 * plan.header.join(',').length, options.onProgress);
   out.pos = writeText(out.buf, 0, `${plan.header.map(csvCell).join(',')}\n`);

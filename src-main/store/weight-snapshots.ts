@@ -6,20 +6,20 @@
  * memory is one page plus the bins however many connections were recorded. The generators
  * yield after every page so that an async caller can let other requests run in between.
  */
-import type { ProbeLayout } from '../recordings/csv-format.js';
+import { hasSnapshots, type SnapshotLayout } from '../recordings/csv-format.js';
 import { LabError } from './errors.js';
 import type { Lab } from './lab.js';
 import { f32Of } from './recordings.js';
 
-export type SnapshotLayout = Extract<ProbeLayout, { kind: 'state' }> & { snapshots: NonNullable<Extract<ProbeLayout, { kind: 'state' }>['snapshots']> };
+export type { SnapshotLayout };
 
 /** The layout of a weight-snapshots probe; throws naming the run and probe for any other probe. */
 export function snapshotLayout(lab: Lab, runId: number, probe: string): SnapshotLayout {
   const layout = lab.runs.probe(runId, probe);
-  if (layout.kind !== 'state' || !layout.snapshots) {
+  if (!hasSnapshots(layout)) {
     throw new LabError(`${lab.file}: run ${runId}, probe ${JSON.stringify(probe)} is not a weight-snapshots probe`, lab.file);
   }
-  return layout as SnapshotLayout;
+  return layout;
 }
 
 /** Least and greatest finite weight over every stored snapshot (NaN, NaN when none). */

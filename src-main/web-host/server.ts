@@ -29,6 +29,7 @@ import type { ApiEvents, RunRequest } from '../../src-shared/api.js';
 import { dispatch, type ApiResponse } from '../api/dispatch.js';
 import { damagedRanges } from '../api/recording-reads.js';
 import { DamagedDataError, describeRange } from '../store/checksums.js';
+import { hasSnapshots } from '../recordings/csv-format.js';
 import { snapshotsAt } from '../store/weight-snapshots.js';
 import { toErrorPayload } from '../api/errors.js';
 import { MAX_REQUEST_BYTES } from '../../src-shared/api-frames.js';
@@ -151,7 +152,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (probe === undefined) service.lab.runs.get(runId);
     else service.lab.runs.probe(runId, probe);
     // A time with no snapshot is refused here, where the page can say why, not mid-download.
-    if (atMs) for (const p of service.lab.runs.probes(runId)) if (p.kind === 'state' && p.snapshots && (probe === undefined || p.id === probe)) snapshotsAt(service.lab, runId, p.id, atMs);
+    if (atMs) for (const p of service.lab.runs.probes(runId)) if (hasSnapshots(p) && (probe === undefined || p.id === probe)) snapshotsAt(service.lab, runId, p.id, atMs);
     const probes = probe === undefined ? service.lab.runs.probes(runId).map((p) => p.id) : [probe];
     const damaged = await damagedRanges(service.lab, runId, probes);
     if (damaged.length > 0 && !skipDamaged) {
