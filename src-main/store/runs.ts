@@ -176,8 +176,10 @@ export class RunStore {
       listOfProject: db.prepare(`${RUN_SELECT} WHERE v.project_id = ? ORDER BY r.id`),
       running: db.prepare(`${RUN_SELECT} WHERE r.status = 'running'`),
       insert: db.prepare(
-        `INSERT INTO runs (version_id, engine, seed, dt, steps, settings, started_at, status, writer_pid, writer_host, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
+        // Numbered above every run there is and every run deleted (schema 7): a number names one run for good.
+        `INSERT INTO runs (id, version_id, engine, seed, dt, steps, settings, started_at, status, writer_pid, writer_host, heartbeat_at)
+         VALUES (max(coalesce((SELECT max(id) FROM runs), 0), coalesce((SELECT last FROM retired_ids WHERE name = 'runs'), 0)) + 1,
+                 ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)`,
       ),
       insertProbe: db.prepare('INSERT INTO probes (run_id, probe, kind, layout) VALUES (?, ?, ?, ?)'),
       end: db.prepare(

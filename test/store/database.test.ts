@@ -45,7 +45,7 @@ describe('a new lab', () => {
     expect(db.pragma('cache_size', { simple: true })).toBe(-4096);
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThanOrEqual(5000);
     const tables = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string; strict: number }>;
-    expect(tables.map((t) => t.name).sort()).toEqual(['chunks', 'connection_states', 'probes', 'project_versions', 'projects', 'runs', 'type_library']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['chunks', 'connection_states', 'probes', 'project_versions', 'projects', 'retired_ids', 'runs', 'type_library']);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
     lab.close();
   });

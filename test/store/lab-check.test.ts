@@ -179,7 +179,8 @@ describe('reading without writing', () => {
     if (process.getuid?.() !== 0 || process.platform !== 'linux') return ctx.skip();
     const mount = fs.mkdtempSync(path.join(os.tmpdir(), 'spikeflow-full-'));
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mount], { stdio: 'ignore' });
+      // Room for a lab of a few 64 KiB pages, a WAL and a short run; the rest is filled below.
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount], { stdio: 'ignore' });
     } catch {
       fs.rmSync(mount, { recursive: true });
       return ctx.skip();

@@ -1,7 +1,7 @@
 /**
  * Moving and trimming run history in the store: Save as with runs (versions copied, runs
- * re-pointed, all or nothing), several runs deleted at once (none recording), and a run's
- * settings updated in place.
+ * re-pointed, all or nothing), several runs deleted at once (none recording), a run's
+ * settings updated in place, and run numbers never given twice.
  */
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src-shared/document/load.js';
@@ -47,6 +47,27 @@ describe('run history in the store', () => {
     lab.runs.finish(b, { status: 'cancelled', wallMs: 1 });
     lab.runs.deleteMany([a, b]);
     expect(lab.runs.list()).toEqual([]);
+    lab.close();
+  });
+  it('never gives a deleted run\'s number to a new run, the newest deleted or a whole project\'s (schema 7)', () => {
+    const file = tempLabPath();
+    let lab = openLab(file);
+    const a = startSyntheticRun(lab);
+    const b = startSyntheticRun(lab);
+    for (const id of [a, b]) lab.runs.finish(id, { status: 'finished', wallMs: 1 });
+    lab.runs.delete(b); // the newest: SQLite alone would give b to the next run
+    const c = startSyntheticRun(lab);
+    expect(c).toBe(b + 1);
+    lab.runs.finish(c, { status: 'finished', wallMs: 1 });
+    lab.runs.deleteMany([a, c]);
+    lab.close();
+    lab = openLab(file); // kept in the file, not in the process
+    const d = startSyntheticRun(lab);
+    expect(d).toBe(c + 1);
+    lab.runs.finish(d, { status: 'finished', wallMs: 1 });
+    lab.projects.delete('P'); // its runs go with it (a cascade)
+    expect(lab.runs.list()).toEqual([]);
+    expect(startSyntheticRun(lab)).toBe(d + 1);
     lab.close();
   });
 });
