@@ -103,4 +103,24 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     await expect.poll(() => group.count()).toBe(0);
     expect(studio.pageErrors).toEqual([]);
   }, 3 * SLOW_MS);
+  it('Ctrl+Enter in a field applies its value and runs with it; a refused value runs nothing', async () => {
+    const { page, host } = studio;
+    await ui.open();
+    await ui.openExample('ampa-lif.json', 6);
+    await select('post');
+    const tau = '.inspector [data-field="param:tau"] input';
+    await ui.typeInto(tau, 'abc', 'Control+Enter');
+    await page.locator('.inspector [data-field="param:tau"].invalid').waitFor();
+    await ui.typeInto('[data-testid="run-seed"]', '5', 'Control+Enter'); // a run-bar field: Run too
+    await expect.poll(async () => (await allRuns()).length, { timeout: SLOW_MS }).toBe(1);
+    const first = await allRuns();
+    expect(first[0]!.seed).toBe(5);
+    await expect.poll(async () => (await host.service.getRun(first[0]!.id)).status, { timeout: SLOW_MS }).not.toBe('running');
+    await expect.poll(() => page.locator('[data-testid="run"]').isEnabled()).toBe(true);
+    await ui.typeInto(tau, '31 ms', 'Control+Enter');
+    await expect.poll(async () => (await allRuns()).length, { timeout: SLOW_MS }).toBe(2);
+    const [run] = await allRuns();
+    const ran = (await host.service.openProject(run!.projectId, run!.versionId)).document;
+    expect(ran.blocks.find((b) => b.id === 'post')!.params.tau).toBe('31 ms');
+  });
 });
