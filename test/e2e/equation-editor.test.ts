@@ -129,6 +129,31 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     expect(studio.pageErrors).toEqual([]);
   }, 4 * SLOW_MS);
 
+  it('Escape or Cancel asks before an edited draft is thrown away; an untouched one closes at once', async () => {
+    const { page } = studio;
+    await ui.open();
+    await ui.click('[data-testid="new-block-type"]');
+    await page.locator(editor).waitFor();
+    await ui.click(`${editor} [data-testid="type-cancel"]`); // nothing typed: no question
+    await page.locator(editor).waitFor({ state: 'detached' });
+
+    await ui.click('[data-testid="new-block-type"]');
+    await ui.typeInto(`${editor} [data-testid="type-name"]`, 'adex', '');
+    await typeLines('equations', [DW]);
+    const asked: string[] = [];
+    page.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+    await ui.click(`${editor} [data-testid="type-name"]`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => asked).toEqual(['Discard the changes to this block type?']);
+    expect(await page.locator(`${editor} [data-testid="type-name"]`).inputValue()).toBe('adex');
+    expect(await page.locator(`${editor} [data-field="equations"] .cm-content`).textContent()).toContain('dw/dt');
+
+    page.once('dialog', (d) => { asked.push(d.message()); void d.accept(); });
+    await ui.click(`${editor} [data-testid="type-cancel"]`);
+    await page.locator(editor).waitFor({ state: 'detached' });
+    expect(asked).toHaveLength(2);
+  });
+
   it('a dropped "/ C" is shown in place as a units error, with both dimensions', async () => {
     const { page } = studio;
     await ui.open();
