@@ -65,14 +65,53 @@ function convert(node: jsep.Expression, src: string): Expr {
       if (c.callee.type !== 'Identifier') throw new ExprError(`only named functions can be called in "${src}"`);
       return { k: 'call', fn: (c.callee as jsep.Identifier).name, args: c.arguments.map((a) => convert(a, src)) };
     }
+    case 'Compound':
+    case 'SequenceExpression':
+      throw new ExprError(sideBySide(node, src));
     default:
       throw new ExprError(`"${src}" uses ${node.type}, which the update language does not have`);
   }
 }
 
+/**
+ * The message for terms that stand side by side (jsep's Compound, or SequenceExpression in
+ * parentheses): most often a quantity written as in a paper, "10 ms", where the language
+ * wants 10*ms — or nothing at all, where an expression was expected.
+ */
+function sideBySide(node: jsep.Expression, src: string): string {
+  const parts = ((node as jsep.Compound).body ?? (node as jsep.SequenceExpression).expressions ?? []) as jsep.Expression[];
+  if (parts.length === 0 || src.trim() === '') return 'an expression was expected here, and there is none';
+  const [a, b] = parts;
+  const n = a ? trailingNumber(a) : undefined;
+  if (n !== undefined && b?.type === 'Identifier') {
+    const unit = (b as jsep.Identifier).name;
+    return `"${src}": "${n} ${unit}" needs an operator between the number and the unit: write ${n}*${unit}`;
+  }
+  if (src.includes(',')) return `"${src}": a comma separates the arguments of a function call, and may stand nowhere else`;
+  return `"${src}": two terms stand side by side with no operator between them`;
+}
+
+/** The number a term ends with ("-50" of "V > -50"), as written in the source. */
+function trailingNumber(node: jsep.Expression): string | undefined {
+  if (node.type === 'Literal' && typeof (node as jsep.Literal).value === 'number') return (node as jsep.Literal).raw;
+  if (node.type === 'BinaryExpression') return trailingNumber((node as jsep.BinaryExpression).right);
+  if (node.type === 'UnaryExpression') {
+    const u = node as jsep.UnaryExpression;
+    const n = trailingNumber(u.argument);
+    return n !== undefined && u.operator === '-' && u.argument.type === 'Literal' ? `-${n}` : n;
+  }
+  return undefined;
+}
+
+/**
+ * The minus sign (U+2212), as papers print it and copying from a PDF brings it, is the
+ * hyphen-minus the parser knows.
+ */
+const MINUS_SIGN = /\u2212/g;
+
 function jsepParse(src: string): jsep.Expression {
   try {
-    return jsep(src);
+    return jsep(src.replace(MINUS_SIGN, '-'));
   } catch (cause) {
     throw new ExprError(`cannot parse "${src}": ${(cause as Error).message}`, { cause });
   }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { freeNames, mapExpr, walk, type Expr } from '../../../src-shared/expr/ast.js';
-import { ExprError, parseExpression, parseStatement } from '../../../src-shared/expr/parse.js';
+import { ExprError, parseEquationExpression, parseExpression, parseStatement } from '../../../src-shared/expr/parse.js';
 import { thrownMessage } from '../../helpers/errors.js';
 
 const exprError = (f: () => unknown): string => thrownMessage(ExprError, f);
@@ -66,7 +66,21 @@ describe('parseExpression', () => {
     expect(exprError(() => parseExpression("'x'"))).toContain('only numbers and true/false are allowed as literals');
     expect(exprError(() => parseExpression('null'))).toContain('only numbers and true/false are allowed as literals');
     expect(exprError(() => parseExpression('[1, 2]'))).toContain('ArrayExpression');
-    expect(exprError(() => parseExpression('a, b'))).toContain('Compound');
+    expect(exprError(() => parseExpression('a, b'))).toBe('"a, b": a comma separates the arguments of a function call, and may stand nowhere else');
+  });
+
+  it('says how to write a quantity written as in a paper ("10 ms"), and that nothing is not an expression', () => {
+    expect(exprError(() => parseEquationExpression('-V/(10 ms)'))).toBe('"-V/(10 ms)": "10 ms" needs an operator between the number and the unit: write 10*ms');
+    expect(exprError(() => parseExpression('V > -50 mV'))).toBe('"V > -50 mV": "-50 mV" needs an operator between the number and the unit: write -50*mV');
+    expect(exprError(() => parseExpression('V > 2.5e-3 mV'))).toContain('write 2.5e-3*mV');
+    expect(exprError(() => parseExpression('a b'))).toBe('"a b": two terms stand side by side with no operator between them');
+    expect(exprError(() => parseExpression(''))).toBe('an expression was expected here, and there is none');
+    expect(exprError(() => parseExpression('  '))).toBe('an expression was expected here, and there is none');
+  });
+
+  it('reads the minus sign of printed papers (U+2212) as minus', () => {
+    expect(parseExpression('\u2212V / tau')).toEqual(parseExpression('-V / tau'));
+    expect(parseEquationExpression('a \u2212 b')).toEqual(parseEquationExpression('a - b'));
   });
 
   it('rejects operators outside the language', () => {
