@@ -57,8 +57,10 @@ export function compiled(doc: ProjectDocument, overrides: RunOverrides, memoryLi
 /**
  * `validate`: the document's problems as diagnostics, never a throw for a bad model, and
  * what a run would need. Nothing per neuron or per connection is allocated (checkModel), so
- * the editor may validate a 1e9-neuron block on every edit; a model larger than this
- * machine's default limit is valid, with a warning naming its largest consumers.
+ * the editor may validate a 1e9-neuron block on every edit. A model larger than this
+ * machine's default limit is a problem naming its largest consumers: the studio's runs take
+ * that limit (they set no maxMemory), so Run would refuse it, and the model must not be
+ * shown as fine until then.
  */
 export function validateDocument(
   document: unknown,
@@ -73,11 +75,13 @@ export function validateDocument(
   try {
     const { warnings, estimate } = checkModel(doc);
     const tooBig = memoryProblem(estimate, machineMemoryLimit('the maxMemory setting'));
-    const largest = estimate.consumers[0];
-    const all = tooBig ? [...warnings, { ...(largest ? { block: largest.block } : {}), message: tooBig }] : warnings;
+    if (tooBig) {
+      const largest = estimate.consumers[0];
+      return { ok: false, diagnostics: [{ ...(largest ? { block: largest.block } : {}), message: tooBig }] };
+    }
     const info: RunEstimateInfo = { bytes: estimate.bytes, elementUpdates: estimate.elementUpdates, connections: estimate.connections, summary: describeEstimate(estimate) };
-    return all.length > 0
-      ? { ok: true, warnings: all.map((w) => ({ ...w, severity: 'warning' as const })), estimate: info }
+    return warnings.length > 0
+      ? { ok: true, warnings: warnings.map((w) => ({ ...w, severity: 'warning' as const })), estimate: info }
       : { ok: true, estimate: info };
   } catch (err) {
     if (err instanceof CompileError) return { ok: false, diagnostics: capDiagnostics(err.diagnostics).map((d) => ({ ...d })) };

@@ -4,7 +4,8 @@
  * at 0 Hz; the model compiles, so the status says "Model OK", but with the warning beside
  * it, and the node shows the warning (styled apart from errors) until something drives it.
  * A check answered after a block was moved still counts: moving changes the layout, not the
- * model the check was for.
+ * model the check was for. A model larger than the memory a run may use is a problem, not
+ * "Model OK": Run would refuse it.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
@@ -40,6 +41,24 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('compile warnings in the browser', () 
     expect(await page.locator('[data-block-id="cell"]').getAttribute('class')).toMatch(/\bhas-warning\b/);
     expect(await page.locator('.block-node .diagnostics').count()).toBe(0); // a warning is not an error
     expect(await warningsOf('V').count()).toBe(0);
+    expect(studio.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('a model larger than a run may use is a problem on its largest block, as Run would say', async () => {
+    const { page, host } = studio;
+    await host.service.createProject('Huge', {
+      format: 'spikeflow-project', version: 2, name: 'Huge',
+      run: { dt: '0.1 ms', duration: '100 ms', seed: 1 },
+      blocks: [
+        { id: 'drive', type: 'constant-current', params: {}, init: {}, position: { x: 0, y: 0 } },
+        { id: 'cell', type: 'lif', size: 1e9, params: {}, init: {}, position: { x: 300, y: 0 } },
+      ],
+      edges: [{ from: 'drive.I', to: 'cell.I' }],
+    });
+    await ui.open();
+    await ui.openProject('Huge', 2);
+    await expect.poll(status).toBe('1 problem');
+    await expect.poll(() => page.locator('[data-block-id="cell"] .diagnostics').textContent()).toMatch(/the run needs about \d+ GB, more than the/);
     expect(studio.pageErrors).toEqual([]);
   }, 60_000);
 
