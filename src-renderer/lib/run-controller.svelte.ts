@@ -312,10 +312,17 @@ export class RunController {
   }
 
   async stopRun(): Promise<void> {
-    const run = this.activeRun;
-    if (!run) return;
+    if (this.activeRun) await this.stopRunById(this.activeRun.id);
+  }
+
+  /**
+   * Stops any run of the history (its Stop in the Runs panel): also one this page did not
+   * start — started before the page was reloaded, or in another window — which the run bar
+   * knows nothing of, and which could not be stopped from the app at all.
+   */
+  async stopRunById(runId: number): Promise<void> {
     try {
-      await this.api.stopRun(run.id);
+      await this.api.stopRun(runId);
     } catch (err) {
       this.fail('Stopping failed', err);
     }

@@ -752,6 +752,7 @@ export class Studio implements RunHost {
   modelCost() { return this.runner.modelCost(); }
   run(opts: { live?: boolean } = {}) { return this.runner.run(opts); }
   stopRun() { return this.runner.stopRun(); }
+  stopRunById(runId: number) { return this.runner.stopRunById(runId); }
   setLive(on: boolean) { this.runner.setLive(on); }
   setSweep(setup: SweepSetup | null) { this.runner.setSweep(setup); }
   refreshRuns(showLatest = false) { return this.runner.refreshRuns(showLatest); }

@@ -123,4 +123,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     const ran = (await host.service.openProject(run!.projectId, run!.versionId)).document;
     expect(ran.blocks.find((b) => b.id === 'post')!.params.tau).toBe('31 ms');
   });
+  it('a run started before the page was reloaded is stopped from the Runs panel', async () => {
+    const { page, host } = studio;
+    await ui.open();
+    await ui.openExample('ampa-lif.json', 6);
+    await ui.typeInto('[data-testid="run-duration"]', '100000 s');
+    await click('[data-testid="run"]');
+    await expect.poll(async () => (await allRuns()).length, { timeout: SLOW_MS }).toBe(1);
+    const [run] = await allRuns();
+    expect(run!.status).toBe('running');
+    await ui.open(); // reloaded: the run bar knows nothing of the run
+    const stop = page.locator(`.history [data-run-id="${run!.id}"] [data-action="stop-run"]`);
+    await stop.click({ timeout: SLOW_MS });
+    await expect.poll(async () => (await host.service.getRun(run!.id)).status, { timeout: SLOW_MS }).toBe('cancelled');
+    await expect.poll(() => page.locator(`.history [data-run-id="${run!.id}"]`).getAttribute('data-status')).toBe('cancelled');
+    expect(await stop.count()).toBe(0);
+  });
 });
