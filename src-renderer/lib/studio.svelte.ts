@@ -442,12 +442,23 @@ export class Studio implements RunHost {
         const name = await this.uniqueName(this.name.trim() || 'Untitled');
         return await this.saveAs(name);
       }
+      // The version this document was opened as (or last saved or run as): where the project
+      // has a newer one, another window saved it meanwhile, and this save supersedes it.
+      const before = await this.api.listVersions(this.project.id);
+      const latest = before.at(-1);
+      const elsewhere = latest && this.versionId !== null && latest.id !== this.versionId ? before.length : null;
       const version = await this.api.saveProject(this.project.id, this.document());
       this.markSaved(version.id);
       this.lastSavedAt = version.createdAt;
       this.project = (await this.api.listProjects()).find((p) => p.id === this.project!.id) ?? this.project;
       this.recent = await this.api.recentProjects();
-      this.notify(`Saved ${this.project.name}`, 'success', 2000);
+      if (elsewhere !== null && version.id !== latest!.id) {
+        // Nothing is lost (every version is kept), but the user must know theirs is now the latest.
+        this.notify(`Saved ${this.project.name}. Version ${elsewhere} was saved in another window after you opened this one; ` +
+          'yours is now the latest, and that one stays in the version history (File → Versions / revert…)', 'info', 10000);
+      } else {
+        this.notify(`Saved ${this.project.name}`, 'success', 2000);
+      }
       return true;
     } catch (err) {
       this.fail('Saving failed', err);

@@ -167,4 +167,27 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await expect.poll(listedRuns).toEqual(stored);
     expect(await page().locator(`.history [data-run-id="${oldest.id}"] [data-testid="pinned"]`).count()).toBe(1);
   }, 3 * SLOW_MS);
+  it('a save over a version saved in another window meanwhile says so, and both versions are kept', async () => {
+    const { page, host } = studio;
+    const { projectId } = await projectFromExample(host, 'ampa-lif.json', 'Two windows', false);
+    await ui.open();
+    await ui.openProject('Two windows', 6);
+    const opened = await host.service.openProject(projectId);
+    await host.service.saveProject(projectId, { ...opened.document, description: 'saved elsewhere' }); // the other window
+    await ui.select('post');
+    await ui.type('param:tau', '31 ms');
+    await page.keyboard.press('Control+S');
+    await expect.poll(ui.notices).toContainEqual(expect.stringContaining('Version 2 was saved in another window after you opened this one'));
+    const versions = await host.service.listVersions(projectId);
+    expect(versions).toHaveLength(3);
+    const latest = (await host.service.openProject(projectId)).document;
+    expect(latest.blocks.find((b) => b.id === 'post')!.params.tau).toBe('31 ms');
+    expect((await host.service.openProject(projectId, versions[1]!.id)).document.description).toBe('saved elsewhere');
+
+    // Saved again from this window alone: no such notice.
+    await ui.type('param:tau', '32 ms');
+    await page.keyboard.press('Control+S');
+    await expect.poll(async () => (await host.service.listVersions(projectId)).length).toBe(4);
+    expect((await ui.notices()).filter((n) => n.includes('another window'))).toHaveLength(1);
+  });
 });
