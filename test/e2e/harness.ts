@@ -99,6 +99,10 @@ export function ensureRendererBuilt(verbose = false): void {
     const out = path.join(ROOT, 'dist', `.renderer-build-${process.pid}`);
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', out], {
       cwd: ROOT,
+      // The build a user gets (npm start): vitest sets NODE_ENV=test, and Vite then builds
+      // Svelte's development runtime — its checks and messages — into dist/renderer, which
+      // `npm run web` would go on serving.
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: verbose ? 'inherit' : ['ignore', 'ignore', 'inherit'],
     });
     fs.mkdirSync(path.join(RENDERER, 'assets'), { recursive: true });
