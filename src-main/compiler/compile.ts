@@ -457,7 +457,10 @@ function compileModel(
   }
 
   const steps = roundHalfAway(duration! / dt!);
-  const warnings = [
+  const warnings: Diagnostic[] = [
+    // Allowed (it records the initial values), but "finished" with nothing computed is
+    // likely a slip of the unit or of dt.
+    ...(steps === 0 ? [{ field: 'run.duration', message: `${duration} ms is less than half a step (dt ${dt} ms): the run computes no step and records only the initial values` }] : []),
     ...undrivenWarnings(blocks, dt!, steps),
     ...[...infos.values()].flatMap((info) => timeConstantWarnings(info.doc.id, info.def, smallestValues(info.params.quantities, info.varying), dt!)),
   ];

@@ -1,6 +1,7 @@
 /**
  * Runs that could never finish and delays that could never be buffered are refused before
- * anything is drawn (src-main/compiler/run-limits.ts); time constants dt cannot resolve warn.
+ * anything is drawn (src-main/compiler/run-limits.ts); time constants dt cannot resolve warn,
+ * and so does a run too short for one step.
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src-main/compiler/compile.js';
@@ -57,5 +58,12 @@ describe('run limits', () => {
     const doc = net({});
     doc.blocks.find((b) => b.id === 'cell')!.params = { tau_ref: '0.1 ms' };
     expect(compile(doc).warnings).toEqual([]);
+  });
+  it('warns where the run is too short for one step (it records the initial values only), and not from one step up', () => {
+    const noStep = { field: 'run.duration', message: '0.04 ms is less than half a step (dt 0.1 ms): the run computes no step and records only the initial values' };
+    expect(compile(net({ duration: '0.04 ms' })).warnings).toEqual([noStep]);
+    expect(compile(net({ duration: '0 ms' })).warnings).toEqual([{ ...noStep, message: noStep.message.replace('0.04 ms', '0 ms') }]);
+    expect(compile(net({ duration: '0.05 ms' })).steps).toBe(1); // rounds half away: one step
+    expect(compile(net({ duration: '0.05 ms' })).warnings).toEqual([]);
   });
 });
