@@ -7,7 +7,7 @@
 import type { WeightHistogram } from '../../src-shared/api.js';
 import type { Lab } from '../store/lab.js';
 import { hasSnapshots } from '../recordings/csv-format.js';
-import { binSnapshotSteps, snapshotLayout, snapshotRangeSteps, storedSnapshots } from '../store/weight-snapshots.js';
+import { binSnapshotSteps, snapshotRangeSteps, storedSnapshots } from '../store/weight-snapshots.js';
 import { ApiError } from './errors.js';
 
 const DEFAULT_BINS = 40;
@@ -44,7 +44,7 @@ export async function readWeightHistogram(lab: Lab, runId: number, probe: string
   if (!hasSnapshots(layout)) {
     throw new ApiError(`run ${runId}, probe "${probe}" is not a weight-snapshots probe; read it with ${layout.kind === 'spikes' ? 'readSpikes' : 'readTrace'}`);
   }
-  const stepMs = snapshotLayout(lab, runId, probe).every * lab.runs.get(runId).dt;
+  const stepMs = layout.every * lab.runs.get(runId).dt;
   const samples = storedSnapshots(lab, runId, probe);
   const times = samples.map((s) => Number((s * stepMs).toPrecision(12)));
   const bins = query.bins ?? DEFAULT_BINS;

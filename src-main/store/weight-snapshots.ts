@@ -11,8 +11,6 @@ import { LabError } from './errors.js';
 import type { Lab } from './lab.js';
 import { f32Of } from './recordings.js';
 
-export type { SnapshotLayout };
-
 /** The layout of a weight-snapshots probe; throws naming the run and probe for any other probe. */
 export function snapshotLayout(lab: Lab, runId: number, probe: string): SnapshotLayout {
   const layout = lab.runs.probe(runId, probe);
