@@ -94,6 +94,11 @@ export class Studio implements RunHost {
   settings = $state<RunSettingsText>({ dt: '0.1 ms', duration: '100 ms', seed: 1 });
   /** The model has edits not saved as a version (layout aside: see `layoutChanged`). */
   dirty = $state(false);
+  /**
+   * The document is an example as it was opened: unsaved (so `dirty`, and kept as a draft),
+   * but nothing of the user's would be lost by opening something else, so nothing asks.
+   */
+  untouchedExample = $state(false);
   /** Blocks were moved since the last save: kept with the draft, never a reason to ask. */
   layoutChanged = $state(false);
   /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
@@ -249,6 +254,7 @@ export class Studio implements RunHost {
     this.revision++;
     this.modelRevision++;
     this.draftRevision = this.revision;
+    this.untouchedExample = false;
     this.selection = [];
     this.runner.reset();
     if (project) await this.runner.refreshRuns(true);
@@ -265,6 +271,7 @@ export class Studio implements RunHost {
     }
     this.modelRevision++;
     this.dirty = true;
+    this.untouchedExample = false;
     this.scheduleValidate();
     this.runner.scheduleLive();
   }
@@ -381,7 +388,7 @@ export class Studio implements RunHost {
    * no reason to ask: the layout is written to the draft first, and comes back with the project.
    */
   guardUnsaved(action: () => Promise<void>): void {
-    if (this.dirty && (this.project || (this.graph?.nodes().length ?? 0) > 0)) {
+    if (this.dirty && !this.untouchedExample && (this.project || (this.graph?.nodes().length ?? 0) > 0)) {
       this.dialog = { kind: 'confirm-discard', then: action };
     } else {
       void this.saveDraftNow().then(action);
@@ -431,6 +438,7 @@ export class Studio implements RunHost {
   private markSaved(versionId: number): void {
     this.versionId = versionId;
     this.dirty = false;
+    this.untouchedExample = false;
     this.layoutChanged = false;
     this.draftRevision = this.revision;
   }
@@ -538,6 +546,7 @@ export class Studio implements RunHost {
       const doc = await this.api.loadExample(file);
       await this.loadDocument(doc, null, null);
       this.dirty = true;
+      this.untouchedExample = true;
       this.revision++;
       this.notify(`Opened example “${doc.name}” (unsaved copy)`, 'info');
     } catch (err) {

@@ -3,7 +3,8 @@
  * headless Chromium against the real web host (a temporary lab for each test). Save as
  * takes the run history along (Runs panel and plots keep showing it); moving a block is no
  * unsaved change (another project opens without a prompt, the layout kept with the draft);
- * runs of unsaved examples share one scratch project; live mode keeps a bounded rolling
+ * an example left as it was opened asks nothing before another opens; runs of unsaved examples
+ * share one scratch project; live mode keeps a bounded rolling
  * set of runs, and a pinned run survives it.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
@@ -89,6 +90,24 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     // Back in AMPA, the layout is as it was left and still nothing asks to be saved.
     await ui.openProject('AMPA', 6);
     await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toBe('Saved');
+  }, SLOW_MS);
+
+  it('an example opened and left as it is asks nothing when another is opened; once edited, it asks', async () => {
+    const state = () => page().locator('[data-testid="project-title"] .state').textContent();
+    await ui.open();
+    await ui.openExample('ampa-lif.json', 6);
+    await expect.poll(state).toBe('Example');
+    await ui.openExample('regular-alpha-lif.json', 8);
+    expect(await page().locator('[data-dialog="confirm-discard"]').count()).toBe(0);
+    await expect.poll(state).toBe('Example');
+
+    await ui.typeInto('[data-testid="run-duration"]', '20 ms');
+    await expect.poll(state).toMatch(/Edited/);
+    await ui.menu('File', 'examples', 'example-ampa-lif.json');
+    await page().locator('[data-dialog="confirm-discard"]').waitFor();
+    await click('[data-dialog="confirm-discard"] [data-testid="discard"]');
+    await expect.poll(() => page().locator('.block-node').count()).toBe(6);
+    await expect.poll(state).toBe('Example');
   }, SLOW_MS);
 
   it('runs of unsaved examples go to one scratch project, not a project per run', async () => {
