@@ -5,6 +5,8 @@
  * SI, so any prefix and any combination converts, and a wrong dimension is caught.
  */
 
+import { plainMinus } from './minus-sign.js';
+
 /** Exponents of (second, volt, ampere, molar). */
 type Dim = readonly [number, number, number, number];
 
@@ -121,7 +123,7 @@ export function toUnit(value: number | string, targetUnit: string): number {
     if (!Number.isFinite(value)) throw new UnitError(`${value} is not a finite number`);
     return value;
   }
-  const m = QUANTITY.exec(value);
+  const m = QUANTITY.exec(plainMinus(value));
   if (!m) throw new UnitError(`"${value}" is not a number with a unit`);
   const num = Number(m[1]);
   if (!Number.isFinite(num)) throw new UnitError(`"${value}" is too large to be a number`);

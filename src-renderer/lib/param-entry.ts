@@ -7,6 +7,7 @@
 import type { ParamDef, QuantityParam } from '../../kernels/types.js';
 import { toUnit } from '../../src-shared/units.js';
 import { boundsProblem } from '../../src-shared/param-bounds.js';
+import { plainMinus } from '../../src-shared/minus-sign.js';
 import type { RateTableDoc } from '../../src-shared/document/schema.js';
 
 export { boundsProblem };
@@ -98,6 +99,7 @@ function splitTop(text: string): string[] {
  * checked by the compiler, whose message the field shows). Empty text means "default".
  */
 export function parseValueOrDistribution(text: string, unit: string): Parsed {
+  text = plainMinus(text);
   const t = text.trim();
   if (t === '') return { ok: true, value: undefined };
   if (t.startsWith('=')) {
@@ -140,7 +142,7 @@ export function parseValueOrDistribution(text: string, unit: string): Parsed {
 export function parsePairs(text: string, weightUnit: string): Parsed {
   const pairs: Array<[number, number] | [number, number, number | string] | [number, number, number | string, number | string]> = [];
   try {
-    for (const part of splitTop(text.replace(/[;\n]/g, ',')).filter(Boolean)) {
+    for (const part of splitTop(plainMinus(text).replace(/[;\n]/g, ',')).filter(Boolean)) {
       const m = /^(\d+)\s*(?::|->|→)\s*(\d+)\s*(?:\((.*)\))?$/.exec(part);
       if (!m) throw new Error(`"${part}" is not a pair "pre:post" or "pre:post (weight, delay)"`);
       const values = m[3] === undefined ? [] : splitTop(m[3]);
@@ -166,6 +168,7 @@ export function formatPairs(pairs: ReadonlyArray<ReadonlyArray<number | string |
 
 /** A connection's delay: a value ≥ 0 ms, or a distribution or "= expression" per connection. */
 export function parseDelay(text: string): Parsed {
+  text = plainMinus(text);
   const t = text.trim();
   if (t === '') return { ok: true, value: undefined };
   if (isVaryingText(t)) return parseValueOrDistribution(t, 'ms');
@@ -267,6 +270,7 @@ export function parseQuantityList(text: string, unit: string): Parsed {
 
 /** Parses a field of parameter kind `p` from its text. */
 export function parseParam(p: ParamDef, text: string): Parsed {
+  text = plainMinus(text);
   const t = text.trim();
   switch (p.kind) {
     case 'quantity': {

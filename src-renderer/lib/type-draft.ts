@@ -8,6 +8,7 @@ import type { BlockDef } from '../../kernels/types.js';
 import { compileEquationType, type EquationDiagnostic } from '../../src-shared/equations/compile-type.js';
 import { EQUATION_LIMITS, INTEGRATION_METHODS, type BlockTypeInput, type IntegrationMethod } from '../../src-shared/equations/type-schema.js';
 import { typeVocabulary, type TypeVocabulary } from '../../src-shared/equations/vocabulary.js';
+import { plainMinus } from '../../src-shared/minus-sign.js';
 
 /** One parameter as the user types it. */
 export interface ParamRow {
@@ -114,7 +115,7 @@ export function newTypeDraft(opts: { name?: string; doc?: BlockTypeInput; existi
 
 /** A number as typed ("1e-3", "-70.6"); undefined when empty; NaN when not a number. */
 function numberOf(s: string): number | undefined {
-  const t = s.trim();
+  const t = plainMinus(s).trim();
   if (t === '') return undefined;
   return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : NaN;
 }

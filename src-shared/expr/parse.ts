@@ -7,6 +7,7 @@ import jsep from 'jsep';
 import assignment from '@jsep-plugin/assignment';
 import type { BinaryOp, Expr, Statement } from './ast.js';
 import { BUILTINS } from './builtins.js';
+import { plainMinus } from '../minus-sign.js';
 
 jsep.plugins.register(assignment);
 
@@ -103,15 +104,9 @@ function trailingNumber(node: jsep.Expression): string | undefined {
   return undefined;
 }
 
-/**
- * The minus sign (U+2212), as papers print it and copying from a PDF brings it, is the
- * hyphen-minus the parser knows.
- */
-const MINUS_SIGN = /\u2212/g;
-
 function jsepParse(src: string): jsep.Expression {
   try {
-    return jsep(src.replace(MINUS_SIGN, '-'));
+    return jsep(plainMinus(src));
   } catch (cause) {
     throw new ExprError(`cannot parse "${src}": ${(cause as Error).message}`, { cause });
   }

@@ -163,3 +163,11 @@ describe('parseUnit, dimensionName, formatQuantity', () => {
     expect(formatQuantity(0.2, '')).toBe('0.2');
   });
 });
+
+describe('toUnit: the minus sign U+2212', () => {
+  it('reads "\u221265 mV" in a document as -65 mV, and names the text it refuses as written', () => {
+    expect(toUnit('\u221265 mV', 'mV')).toBe(-65);
+    expect(toUnit('\u22120.5 nA', 'nA')).toBe(-0.5);
+    expect(() => toUnit('\u2212 mV', 'mV')).toThrow('"\u2212 mV" is not a number with a unit');
+  });
+});

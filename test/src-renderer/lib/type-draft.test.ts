@@ -52,6 +52,16 @@ describe('the equation editor draft', () => {
     expect(checkDraft(own).diagnostics).toEqual([]);
   });
 
+  it('takes a default and bounds written with the minus sign U+2212, as copied from a paper', () => {
+    const draft = newTypeDraft({ name: 'adex', doc: exampleTypes('adex.json').adex as never, taken: new Set() });
+    const el = draft.params.find((p) => p.name === 'EL')!;
+    el.default = '\u221270.6';
+    el.min = '\u2212100';
+    const check = checkDraft(draft);
+    expect(check.diagnostics).toEqual([]);
+    expect(check.doc.params?.EL).toMatchObject({ default: -70.6, min: -100 });
+  });
+
   it('reports a dropped "/ C" at its line and column, with both dimensions', () => {
     const draft = newTypeDraft({ name: 'adex', doc: exampleTypes('adex.json').adex as never, taken: new Set() });
     draft.equations = draft.equations.replace(' / C', '');
