@@ -177,13 +177,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the equation editor in the studio', (
     // Putting it back makes it compile again.
     await page.keyboard.type(' / C');
     await expect.poll(status).toBe('Compiles');
-    // A paste beyond the limit of a field (20 000 characters) is refused; the text stays as it was.
+    // A paste beyond the limit of a field (20 000 characters) is refused, and said; the text stays as it was.
     const text = () => page.locator(`${editor} [data-field="equations"] .cm-content`).textContent();
+    const refusal = page.locator(`${editor} [data-testid="field-refusal-equations"]`);
     const before = await text();
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText(`\n# ${'x'.repeat(20_000)}`);
+    await expect.poll(() => refusal.textContent()).toMatch(/^Not inserted: this field takes at most 20,000 characters, and it would have 2\d,\d{3}\.$/);
+    // The next edit that is taken clears the message.
     await page.keyboard.type('#');
     await expect.poll(text).toBe(`${before}#`);
+    expect(await refusal.count()).toBe(0);
     await page.keyboard.press('Backspace');
     await expect.poll(status).toBe('Compiles');
     expect(studio.pageErrors).toEqual([]);
