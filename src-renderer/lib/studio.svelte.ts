@@ -498,11 +498,12 @@ export class Studio implements RunHost {
     }
   }
 
-  async rename(name: string): Promise<void> {
+  /** Renames the project (or the unsaved document). Returns false when it could not. */
+  async rename(name: string): Promise<boolean> {
     if (!this.project) {
       this.name = name;
       this.onGraphChange('structure');
-      return;
+      return true;
     }
     try {
       await this.api.renameProject(this.project.id, name);
@@ -510,8 +511,10 @@ export class Studio implements RunHost {
       this.project = { ...this.project, name };
       this.recent = await this.api.recentProjects();
       this.notify(`Renamed to ${name}`, 'success', 2000);
+      return true;
     } catch (err) {
       this.fail('Renaming failed', err);
+      return false;
     }
   }
 

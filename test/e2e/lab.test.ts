@@ -64,6 +64,24 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await expect.poll(listedRuns).toEqual([run!.id]);
   }, SLOW_MS);
 
+  it('Rename to a taken name says so in the dialog, which stays open for another name', async () => {
+    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
+    await ui.open();
+    await ui.openProject('Other', 8);
+    const dialog = page().locator('[data-dialog="rename"]');
+    await ui.menu('File', 'rename');
+    await dialog.waitFor();
+    await ui.typeInto('[data-testid="project-name"]', 'AMPA');
+    await expect.poll(() => dialog.locator('.error').textContent()).toBe('A project called “AMPA” exists');
+    expect((await ui.notices()).filter((t) => /Renaming failed/.test(t))).toEqual([]);
+    // A free name is taken, and the dialog closes.
+    await ui.typeInto('[data-testid="project-name"]', 'Alpha');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('Alpha');
+    expect((await service().listProjects()).map((p) => p.name).sort()).toEqual(['AMPA', 'Alpha']);
+  }, SLOW_MS);
+
   it('moving a block is no unsaved change: another project opens without a prompt, and the layout is kept with the draft', async () => {
     const { projectId } = await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
     await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
