@@ -380,6 +380,28 @@ export class RunController {
 
   // ---- the history ----------------------------------------------------------------------
 
+  /**
+   * A project opened (or the page reloaded) while one of its runs is still running, started
+   * before the reload or in another window: the run bar takes it up as if it had started it,
+   * with its progress, its Stop and its plots streaming. The newest such run; a sweep's other
+   * copies keep their Stop in the Runs panel. Returns whether a run was taken up.
+   */
+  private async adoptRunning(runs: readonly RunInfo[]): Promise<boolean> {
+    const run = runs.find((r) => r.status === 'running');
+    if (!run || this.activeRun || this.activeSweep || this.starting) return false;
+    this.activeRun = run;
+    this.progress = { runId: run.id, step: 0, steps: Math.round(run.durationMs / run.dt), simulatedMs: this.simulatedEnd.get(run.id) ?? 0, wallMs: 0 };
+    this.shownRun = run;
+    // It may have ended between the listing and now, its end event already gone by.
+    try {
+      const now = await this.api.getRun(run.id);
+      if (now.status !== 'running' && this.activeRun?.id === run.id) this.onRunEnded(now);
+    } catch {
+      // Deleted meanwhile: its end was announced, or the next listing drops it.
+    }
+    return true;
+  }
+
   /** Re-reads the history: the open project's runs; for an unsaved document, those of its runs that still exist. */
   async refreshRuns(showLatest = false): Promise<void> {
     const projectId = this.host.historyProject();
@@ -392,6 +414,7 @@ export class RunController {
       if (this.host.historyProject() !== projectId) return; // another project was opened meanwhile
       this.runs = runs;
       for (const r of runs) this.replaceRun(r);
+      if (showLatest && (await this.adoptRunning(runs))) return;
       if (showLatest && !this.shownRun) this.shownRun = this.runs.find((r) => r.status !== 'running') ?? null;
     } catch (err) {
       this.fail('Listing runs failed', err);

@@ -123,7 +123,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     const ran = (await host.service.openProject(run!.projectId, run!.versionId)).document;
     expect(ran.blocks.find((b) => b.id === 'post')!.params.tau).toBe('31 ms');
   });
-  it('a run started before the page was reloaded is stopped from the Runs panel', async () => {
+  it('a run started before the page was reloaded is taken up by the run bar, and stopped from the Runs panel', async () => {
     const { page, host } = studio;
     await ui.open();
     await ui.openExample('ampa-lif.json', 6);
@@ -132,11 +132,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('runs in the browser', () => {
     await expect.poll(async () => (await allRuns()).length, { timeout: SLOW_MS }).toBe(1);
     const [run] = await allRuns();
     expect(run!.status).toBe('running');
-    await ui.open(); // reloaded: the run bar knows nothing of the run
+    await ui.open(); // reloaded: the page that started the run is gone
+    // The run bar shows the run's progress as it goes, and offers its Stop.
+    const simulated = async () => Number(/^([\d.]+) \/ 100000000 ms/.exec((await page.locator('[data-testid="run-progress"] .mono').textContent({ timeout: SLOW_MS })) ?? '')?.[1] ?? NaN);
+    const first = await simulated();
+    await expect.poll(simulated, { timeout: SLOW_MS }).toBeGreaterThan(first);
+    expect(await page.locator('[data-testid="stop"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid="run"]').isDisabled()).toBe(true);
     const stop = page.locator(`.history [data-run-id="${run!.id}"] [data-action="stop-run"]`);
     await stop.click({ timeout: SLOW_MS });
     await expect.poll(async () => (await host.service.getRun(run!.id)).status, { timeout: SLOW_MS }).toBe('cancelled');
     await expect.poll(() => page.locator(`.history [data-run-id="${run!.id}"]`).getAttribute('data-status')).toBe('cancelled');
     expect(await stop.count()).toBe(0);
+    // The run bar lets go of it: Run is there again.
+    await expect.poll(() => page.locator('[data-testid="run"]').isEnabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-testid="run-status"]').getAttribute('data-status')).toBe('cancelled');
   });
 });
