@@ -180,12 +180,19 @@ export async function launchStudio(opts: StudioOptions): Promise<BrowserStudio> 
   }
 }
 
-/** Uncaught page errors and console errors of `page`, as they come. */
+/**
+ * SPIKEFLOW_E2E_WARNINGS=1: console warnings count as errors too. With a development build of
+ * the renderer (SPIKEFLOW_E2E_RENDERER=<its folder>), that catches Svelte's own checks, such as
+ * a component mutating state it was passed and not bound to.
+ */
+const WARNINGS_FAIL = process.env.SPIKEFLOW_E2E_WARNINGS === '1';
+
+/** Uncaught page errors and console errors of `page` (warnings too, see WARNINGS_FAIL), as they come. */
 function collectErrors(page: Page): string[] {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+    if (m.type() === 'error' || (WARNINGS_FAIL && m.type() === 'warning')) pageErrors.push(m.text());
   });
   return pageErrors;
 }
