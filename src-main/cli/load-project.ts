@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseDocumentText } from '../../src-shared/document/load.js';
 import { documentSizeProblem, MAX_DOCUMENT_BYTES, type ProjectDocument } from '../../src-shared/document/schema.js';
+import { CompileError } from '../compiler/diagnostics.js';
 
 /** Refuses bytes that are not UTF-8, rather than reading them as U+FFFD and going on. */
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -68,5 +69,19 @@ export function loadProjectFile(path: string): ProjectDocument {
   } catch (e) {
     const message = (e as Error).message;
     throw new Error(message.startsWith(path) ? message : `${path}: ${message}`, { cause: e });
+  }
+}
+
+/**
+ * Runs `check` (compiling or checking the document read from `path`) and names the file in
+ * what it refuses, as reading the file does: "net.json: block "cell": another block has the
+ * same id". Other errors (an option, the lab) pass as they are.
+ */
+export function inFile<T>(path: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    throw new Error(`${path}: ${e.message}`, { cause: e });
   }
 }

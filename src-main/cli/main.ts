@@ -8,7 +8,7 @@ import { checkModel } from '../compiler/compile.js';
 import { formatWarning } from '../compiler/diagnostics.js';
 import { describeEstimate, memoryProblem } from '../compiler/estimate.js';
 import { cliMemoryLimit } from './memory-option.js';
-import { loadProjectFile } from './load-project.js';
+import { inFile, loadProjectFile } from './load-project.js';
 import { runCommand } from './run-command.js';
 import { packageVersion } from './version.js';
 
@@ -50,7 +50,7 @@ program
   .option('--max-memory <size>', 'warn when a run would need more than this, e.g. "8 GB" (default: 80% of the memory available)')
   .action((file: string, opts: { maxMemory?: string }) => {
     // Checks and estimates without drawing or allocating anything per neuron or connection.
-    const check = checkModel(loadProjectFile(file));
+    const check = inFile(file, () => checkModel(loadProjectFile(file)));
     for (const w of check.warnings) console.error(formatWarning(w));
     const tooBig = memoryProblem(check.estimate, cliMemoryLimit(opts.maxMemory));
     if (tooBig) console.error(`warning: ${tooBig}`);

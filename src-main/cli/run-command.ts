@@ -12,7 +12,7 @@ import { selectEngine, type EngineChoice, type SelectedEngine } from '../engines
 import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
 import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
-import { loadProjectFile } from './load-project.js';
+import { inFile, loadProjectFile } from './load-project.js';
 import { cliMemoryLimit } from './memory-option.js';
 
 export interface RunCommandOptions {
@@ -125,12 +125,12 @@ async function runProject(file: string, opts: RunCommandOptions): Promise<void> 
     const { docs, labels } = batch.expandSweepOption(doc, opts.sweep ?? '', opts.seeds ? Number(opts.seeds) : undefined);
     // Every copy's plan is held at once: each may use its share of the memory.
     const share = { bytes: memoryLimit.bytes / docs.length, source: `${memoryLimit.source}, shared by ${docs.length} copies` };
-    await batch.runSweepCli({ plans: docs.map((d) => compile(d, overrides, { memoryLimit: share })), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
+    await batch.runSweepCli({ plans: docs.map((d) => inFile(file, () => compile(d, overrides, { memoryLimit: share }))), labels, outDir: opts.outDir, tuning: gpuTuning(opts) });
     return;
   }
 
   const compileFrom = sinceStart();
-  const plan = compile(doc, overrides, { memoryLimit });
+  const plan = inFile(file, () => compile(doc, overrides, { memoryLimit }));
   if (opts.continueFrom !== undefined) await startFromRun(plan, opts);
   const compiled = sinceStart();
   for (const w of plan.warnings) console.error(formatWarning(w));

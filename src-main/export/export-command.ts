@@ -1,6 +1,6 @@
 /** The `export-model` and `import-run` commands of the CLI (registered by src-main/cli/main.ts). */
 import { Option, type Command } from 'commander';
-import { loadProjectFile } from '../cli/load-project.js';
+import { inFile, loadProjectFile } from '../cli/load-project.js';
 import { resolveLabFile } from '../cli/store-commands.js';
 import { openLab } from '../store/lab.js';
 import { EXPORT_TARGETS, exportModel, type ExportTarget } from './export-model.js';
@@ -66,11 +66,11 @@ export function registerExportCommand(program: Command): void {
       const doc = loadProjectFile(f.project);
       const lab = openLab(resolveLabFile(f.db));
       try {
-        const r = importRun(lab, doc, dir, {
+        const r = inFile(f.project, () => importRun(lab, doc, dir, {
           simulator: f.simulator,
           ...(f.name !== undefined ? { name: f.name } : {}),
           overrides: { ...(f.duration !== undefined ? { duration: f.duration } : {}), ...(f.dt !== undefined ? { dt: f.dt } : {}) },
-        });
+        }));
         console.log(`imported ${dir} as run ${r.runId} of "${r.projectName}" (version ${r.versionNumber}, ${r.probes} probe${r.probes === 1 ? '' : 's'})`);
       } finally {
         lab.close();

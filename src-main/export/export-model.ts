@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { compile } from '../compiler/compile.js';
-import { loadProjectFile } from '../cli/load-project.js';
+import { inFile, loadProjectFile } from '../cli/load-project.js';
 import { brian2Script } from './brian2/script.js';
 import { pynnScript } from './pynn/script.js';
 import type { ProjectDocument } from '../../src-shared/document/schema.js';
@@ -28,7 +28,7 @@ export interface ExportOptions {
  * receives what the script leaves out (probes the target cannot record).
  */
 export function exportModelText(file: string, opts: ExportOptions, notes: string[] = []): string {
-  return exportDocumentText(loadProjectFile(file), file, opts, notes);
+  return inFile(file, () => exportDocumentText(loadProjectFile(file), file, opts, notes));
 }
 
 /**

@@ -36,6 +36,12 @@ function expectOneMessage(r: CliResult): string {
   return lines[0]!.slice('spikeflow: '.length);
 }
 
+/** The message after the file it names (every refusal of a document names its file first). */
+function afterFile(m: string, path: string): string {
+  expect(m.startsWith(`${path}: `), m).toBe(true);
+  return m.slice(path.length + 2);
+}
+
 const HEAD = { format: 'spikeflow-project', version: 2, name: 'bad input', run: { dt: '0.1 ms', duration: '10 ms', seed: 1 } };
 
 /** A spike source → synapse → LIF chain with optional overrides, as a document object. */
@@ -94,35 +100,35 @@ describe('spikeflow CLI: each bad input ends with one message and a non-zero exi
   });
 
   it('an unknown block type names the block and the type', () => {
-    const m = expectOneMessage(cli('validate', file('unknown-block.json')));
+    const m = afterFile(expectOneMessage(cli('validate', file('unknown-block.json'))), file('unknown-block.json'));
     expect(m).toMatch(/^block "cell"(, type)?: unknown block type "lif-neuron"/);
   });
 
   it('a wrong unit ("5 mV" for a time constant) names block, parameter and the expected dimension', () => {
-    const m = expectOneMessage(cli('validate', file('wrong-unit.json')));
+    const m = afterFile(expectOneMessage(cli('validate', file('wrong-unit.json'))), file('wrong-unit.json'));
     expect(m).toBe('block "cell", parameter "tau": "5 mV" is a voltage, expected a time (ms)');
   });
 
   it('a zero time constant is refused', () => {
-    const m = expectOneMessage(cli('validate', file('zero-tau.json')));
+    const m = afterFile(expectOneMessage(cli('validate', file('zero-tau.json'))), file('zero-tau.json'));
     expect(m).toBe('block "cell", parameter "tau": "0 ms" must be greater than 0 ms');
   });
 
   it('a negative time constant is refused before a run starts', () => {
     const r = cli('run', file('negative-tau.json'), '--engine', 'cpu', '--out-dir', file('out-negative'));
-    const m = expectOneMessage(r);
+    const m = afterFile(expectOneMessage(r), file('negative-tau.json'));
     expect(m).toBe('block "syn", parameter "tau": "-5 ms" must be greater than 0 ms');
     expect(r.stdout).toBe('');
     expect(readdirSync(dir)).not.toContain('out-negative');
   });
 
   it('a required port left unconnected names the block and the port', () => {
-    const m = expectOneMessage(cli('validate', file('unconnected.json')));
+    const m = afterFile(expectOneMessage(cli('validate', file('unconnected.json'))), file('unconnected.json'));
     expect(m).toMatch(/^block "syn", input "pre": .*required.*not connected/);
   });
 
   it('mismatched one-to-one sizes name the synapse and both sizes', () => {
-    const m = expectOneMessage(cli('validate', file('one-to-one.json')));
+    const m = afterFile(expectOneMessage(cli('validate', file('one-to-one.json'))), file('one-to-one.json'));
     expect(m).toMatch(/^block "syn", connection: rule "one-to-one" needs equal sizes/);
     expect(m).toContain('10');
     expect(m).toContain('8');

@@ -48,7 +48,7 @@ describe('spikeflow validate and run: memory', () => {
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^spikeflow: block "cell": the run needs about \d+ GB, more than the [\d.]+ MB it may use .*: block cell: 1e9 neurons × 2 states × 24 B ≈ 48 GB; /),
+      expect.stringMatching(/^spikeflow: \S+ramp-lif-1000000000\.json: block "cell": the run needs about \d+ GB, more than the [\d.]+ MB it may use .*: block cell: 1e9 neurons × 2 states × 24 B ≈ 48 GB; /),
     ]);
     expect(fs.existsSync(path.join(dir, 'out-big'))).toBe(false);
   });
@@ -57,7 +57,7 @@ describe('spikeflow validate and run: memory', () => {
     const example = path.join(EXAMPLES, 'ampa-lif.json');
     const small = cli('run', example, '--out-dir', path.join(dir, 'out-small'), '--engine', 'cpu', '--max-memory', '10 kB');
     expect(small.code).toBe(1);
-    expect(small.stderr).toMatch(/^spikeflow: block "\w+": the run needs about [\d.]+ kB, more than the 10 kB it may use \(--max-memory 10 kB\): block /);
+    expect(small.stderr).toMatch(/^spikeflow: \S+ampa-lif\.json: block "\w+": the run needs about [\d.]+ kB, more than the 10 kB it may use \(--max-memory 10 kB\): block /);
     const enough = cli('run', example, '--out-dir', path.join(dir, 'out-enough'), '--engine', 'cpu', '--max-memory', '1 GB');
     expect(enough.stderr).toBe('');
     expect(enough.code).toBe(0);
