@@ -2,7 +2,8 @@
  * CSV files the inspector loads into a block: a rate table (t, rate) for the inhomogeneous
  * Poisson source's rate, and a pair list (pre, post[, weight, delay]) for a `pairs`
  * connection. Columns are separated by commas, semicolons or tabs; blank lines and lines
- * starting with # are skipped. A first line that is not numbers is a header, whose
+ * starting with # are skipped; a cell in double quotes is read without them. A first line
+ * of names (each a name, with its unit in parentheses or not) is a header, whose
  * parentheses give the units (`t (ms),rate (Hz)`, `pre,post,weight (nA),delay (ms)`);
  * without one, values are in ms and Hz, or in the synapse's weight unit and ms. Values in
  * other units are kept as text with the unit ("0.5 s"), which the compiler converts.
@@ -19,6 +20,14 @@ interface Grid {
 }
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/**
+ * A column's name in a header: "t", "rate (Hz)", "weight (nA)". A first row with a typo in a
+ * number ("1O") is no header: taken as one, its data were dropped without a word.
+ */
+const COLUMN_NAME = /^[\p{L}_][\p{L}\p{N}_ .-]*(\([^()]*\))?$/u;
+
+/** A cell without the double quotes a spreadsheet may put around it. */
+const unquoted = (cell: string) => (/^"[^"]*"$/.test(cell) ? cell.slice(1, -1).trim() : cell);
 
 function grid(text: string): Grid {
   const rows: Grid['rows'] = [];
@@ -26,8 +35,8 @@ function grid(text: string): Grid {
   text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, k) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(/\s*[,;\t]\s*/);
-    if (rows.length === 0 && units === null && !cells.every((c) => NUMBER.test(c))) {
+    const cells = line.split(/\s*[,;\t]\s*/).map(unquoted);
+    if (rows.length === 0 && units === null && cells.every((c) => COLUMN_NAME.test(c))) {
       units = cells.map((c) => /\(([^)]*)\)/.exec(c)?.[1]?.trim() ?? '');
       return;
     }

@@ -17,6 +17,15 @@ describe('rate tables from CSV', () => {
     expect(parseRateTableCsv('0,5\n2,6\n2,7')).toEqual({ ok: false, error: 'line 3: t = 2 does not come after 2 (times must increase)' });
   });
 
+  it('take a first row with a typo in a number for data, and refuse it, rather than drop it as a header', () => {
+    expect(parseRateTableCsv('0, 1O Hz\n100,10\n200,20')).toEqual({ ok: false, error: 'line 1: rate "1O Hz" is not a number' });
+    expect(parseRateTableCsv('\u0000\u00ff\u0007,x\n1,2')).toMatchObject({ ok: false, error: expect.stringMatching(/^line 1: /) });
+  });
+
+  it('read cells in double quotes, as spreadsheets write them', () => {
+    expect(parseRateTableCsv('"t (ms)","rate (Hz)"\n"0","10"\n"5","20"')).toEqual({ ok: true, value: { table: [[0, 10], [5, 20]] } });
+  });
+
   it('round-trip through the inspector text', () => {
     const v = { table: [[0, 5], ['0.1 s', 20]] as Array<[number | string, number | string]> };
     expect(formatRateTable(v)).toBe('table: 0 ms → 5 Hz, 0.1 s → 20 Hz');
@@ -37,5 +46,7 @@ describe('pair lists from CSV', () => {
     expect(parsePairsCsv('0,1,2\n1,2', 'nA')).toEqual({ ok: false, error: 'line 2: 2 columns where the first row has 3' });
     expect(parsePairsCsv('0,1,2,-1', 'nA')).toEqual({ ok: false, error: 'line 1: a delay must not be negative' });
     expect(parsePairsCsv('0', 'nA')).toMatchObject({ ok: false });
+    // The letter O for a zero in the first row: refused at line 1, not read as a header.
+    expect(parsePairsCsv('0,1O\n1,2\n2,3', 'nA')).toEqual({ ok: false, error: 'line 1: post "1O" is not a neuron index (0, 1, 2, …)' });
   });
 });
