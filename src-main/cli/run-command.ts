@@ -10,7 +10,7 @@ import type { Plan } from '../compiler/plan.js';
 import { dropPrestartedWorker, prestartCpuWorker } from '../engines/cpu/cpu-engine.js';
 import { selectEngine, type EngineChoice, type SelectedEngine } from '../engines/select.js';
 import { describeTuning, type GpuTuning } from '../engines/webgpu/tuning.js';
-import type { Progress, RecordingChunk, RecordingSink, RunResult } from '../engines/types.js';
+import { NonFiniteStateError, type Progress, type RecordingChunk, type RecordingSink, type RunResult } from '../engines/types.js';
 import { CsvFolderSink } from '../recordings/csv-writer.js';
 import { inFile, loadProjectFile } from './load-project.js';
 import { cliMemoryLimit } from './memory-option.js';
@@ -152,13 +152,17 @@ async function runProject(file: string, opts: RunCommandOptions): Promise<void> 
   const tuned = describeTuning(tuning);
   if (tuned && selected.engine.name !== 'webgpu') console.error(`the --gpu-* options (${tuned}) apply to the WebGPU engine only; ignored on the ${selected.engine.name} engine`);
   if (threads !== undefined && selected.engine.name !== 'cpu') console.error(`--threads applies to the CPU engine only; ignored on the ${selected.engine.name} engine`);
-  const csv = new CsvFolderSink(plan, opts.outDir);
-  const sinks: RecordingSink[] = [csv];
+  // The lab first: a lab that cannot be opened leaves no CSV files begun in --out-dir.
   let recorder: Awaited<ReturnType<typeof openRecorder>> | undefined;
-  if (opts.db || opts.project) {
-    recorder = await openRecorder(opts, doc, plan, selected, overrides);
-    sinks.push(recorder.sink);
+  if (opts.db || opts.project) recorder = await openRecorder(opts, doc, plan, selected, overrides);
+  let csv: CsvFolderSink;
+  try {
+    csv = new CsvFolderSink(plan, opts.outDir);
+  } catch (e) {
+    recorder?.fail(e as Error);
+    throw e;
   }
+  const sinks: RecordingSink[] = recorder ? [csv, recorder.sink] : [csv];
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -190,6 +194,10 @@ async function runProject(file: string, opts: RunCommandOptions): Promise<void> 
   } catch (e) {
     progress.stop();
     recorder?.fail(e as Error);
+    // The CSV files keep what was recorded before the state went wrong (closed below).
+    if (e instanceof NonFiniteStateError && csv.paths.length > 0) {
+      throw new Error(`${e.message}; what was recorded before it is in ${csv.paths.length} CSV file(s) in ${opts.outDir}`, { cause: e });
+    }
     throw e;
   } finally {
     process.off('SIGINT', onSigint);

@@ -3,6 +3,7 @@
  * project, run or probe where known), so the CLI can print `err.message` as it is and the
  * app can show it in a dialog. SQLite's result codes are translated here, in one place.
  */
+import { statSync } from 'node:fs';
 
 /** A lab-store failure; `message` is one line naming the file; `code` is SQLite's, if any. */
 export class LabError extends Error {
@@ -33,6 +34,8 @@ export function describeLabFailure(err: unknown, file: string, action: string): 
   const code = sqliteCode(err);
   const detail = err instanceof Error ? err.message : String(err);
   const make = (message: string) => new LabError(message, file, { cause: err, code });
+  // SQLite says "unable to open database file" or "disk I/O error" for a folder.
+  if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return make(`cannot open ${file}: it is a folder, not a lab file`);
   if (code === undefined) return make(`${file}: ${action} failed: ${detail}`);
   if (code.startsWith('SQLITE_FULL')) {
     return make(

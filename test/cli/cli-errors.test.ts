@@ -155,6 +155,9 @@ describe('spikeflow CLI: each bad input ends with one message and a non-zero exi
     const r = cli('run', file('diverges.json'), '--engine', 'cpu', '--out-dir', file('out-nan'));
     const m = expectOneMessage(r);
     expect(m).toMatch(/^block "cell": state "V" of neuron 0 became NaN by t = [\d.]+ ms \(after t = [\d.]+ ms\)/);
+    // What was recorded before is kept, and said where.
+    expect(m).toMatch(new RegExp(`; what was recorded before it is in \\d+ CSV file\\(s\\) in ${file('out-nan').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(readdirSync(file('out-nan')).filter((f) => f.endsWith('.csv')).length).toBeGreaterThan(0);
     expect(r.stdout).not.toMatch(/^finished/m);
   });
 });

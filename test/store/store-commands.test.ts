@@ -120,6 +120,9 @@ describe('spikeflow projects / runs / export / delete-run', () => {
     const notLab = path.join(out, 'notes.txt');
     fs.writeFileSync(notLab, 'hello, this is text and not a database at all '.repeat(20));
     await expect(cli('projects', '--db', notLab)).rejects.toThrow(`${notLab} is not a Spikeflow lab database (it is not an SQLite file)`);
+    // A folder given for the lab: said so (SQLite says "disk I/O error" or "unable to open").
+    await expect(cli('projects', '--db', out)).rejects.toThrow(`cannot open ${out}: it is a folder, not a lab file`);
+    await expect(cli('runs', '--db', out)).rejects.toThrow(`cannot open ${out}: it is a folder, not a lab file`);
   });
 });
 

@@ -37,6 +37,13 @@ interface Program {
 
 /** The largest finite float32: recordings are f32. */
 const F32_MAX = 3.4028234663852886e38;
+/**
+ * States are checked for NaN and infinity every this many steps (and at the end of each
+ * chunk). A chunk's length follows the wall clock, so a check at chunk ends alone named a
+ * different, often wide, interval for the same model on every run; the interval reported is
+ * the cell of this grid where the value went wrong, the same on every run and thread count.
+ */
+export const FINITE_CHECK_STEPS = 100;
 
 const HELPERS = {
   roundHalfAway, sigmoid, vtrap, decayFactor, random24, normal24, binomial24,
@@ -314,9 +321,10 @@ export class Simulation {
       program.step(i);
       this.record(i);
       this.countSpikes(i);
+      if ((i + 1) % FINITE_CHECK_STEPS === 0 && i + 1 < end) this.checkFinite(i + 1);
     }
     this.step = end;
-    this.checkFinite(from, end);
+    this.checkFinite(end);
     return end - from;
   }
 
@@ -325,8 +333,13 @@ export class Simulation {
     if (this.resident) this.resident.inUse = false;
   }
 
-  /** Throws NonFiniteStateError naming the first state that is NaN or infinite. */
-  private checkFinite(from: number, to: number): void {
+  /**
+   * Throws NonFiniteStateError naming the first state that is NaN or infinite after `step`
+   * steps, with the cell of the check grid it went wrong in (all checks before passed).
+   */
+  private checkFinite(step: number): void {
+    const from = Math.max(0, Math.ceil(step / FINITE_CHECK_STEPS) * FINITE_CHECK_STEPS - FINITE_CHECK_STEPS);
+    const to = Math.min(from + FINITE_CHECK_STEPS, this.plan.steps);
     this.plan.blocks.forEach((b, k) => {
       // Threads: each worker checks the elements it owns.
       const [lo, hi] = this.threads ? ownedRange(b, this.threads.part) : [0, b.size];

@@ -164,9 +164,11 @@ describe('CPU engine on several threads', () => {
       { id: 'cells', type: 'lif', size: 6, params: { R: '1e300 Mohm' } },
     ], ['drive.I -> cells.I'], { duration: '20 ms' });
     const errors = await Promise.all([1, 2, 3].map((threads) => runCpu(compile(doc), { threads }).catch((e: unknown) => e)));
-    // Which state and neuron; the time window it names depends on the chunk it was found in.
-    const named = errors.map((e) => { expect(e).toBeInstanceOf(NonFiniteStateError); const f = e as NonFiniteStateError; return [f.block, f.state, f.neuron]; });
+    // Which state and neuron, and the time window too: the grid of checks (not the chunks,
+    // whose lengths follow the wall clock) sets it.
+    const named = errors.map((e) => { expect(e).toBeInstanceOf(NonFiniteStateError); const f = e as NonFiniteStateError; return [f.block, f.state, f.neuron, f.fromMs, f.toMs, f.message]; });
     expect(named).toEqual([named[0], named[0], named[0]]);
+    expect(named[0]!.slice(3, 5)).toEqual([0, 10]);
   }, 60_000);
 
   it('chooses all cores but one (both of two), no more than the model is worth or the load leaves idle', () => {
