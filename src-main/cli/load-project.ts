@@ -55,7 +55,7 @@ export function loadProjectFile(path: string): ProjectDocument {
   } catch (e) {
     if (!(e as NodeJS.ErrnoException).code) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new Error(`cannot read ${path}: ${why}`, { cause: e });
   }
   let text: string;

@@ -254,7 +254,7 @@ function compileModel(
     for (const [port, p] of Object.entries(info.def.inputs)) {
       const n = incoming(id, port).length;
       if (p.required && n === 0 && !drawnTo(id, port)) {
-        sink.add({ block: id, field: `input "${port}"`, message: `required but not connected (connect a ${p.type} output to it)` });
+        sink.add({ block: id, field: `input "${port}"`, message: `required but not connected (connect ${p.type === 'any' ? 'an output of any kind' : `a ${p.type} output`} to it)` });
       }
       if (!inputTakesMany(p.type) && n > 1) sink.add({ block: id, field: `input "${port}"`, message: `takes one connection, has ${n}` });
     }

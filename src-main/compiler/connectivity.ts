@@ -39,7 +39,7 @@ export function checkConnection(conn: ConnectionDoc, nPre: number, nPost: number
       const k = conn.indegree;
       if (k === undefined) throw new Error('rule "fixed-indegree" needs "indegree"');
       const candidates = allowSelf ? nPre : nPre - 1;
-      if (k > candidates) throw new Error(`indegree ${k} is more than the ${candidates} possible presynaptic neurons`);
+      if (k > candidates) throw new Error(`indegree ${k} is more than the ${candidates} possible presynaptic neuron${candidates === 1 ? '' : 's'}`);
       break;
     }
     case 'pairs':

@@ -62,7 +62,7 @@ export function expandSweep(doc: ProjectDocument, spec: string, seeds?: number):
       throw new SweepError('sweep', `block "${blockId}" (${def.type}) has no parameter "${param}" (numeric parameters: ${names.join(', ') || 'none'})`);
     }
     if (p.kind !== 'quantity' && p.kind !== 'integer') {
-      throw new SweepError('sweep', `parameter "${param}" of block "${blockId}" is a ${p.kind}, not a number; only numeric parameters can be swept`);
+      throw new SweepError('sweep', `parameter "${param}" of block "${blockId}" is ${/^[aeiou]/.test(p.kind) ? 'an' : 'a'} ${p.kind}, not a number; only numeric parameters can be swept`);
     }
     const items = list.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
     if (items.length === 0) throw new SweepError('sweep', `no values given for ${blockId}.${param}`);

@@ -83,6 +83,21 @@ function tooManyIssue(raw: unknown): DocumentIssue | null {
   return null;
 }
 
+/**
+ * An issue of a union (a value, a distribution or an expression) in the terms of the option
+ * the value was meant as: {"dist": "gamma"} is an unknown distribution, {"dist": "normal"}
+ * without "sd" lacks its sd. An option whose problems all lie at the value itself did not
+ * fit its shape at all; where no option fits, the union's own message says what it takes.
+ */
+function explained(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const fitting = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0));
+  if (fitting.length === 0) return issue;
+  const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
+  const inner = explained(best[0]!);
+  return { ...inner, path: [...issue.path, ...inner.path] };
+}
+
 /** Validates an already-parsed document (any version), returning the current form. */
 export function parseDocument(raw: unknown): ProjectDocument {
   // Counted first: the schema would check every one of 300,000 blocks before their number.
@@ -96,7 +111,8 @@ export function parseDocument(raw: unknown): ProjectDocument {
   const migrated = migrateDocument(raw);
   const result = ProjectDocument.safeParse(migrated);
   if (result.success) return result.data;
-  const issues = result.error.issues;
+  // One problem per field: zod may find two ("too big for an integer", "too big for a seed").
+  const issues = [...new Map(result.error.issues.map(explained).map((i) => [JSON.stringify(i.path), i] as const)).values()];
   // The message lists the first few problems and counts the rest; `issues` keeps them all.
   const lines = issues.slice(0, MAX_LISTED_PROBLEMS).map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`);
   if (issues.length > MAX_LISTED_PROBLEMS) lines.push(moreLine(issues.length - MAX_LISTED_PROBLEMS));

@@ -11,7 +11,9 @@ export const DOCUMENT_FORMAT = 'spikeflow-project';
 export const DOCUMENT_VERSION = 2;
 
 /** A number (in the parameter's own unit) or text with a unit, e.g. "10 ms". */
-export const Quantity = z.union([z.number(), z.string()]);
+export const Quantity = z.union([z.number(), z.string()], {
+  error: (issue) => (issue.input === undefined ? 'missing: give a number, or a value with its unit in quotes ("20 ms")' : 'expected a number, or a value with its unit in quotes ("20 ms")'),
+});
 
 /**
  * A value drawn per neuron or per connection with the run seed (assets/docs/models.md,
@@ -22,7 +24,12 @@ export const Distribution = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('normal'), mean: Quantity, sd: Quantity, low: Quantity.optional(), high: Quantity.optional() }),
   z.strictObject({ dist: z.literal('uniform'), low: Quantity, high: Quantity }),
   z.strictObject({ dist: z.literal('lognormal'), mean: Quantity, sd: Quantity }),
-]);
+], {
+  error: (issue) => {
+    const dist = (issue.input as { dist?: unknown } | undefined)?.dist;
+    return issue.code === 'invalid_union' && dist !== undefined ? `unknown distribution ${JSON.stringify(dist)}: use "normal", "uniform" or "lognormal"` : undefined;
+  },
+});
 
 /**
  * A value computed per neuron (of i, N and r) or per connection (of i, j, N_pre, N_post and
@@ -30,7 +37,9 @@ export const Distribution = z.discriminatedUnion('dist', [
  */
 export const Expression = z.strictObject({ expr: z.string().min(1).max(2000) });
 
-export const ValueOrDistribution = z.union([Quantity, Distribution, Expression]);
+export const ValueOrDistribution = z.union([Quantity, Distribution, Expression], {
+  error: 'expected a value with its unit ("-65 mV"), a distribution ({"dist": "normal", "mean": …, "sd": …}, "uniform" or "lognormal") or an expression ({"expr": "…"})',
+});
 
 /** Rows a rate table may have (its expression grows with them; src-main/compiler/rate-table.ts). */
 export const RATE_TABLE_MAX_ROWS = 4096;

@@ -54,7 +54,10 @@ describe('warnings for undriven neurons', () => {
 
   it('leaves errors errors: a synapse with no presynaptic input fails to compile', () => {
     const doc = makeDoc([{ id: 'syn', type: 'exponential' }, { id: 'cell', type: 'lif', size: 1 }], ['syn.post->cell.I']);
-    expect(thrownMessage(CompileError, () => compile(doc))).toMatch(/block "syn", input "pre": required but not connected/);
+    expect(thrownMessage(CompileError, () => compile(doc))).toMatch(/block "syn", input "pre": required but not connected \(connect a spikes output to it\)/);
+    // A probe takes an output of any kind, and says so in words.
+    const probe = makeDoc([{ id: 'cell', type: 'lif', size: 1 }, { id: 'V', type: 'state-probe', params: { state: 'V' } }], []);
+    expect(thrownMessage(CompileError, () => compile(probe))).toMatch(/block "V", input "target": required but not connected \(connect an output of any kind to it\)/);
   });
 
   it('finds nothing to warn about in the examples', () => {

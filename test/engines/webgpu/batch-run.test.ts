@@ -49,7 +49,7 @@ describe('expandSweepOption', () => {
     expect(() => expandSweep(doc, 'tau=3')).toThrow(/not of the form <block>\.<param>=/);
     expect(() => expandSweep(doc, 'nope.tau=3')).toThrow(/no block "nope".*blocks: src, syn, cell, sp, v/);
     expect(() => expandSweep(doc, 'syn.taux=3')).toThrow(/block "syn" \(exponential\) has no parameter "taux" \(numeric parameters: tau, E\)/);
-    expect(() => expandSweep(doc, 'syn.output=current')).toThrow(/"output" of block "syn" is a enum, not a number/);
+    expect(() => expandSweep(doc, 'syn.output=current')).toThrow(/"output" of block "syn" is an enum, not a number/);
     expect(() => expandSweep(doc, 'syn.tau=5 mV')).toThrow(/value "5 mV" for syn\.tau/);
     expect(() => expandSweep(doc, 'syn.tau=')).toThrow(/no values/);
     expect(() => expandSweep(doc, 'syn.tau=3,3')).toThrow(/same folder name/);

@@ -64,8 +64,10 @@ describe('parseDocument: malformed fields name the block and the field', () => {
     [{ id: 'syn', type: 'ampa', connection: { p: 2 } }, 'block "syn": field "connection.p": '],
     [{ id: 'syn', type: 'ampa', connection: { indegree: -1 } }, 'block "syn": field "connection.indegree": '],
     [{ id: 'syn', type: 'ampa', connection: { pairs: [[0, 'a']] } }, 'block "syn": field "connection.pairs.0.1": '],
-    [{ id: 'syn', type: 'ampa', connection: { weight: { dist: 'cauchy', x: 1 } } }, 'block "syn": field "connection.weight": '],
-    [{ id: 'E', type: 'lif', init: { V: { dist: 'normal', mean: '-65 mV' } } }, 'block "E": field "init.V": '],
+    // A union (value, distribution or expression) is explained in the terms of the option meant.
+    [{ id: 'syn', type: 'ampa', connection: { weight: { dist: 'cauchy', x: 1 } } }, 'block "syn": field "connection.weight.dist": unknown distribution "cauchy": use "normal", "uniform" or "lognormal"'],
+    [{ id: 'E', type: 'lif', init: { V: { dist: 'normal', mean: '-65 mV' } } }, 'block "E": field "init.V.sd": missing: give a number, or a value with its unit in quotes ("20 ms")'],
+    [{ id: 'E', type: 'lif', init: { V: true } }, 'block "E": field "init.V": expected a value with its unit ("-65 mV"), a distribution ({"dist": "normal", "mean": …, "sd": …}, "uniform" or "lognormal") or an expression ({"expr": "…"})'],
     [{ id: 'E', type: 'lif', params: 'fast' }, 'block "E": field "params": '],
     [{ id: 'E', type: 'lif', position: { x: 'left', y: 0 } }, 'block "E": field "position.x": '],
     [{ id: 'E', type: '' }, 'block "E": field "type": '],
