@@ -19,13 +19,17 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Whether `a` and `b` differ at most in where their blocks are drawn. */
-export function sameModel(a: ProjectDocument, b: ProjectDocument): boolean {
-  const model = (d: ProjectDocument) => canonicalJson({
+/** The model of `d` as text: equal for two documents that differ at most in their layout and name. */
+export function modelKey(d: ProjectDocument): string {
+  return canonicalJson({
     ...d,
     name: '',
     blocks: d.blocks.map(({ position: _position, ...block }) => block),
     edges: d.edges.map(canonicalJson).sort(),
   });
-  return model(a) === model(b);
+}
+
+/** Whether `a` and `b` differ at most in where their blocks are drawn. */
+export function sameModel(a: ProjectDocument, b: ProjectDocument): boolean {
+  return modelKey(a) === modelKey(b);
 }

@@ -27,7 +27,7 @@ import { builtinAsEquations } from '../../src-shared/equations/builtin-forms.js'
 import { catalogDef, projectDefs } from './block-catalog.js';
 import { newTypeDraft, type TypeDraftState } from './type-draft.js';
 import { ApiCallError, createApiClient, type ApiClient, type ConnectionState } from './api-client.js';
-import { sameModel } from './document-compare.js';
+import { modelKey, sameModel } from './document-compare.js';
 import type { BlockNode, GraphEditor } from './graph-editor.js';
 import { downloadText } from './downloads.js';
 import { RunController, type NoticeAction, type RunHost, type RunSettingsText } from './run-controller.svelte.js';
@@ -99,6 +99,12 @@ export class Studio implements RunHost {
    * but nothing of the user's would be lost by opening something else, so nothing asks.
    */
   untouchedExample = $state(false);
+  /**
+   * The model as last opened or saved, and what it was then: an edit that brings the model
+   * back to it (undo after undo) is no unsaved change any more. Null where there is none (a
+   * draft restored without its project).
+   */
+  private baseline: { name: string; model: string; dirty: boolean; example: boolean } | null = null;
   /** Blocks were moved since the last save: kept with the draft, never a reason to ask. */
   layoutChanged = $state(false);
   /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
@@ -178,6 +184,7 @@ export class Studio implements RunHost {
         const draft = await this.api.loadDraft(null);
         if (draft && draft.blocks.length > 0) {
           await this.loadDocument(draft, null, null);
+          this.baseline = null; // unsaved, and nothing saved to come back to
           this.dirty = true;
           this.notify('Restored your unsaved project', 'info');
         } else {
@@ -255,6 +262,8 @@ export class Studio implements RunHost {
     this.modelRevision++;
     this.draftRevision = this.revision;
     this.untouchedExample = false;
+    // As the editor gives it back (defaults filled in), to compare with what it gives later.
+    this.baseline = { ...this.documentKey(), dirty: false, example: false };
     this.selection = [];
     this.runner.reset();
     if (project) await this.runner.refreshRuns(true);
@@ -270,8 +279,14 @@ export class Studio implements RunHost {
       return;
     }
     this.modelRevision++;
-    this.dirty = true;
-    this.untouchedExample = false;
+    // Back to the model as opened or saved (undo after undo, a value typed back)?
+    const base = this.baseline;
+    const now = base ? this.documentKey() : null;
+    const back = base !== null && now !== null && now.name === base.name && now.model === base.model;
+    this.dirty = back ? base.dirty : true;
+    this.untouchedExample = back && base.example;
+    // Still written to the draft, over a draft of the edits undone (a moved block is kept so too).
+    if (back) this.layoutChanged = true;
     this.scheduleValidate();
     this.runner.scheduleLive();
   }
@@ -413,6 +428,9 @@ export class Studio implements RunHost {
       if (draft) doc = draft;
     }
     await this.loadDocument(doc, opened.project, opened.versionId);
+    // Edits restored from a draft: the saved version is not what the editor holds, and is not
+    // in the editor's own form to compare with, so undoing them all still shows them unsaved.
+    if (draft && !sameModel(draft, opened.document)) this.baseline = null;
     if (draft && sameModel(draft, opened.document)) {
       // Only the layout differs: it is restored as it was left, without a word.
       this.layoutChanged = true;
@@ -434,11 +452,18 @@ export class Studio implements RunHost {
     for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
   }
 
+  /** The document's name and model (its layout aside), to tell whether an edit brought it back. */
+  private documentKey(): { name: string; model: string } {
+    const doc = this.document();
+    return { name: doc.name, model: modelKey(doc) };
+  }
+
   /** The document is now saved as `versionId`: nothing is unsaved. */
   private markSaved(versionId: number): void {
     this.versionId = versionId;
     this.dirty = false;
     this.untouchedExample = false;
+    this.baseline = { ...this.documentKey(), dirty: false, example: false };
     this.layoutChanged = false;
     this.draftRevision = this.revision;
   }
@@ -550,6 +575,7 @@ export class Studio implements RunHost {
       await this.loadDocument(doc, null, null);
       this.dirty = true;
       this.untouchedExample = true;
+      this.baseline = { ...this.baseline!, dirty: true, example: true };
       this.revision++;
       this.notify(`Opened example “${doc.name}” (unsaved copy)`, 'info');
     } catch (err) {

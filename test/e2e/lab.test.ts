@@ -64,6 +64,31 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await expect.poll(listedRuns).toEqual([run!.id]);
   }, SLOW_MS);
 
+  it('an edit undone is no unsaved change: the project shows Saved, and another opens without a prompt', async () => {
+    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
+    await ui.open();
+    await ui.openProject('AMPA', 6);
+    const state = () => page().locator('[data-testid="project-title"] .state').textContent();
+    await expect.poll(state).toBe('Saved');
+    await ui.select('post');
+    await ui.typeInto('.inspector [data-field="param:tau"] input', '25 ms');
+    await expect.poll(state).toMatch(/Edited/);
+    await ui.clickCanvasCorner();
+    await page().keyboard.press('Control+z');
+    await expect.poll(state).toBe('Saved');
+    await ui.menu('File', 'open');
+    await page().locator('[data-dialog="open"]').waitFor();
+    await click('[data-project-name="Other"]');
+    await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('Other');
+    expect(await page().locator('[data-dialog="confirm-discard"]').count()).toBe(0);
+    // And the undone edit is not brought back as a draft.
+    await ui.openProject('AMPA', 6);
+    await expect.poll(state).toBe('Saved');
+    await ui.select('post');
+    expect(await page().locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('20 ms');
+  }, SLOW_MS);
+
   it('Rename to a taken name says so in the dialog, which stays open for another name', async () => {
     await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
     await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
@@ -119,6 +144,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     expect(await page().locator('[data-dialog="confirm-discard"]').count()).toBe(0);
     await expect.poll(state).toBe('Example');
 
+    // Edited, then edited back as it was: an example as opened again.
+    await ui.typeInto('[data-testid="run-duration"]', '20 ms');
+    await expect.poll(state).toMatch(/Edited/);
+    await ui.typeInto('[data-testid="run-duration"]', '300 ms');
+    await expect.poll(state).toBe('Example');
     await ui.typeInto('[data-testid="run-duration"]', '20 ms');
     await expect.poll(state).toMatch(/Edited/);
     await ui.menu('File', 'examples', 'example-ampa-lif.json');
