@@ -111,7 +111,8 @@ export function parseDocument(raw: unknown): ProjectDocument {
   const migrated = migrateDocument(raw);
   const result = ProjectDocument.safeParse(migrated);
   if (result.success) return result.data;
-  // One problem per field: zod may find two ("too big for an integer", "too big for a seed").
+  // One problem per field, the last zod found (the schema's own bound after its type's, as
+  // "at most 4294967295" after "too big for an integer" for a seed).
   const issues = [...new Map(result.error.issues.map(explained).map((i) => [JSON.stringify(i.path), i] as const)).values()];
   // The message lists the first few problems and counts the rest; `issues` keeps them all.
   const lines = issues.slice(0, MAX_LISTED_PROBLEMS).map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`);
