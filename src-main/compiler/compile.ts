@@ -28,6 +28,7 @@ import { probabilityProblems } from './probabilities.js';
 import { own } from '../../src-shared/own.js';
 import { delayProblem, stepsProblem, timeConstantWarnings } from './run-limits.js';
 import { undrivenWarnings } from './undriven.js';
+import { resetAboveThresholdWarnings } from './reset-threshold.js';
 import { assignTargetSizes } from './per-target.js';
 import { substituteTimeExpressions } from './time-expression.js';
 import { checkedPlasticCode, plasticBytesPerConnection, planPlasticity } from './plasticity.js';
@@ -463,6 +464,8 @@ function compileModel(
     ...(steps === 0 ? [{ field: 'run.duration', message: `${duration} ms is less than half a step (dt ${dt} ms): the run computes no step and records only the initial values` }] : []),
     ...undrivenWarnings(blocks, dt!, steps),
     ...[...infos.values()].flatMap((info) => timeConstantWarnings(info.doc.id, info.def, smallestValues(info.params.quantities, info.varying), dt!)),
+    // The built-in LIF's rule (its threshold tested while refractory); an equation type says its own.
+    ...[...infos.values()].filter((info) => info.def.type === 'lif').flatMap((info) => resetAboveThresholdWarnings(info.doc.id, info.params.quantities, info.varying)),
   ];
   const check: ModelCheck = { steps, blocks: blocks.length, synapses: outlines.size, probes: probes.length, estimate, warnings };
   if (checkOnly) return { plan: null, check };
