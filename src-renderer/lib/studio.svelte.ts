@@ -238,6 +238,11 @@ export class Studio implements RunHost {
   }
 
   private async loadDocument(doc: ProjectDocument, project: ProjectSummary | null, versionId: number | null): Promise<void> {
+    // Nothing to keep as a draft while the graph loads (what was unsaved is kept before a
+    // document is replaced: guardUnsaved): a draft written now would be the half-loaded graph,
+    // or the last document's, stored under the new project and "restored" when it next opens.
+    this.dirty = false;
+    this.layoutChanged = false;
     this.project = project;
     this.versionId = versionId;
     this.name = project?.name ?? doc.name;
@@ -256,8 +261,6 @@ export class Studio implements RunHost {
     await this.graph?.load(doc);
     this.blockCount = doc.blocks.length;
     await this.graph?.zoomToFit();
-    this.dirty = false;
-    this.layoutChanged = false;
     this.revision++;
     this.modelRevision++;
     this.draftRevision = this.revision;
