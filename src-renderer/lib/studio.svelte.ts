@@ -407,7 +407,9 @@ export class Studio implements RunHost {
    */
   guardUnsaved(action: () => Promise<void>): void {
     if (this.dirty && !this.untouchedExample && (this.project || (this.graph?.nodes().length ?? 0) > 0)) {
-      this.dialog = { kind: 'confirm-discard', then: action };
+      // "Continue without saving" keeps the edits as the project's draft, as the dialog says:
+      // the last ones too, made since the draft timer last wrote it.
+      this.dialog = { kind: 'confirm-discard', then: () => this.saveDraftNow().then(action) };
     } else {
       void this.saveDraftNow().then(action);
     }

@@ -89,6 +89,25 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     expect(await page().locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('20 ms');
   }, SLOW_MS);
 
+  it('Continue without saving keeps the edits as the project\'s draft, the last one too', async () => {
+    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
+    await ui.open();
+    await ui.openProject('AMPA', 6);
+    await ui.select('post');
+    // Straight on to another project, before the draft timer has written the edit.
+    await ui.typeInto('.inspector [data-field="param:tau"] input', '25 ms');
+    await ui.menu('File', 'open');
+    await page().locator('[data-dialog="open"]').waitFor();
+    await click('[data-project-name="Other"]');
+    await click('[data-dialog="confirm-discard"] [data-testid="discard"]');
+    await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('Other');
+    await ui.openProject('AMPA', 6);
+    await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toMatch(/Edited/);
+    await ui.select('post');
+    expect(await page().locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('25 ms');
+  }, SLOW_MS);
+
   it('Rename to a taken name says so in the dialog, which stays open for another name', async () => {
     await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
     await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
