@@ -223,8 +223,10 @@ export interface SpikeData {
   probe: string;
   t: number[];
   neuron: number[];
-  /** True when more spikes fall in the window than were returned. */
+  /** True when more spikes fall in the window than were returned: those are thinned evenly over it. */
   truncated: boolean;
+  /** How many spikes fall in the window (more than returned where truncated). */
+  total: number;
 }
 
 export interface ExampleInfo {

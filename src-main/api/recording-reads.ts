@@ -85,9 +85,12 @@ export async function readTrace(lab: Lab, runId: number, probe: string, window: 
 }
 
 /**
- * Spikes of a probe in a window, at most `maxSpikes` of them: the read stops once it has
- * them (and knows whether there are more), so neither memory nor time grows with the
- * recording beyond that, and it yields to the event loop after every page of chunks.
+ * Spikes of a probe in a window, at most `maxSpikes` of them. Where the window holds more,
+ * they are thinned evenly over the whole window (every k-th spike, in time order), and
+ * `total` says how many there are: keeping the first ones drew a raster that stopped
+ * part-way, as if the network fell silent. A first pass counts, keeping at most the limit;
+ * a second, only where the limit is passed, takes the evenly spaced ones. Memory stays
+ * within the limit; each pass yields to the event loop after every page of chunks.
  */
 export async function readSpikes(lab: Lab, runId: number, probe: string, window: SpikeWindow): Promise<SpikeData> {
   const layout = lab.runs.probe(runId, probe);
@@ -99,11 +102,11 @@ export async function readSpikes(lab: Lab, runId: number, probe: string, window:
   const s1 = window.t1 === undefined ? extent.last : Math.min(extent.last, Math.floor(window.t1 / dt + eps));
   const wanted = window.neurons && new Set(window.neurons);
   const max = window.maxSpikes ?? DEFAULT_MAX_SPIKES;
-  const t: number[] = [];
-  const neuron: number[] = [];
-  let truncated = false;
-  if (s0 <= s1) {
-    scan: for (const page of lab.recordings.pages(runId, probe, s0, s1)) {
+  /** Calls `take(step, neuron, k)` for the k-th spike of the window, in time order. */
+  const scan = async (take: (step: number, neuron: number, k: number) => void) => {
+    if (s0 > s1) return;
+    let k = 0;
+    for (const page of lab.recordings.pages(runId, probe, s0, s1)) {
       for (const chunk of page) {
         const pairs = i32Of(chunk.data);
         for (let i = 0; i < pairs.length; i += 2) {
@@ -111,18 +114,34 @@ export async function readSpikes(lab: Lab, runId: number, probe: string, window:
           if (step < s0 || step > s1) continue;
           const n = pairs[i + 1]!;
           if (wanted && !wanted.has(n)) continue;
-          if (t.length === max) {
-            truncated = true;
-            break scan;
-          }
-          t.push(Number((step * dt).toPrecision(12)));
-          neuron.push(n);
+          take(step, n, k++);
         }
       }
       await yieldToEventLoop();
     }
+  };
+  let t: number[] = [];
+  let neuron: number[] = [];
+  let total = 0;
+  await scan((step, n) => {
+    total++;
+    if (t.length < max) {
+      t.push(Number((step * dt).toPrecision(12)));
+      neuron.push(n);
+    }
+  });
+  if (total > max) {
+    t = [];
+    neuron = [];
+    // Spike k is kept where floor(k·max/total) steps up: exactly `max`, evenly spaced.
+    await scan((step, n, k) => {
+      if (Math.floor(((k + 1) * max) / total) > Math.floor((k * max) / total)) {
+        t.push(Number((step * dt).toPrecision(12)));
+        neuron.push(n);
+      }
+    });
   }
-  return { probe, t, neuron, truncated };
+  return { probe, t, neuron, truncated: total > t.length, total };
 }
 
 /** A file name for a probe's CSV ("run-12-V.csv"). */

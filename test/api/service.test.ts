@@ -93,8 +93,13 @@ describe('runs', () => {
     expect(Math.min(...window.series[0]!.min)).toBe(Math.min(...inWindow));
     expect(Math.max(...window.series[0]!.max)).toBe(Math.max(...inWindow));
 
+    // Over the limit: thinned evenly over the whole window (not the first ones), with the count.
+    expect(spikes.total).toBe(refSpikes.length);
     const limited = await h.service.readSpikes(ended.id, 'cell_spikes', { maxSpikes: 2 });
-    expect(limited).toMatchObject({ truncated: true, t: spikes.t.slice(0, 2) });
+    const n = spikes.t.length;
+    // Two of n: the last of the first half and the last of all (the raster reaches the window's end).
+    const kept = [Math.ceil(n / 2) - 1, n - 1];
+    expect(limited).toEqual({ probe: 'cell_spikes', truncated: true, total: n, t: kept.map((k) => spikes.t[k]), neuron: kept.map((k) => spikes.neuron[k]) });
     await expect(h.service.readTrace(ended.id, 'cell_spikes', {})).rejects.toThrow(/records spikes; read it with readSpikes/);
     await expect(h.service.readTrace(ended.id, 'nope', {})).rejects.toThrow(/no probe "nope"/);
   });
