@@ -174,8 +174,22 @@ export class RunController {
     this.liveTimer = setTimeout(() => void this.liveRun(), LIVE_DELAY_MS);
   }
 
+  /** Why live mode last held back a re-run (said once until it re-runs again), or null. */
+  private livePause: string | null = null;
+
   private async liveRun(): Promise<void> {
-    if (!this.live || !this.liveAllowed || this.lastLiveWallMs > 3000) return;
+    if (!this.live) return;
+    // Held back, and said so (once): the plots would otherwise go on showing the last run
+    // as if it were the model's, with Live still ticked.
+    const pause = !this.liveAllowed ? 'the model is now too large to re-run after each edit'
+      : this.lastLiveWallMs > 3000 ? `the last live run took ${(this.lastLiveWallMs / 1000).toFixed(1)} s`
+      : null;
+    if (pause) {
+      if (pause !== this.livePause) this.host.notify(`Live mode paused: ${pause}; the plots show the last run. Press Run to run this model`, 'info', 5000);
+      this.livePause = pause;
+      return;
+    }
+    this.livePause = null;
     if (!(await this.host.validateNow())) return;
     if (this.activeRun) await this.stopRun();
     await this.run({ live: true });
@@ -187,6 +201,7 @@ export class RunController {
       if (!this.liveAllowed) this.host.notify('Live mode re-runs small models only; this one is too large', 'info');
       else this.host.notify(`Live mode keeps the newest ${LIVE_RUNS_KEPT} live runs; pin a run to keep it`, 'info', 4000);
       this.lastLiveWallMs = 0;
+      this.livePause = null;
       this.scheduleLive();
     }
   }

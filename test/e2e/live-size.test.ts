@@ -1,7 +1,8 @@
 /**
  * End-to-end: live mode takes a model of issue #15's live-mode size — COBA with 1000
  * neurons for 1 s (1e7 neuron-steps; the CPU engine steps it in about 0.1 s) — and re-runs
- * it after an edit, instead of refusing it as too large (the limit was 4e6 neuron-steps).
+ * it after an edit, instead of refusing it as too large (the limit was 4e6 neuron-steps); grown
+ * past the limit, live mode pauses and says so.
  *
  * Needs Debian's chromium (/usr/bin/chromium, or SPIKEFLOW_CHROMIUM); skipped without it.
  */
@@ -30,6 +31,13 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('live mode in the browser', () => {
     await ui.select('E');
     await ui.type('param:tau', '25 ms');
     await finished(2);
+    // Grown past what live mode re-runs: it pauses and says so (once), instead of leaving the
+    // last run's plots up as if they were this model's; back in size, it runs again.
+    await ui.typeInto('[data-testid="run-duration"]', '100 s');
+    await expect.poll(ui.notices).toContainEqual(expect.stringMatching(/^Live mode paused: the model is now too large to re-run after each edit/));
+    await ui.typeInto('[data-testid="run-duration"]', '1 s');
+    await finished(3);
+    expect((await host.service.listRuns(project.id)).filter((r) => r.live)).toHaveLength(3);
     expect(studio.pageErrors).toEqual([]);
   }, 3 * SLOW_MS);
 });
