@@ -58,6 +58,18 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('editing in the browser', () => {
     expect(studio.pageErrors).toEqual([]);
   }, 2 * SLOW_MS);
 
+  it('Escape closes an open menu, and the next click opens it again', async () => {
+    const { page } = studio;
+    await ui.open();
+    const items = page.locator('[data-menu-item]');
+    await ui.click('[data-menu="View"]');
+    await expect.poll(() => items.count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => items.count()).toBe(0);
+    await ui.click('[data-menu="View"]');
+    await expect.poll(() => items.count()).toBeGreaterThan(0);
+  }, SLOW_MS);
+
   it('edits with the keyboard and the context menu: copy, paste, undo, redo, delete', async () => {
     const { page } = studio;
     await ui.open();
