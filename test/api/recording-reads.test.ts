@@ -69,7 +69,7 @@ describe('readTrace', () => {
 });
 
 describe('readSpikes', () => {
-  it('stops at maxSpikes, says whether more remain, and yields between pages', async () => {
+  it('thins to maxSpikes evenly over the window, gives the total, and yields between pages', async () => {
     const { lab, runId } = recordedLab(4000);
     const all = lab.recordings.readSpikes(runId, 'sp');
     expect(all.steps.length).toBeGreaterThan(100);
@@ -87,8 +87,12 @@ describe('readSpikes', () => {
     expect(every.neuron).toEqual(Array.from(all.neurons));
     expect(every.t).toEqual(Array.from(all.steps, (s) => Number((s * 0.1).toPrecision(12))));
 
-    const first = await readSpikes(lab, runId, 'sp', { maxSpikes: 10 });
-    expect(first).toEqual({ probe: 'sp', t: every.t.slice(0, 10), neuron: every.neuron.slice(0, 10), truncated: true });
+    // Over the limit: 10 spikes spread evenly over the whole window (the last of each tenth), and the total.
+    const n = every.t.length;
+    const kept = Array.from({ length: 10 }, (_, j) => Math.ceil(((j + 1) * n) / 10) - 1);
+    const thinned = await readSpikes(lab, runId, 'sp', { maxSpikes: 10 });
+    expect(thinned).toEqual({ probe: 'sp', t: kept.map((k) => every.t[k]), neuron: kept.map((k) => every.neuron[k]), truncated: true, total: n });
+    expect(every.total).toBe(n);
     const exact = await readSpikes(lab, runId, 'sp', { maxSpikes: every.t.length });
     expect(exact.truncated).toBe(false);
     const window = await readSpikes(lab, runId, 'sp', { t0: 10, t1: 20, neurons: [3] });

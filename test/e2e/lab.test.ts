@@ -25,6 +25,20 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
   /** The run ids listed in the Runs panel, top to bottom. */
   const listedRuns = () => page().locator('.history [data-run-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-run-id'))));
 
+  /** Projects "AMPA" (6 blocks) and "Other" (8) in the lab, and `name` open in the studio. */
+  async function twoProjectsOpen(name: 'AMPA' | 'Other'): Promise<void> {
+    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
+    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
+    await ui.open();
+    await ui.openProject(name, name === 'AMPA' ? 6 : 8);
+  }
+
+  /** The tau of AMPA's LIF neuron "post", as the inspector shows it. */
+  async function postTau(): Promise<string> {
+    await ui.select('post');
+    return page().locator('.inspector [data-field="param:tau"] input').inputValue();
+  }
+
   /** Clicks Run and waits until the run the studio started has ended; returns it. */
   async function runOnce(): Promise<RunInfo> {
     const before = new Set(await listedRuns());
@@ -65,10 +79,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
   }, SLOW_MS);
 
   it('an edit undone is no unsaved change: the project shows Saved, and another opens without a prompt', async () => {
-    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
-    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
-    await ui.open();
-    await ui.openProject('AMPA', 6);
+    await twoProjectsOpen('AMPA');
     const state = () => page().locator('[data-testid="project-title"] .state').textContent();
     await expect.poll(state).toBe('Saved');
     await ui.select('post');
@@ -85,15 +96,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     // And the undone edit is not brought back as a draft.
     await ui.openProject('AMPA', 6);
     await expect.poll(state).toBe('Saved');
-    await ui.select('post');
-    expect(await page().locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('20 ms');
+    expect(await postTau()).toBe('20 ms');
   }, SLOW_MS);
 
   it('Continue without saving keeps the edits as the project\'s draft, the last one too', async () => {
-    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
-    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
-    await ui.open();
-    await ui.openProject('AMPA', 6);
+    await twoProjectsOpen('AMPA');
     await ui.select('post');
     // Straight on to another project, before the draft timer has written the edit.
     await ui.typeInto('.inspector [data-field="param:tau"] input', '25 ms');
@@ -104,15 +111,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('the lab in the browser', () => {
     await expect.poll(() => page().locator('[data-testid="project-title"] .name').textContent()).toBe('Other');
     await ui.openProject('AMPA', 6);
     await expect.poll(() => page().locator('[data-testid="project-title"] .state').textContent()).toMatch(/Edited/);
-    await ui.select('post');
-    expect(await page().locator('.inspector [data-field="param:tau"] input').inputValue()).toBe('25 ms');
+    expect(await postTau()).toBe('25 ms');
   }, SLOW_MS);
 
   it('Rename to a taken name says so in the dialog, which stays open for another name', async () => {
-    await projectFromExample(studio.host, 'ampa-lif.json', 'AMPA', false);
-    await projectFromExample(studio.host, 'regular-alpha-lif.json', 'Other', false);
-    await ui.open();
-    await ui.openProject('Other', 8);
+    await twoProjectsOpen('Other');
     const dialog = page().locator('[data-dialog="rename"]');
     await ui.menu('File', 'rename');
     await dialog.waitFor();
