@@ -104,7 +104,7 @@ export class Studio implements RunHost {
    * back to it (undo after undo) is no unsaved change any more. Null where there is none (a
    * draft restored without its project).
    */
-  private baseline: { name: string; model: string; dirty: boolean; example: boolean } | null = null;
+  private baseline: { key: string; dirty: boolean; example: boolean } | null = null;
   /** Blocks were moved since the last save: kept with the draft, never a reason to ask. */
   layoutChanged = $state(false);
   /** Bumped on every change of the document (blocks, edges, parameters, settings, layout). */
@@ -266,7 +266,7 @@ export class Studio implements RunHost {
     this.draftRevision = this.revision;
     this.untouchedExample = false;
     // As the editor gives it back (defaults filled in), to compare with what it gives later.
-    this.baseline = { ...this.documentKey(), dirty: false, example: false };
+    this.baseline = { key: this.documentKey(), dirty: false, example: false };
     this.selection = [];
     this.runner.reset();
     if (project) await this.runner.refreshRuns(true);
@@ -284,8 +284,7 @@ export class Studio implements RunHost {
     this.modelRevision++;
     // Back to the model as opened or saved (undo after undo, a value typed back)?
     const base = this.baseline;
-    const now = base ? this.documentKey() : null;
-    const back = base !== null && now !== null && now.name === base.name && now.model === base.model;
+    const back = base !== null && this.documentKey() === base.key;
     this.dirty = back ? base.dirty : true;
     this.untouchedExample = back && base.example;
     // Still written to the draft, over a draft of the edits undone (a moved block is kept so too).
@@ -433,14 +432,14 @@ export class Studio implements RunHost {
       if (draft) doc = draft;
     }
     await this.loadDocument(doc, opened.project, opened.versionId);
-    // Edits restored from a draft: the saved version is not what the editor holds, and is not
-    // in the editor's own form to compare with, so undoing them all still shows them unsaved.
-    if (draft && !sameModel(draft, opened.document)) this.baseline = null;
     if (draft && sameModel(draft, opened.document)) {
       // Only the layout differs: it is restored as it was left, without a word.
       this.layoutChanged = true;
       if (!opts.quiet) this.notify(`Opened ${opened.project.name}`, 'info', 2000);
     } else if (draft) {
+      // Edits restored from a draft: the saved version is not what the editor holds, and is not
+      // in the editor's own form to compare with, so undoing them all still shows them unsaved.
+      this.baseline = null;
       this.dirty = true;
       this.revision++;
       this.notify('Restored unsaved edits of this project', 'info');
@@ -457,10 +456,10 @@ export class Studio implements RunHost {
     for (let n = 2; ; n++) if (!taken.has(`${base} ${n}`)) return `${base} ${n}`;
   }
 
-  /** The document's name and model (its layout aside), to tell whether an edit brought it back. */
-  private documentKey(): { name: string; model: string } {
+  /** The document's name and model as text (its layout aside), to tell whether an edit brought it back. */
+  private documentKey(): string {
     const doc = this.document();
-    return { name: doc.name, model: modelKey(doc) };
+    return `${JSON.stringify(doc.name)}\n${modelKey(doc)}`;
   }
 
   /** The document is now saved as `versionId`: nothing is unsaved. */
@@ -468,7 +467,7 @@ export class Studio implements RunHost {
     this.versionId = versionId;
     this.dirty = false;
     this.untouchedExample = false;
-    this.baseline = { ...this.documentKey(), dirty: false, example: false };
+    this.baseline = { key: this.documentKey(), dirty: false, example: false };
     this.layoutChanged = false;
     this.draftRevision = this.revision;
   }

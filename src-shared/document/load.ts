@@ -114,7 +114,8 @@ export function parseDocument(raw: unknown): ProjectDocument {
   // One problem per field, the last zod found (the schema's own bound after its type's, as
   // "at most 4294967295" after "too big for an integer" for a seed).
   const issues = [...new Map(result.error.issues.map(explained).map((i) => [JSON.stringify(i.path), i] as const)).values()];
-  // The message lists the first few problems and counts the rest; `issues` keeps them all.
+  // The message lists the first few problems and counts the rest; the error's `issues` keeps
+  // every one (one per field).
   const lines = issues.slice(0, MAX_LISTED_PROBLEMS).map((i: z.core.$ZodIssue) => `${describePath(i.path, migrated)}: ${i.message}`);
   if (issues.length > MAX_LISTED_PROBLEMS) lines.push(moreLine(issues.length - MAX_LISTED_PROBLEMS));
   throw new DocumentError(lines.join('\n'), {
